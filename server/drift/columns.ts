@@ -1,0 +1,60 @@
+// The tables the drift report compares, built exactly as the original service did:
+// one row per molecule (mean of each node feature, atom count, edge count, prediction)
+// and one row per atom (the 11 raw node features).
+import { NODE_FEATURE_NAMES, NUM_NODE_FEATURES } from '../../src/chem/types';
+
+/** One molecule as the drift code sees it; `prediction` is the HOMO-LUMO gap in eV. */
+export interface DriftRow {
+  x: number[][];
+  edgeIndex: number[][];
+  prediction: number;
+}
+
+export type ColumnTable = Record<string, number[]>;
+
+const featureIndexes = Array.from({ length: NUM_NODE_FEATURES }, (_, i) => i);
+
+export const MOLECULE_COLUMNS = [
+  'prediction',
+  'num_nodes',
+  'num_edges',
+  ...featureIndexes.map((i) => `avg_feature_${i}`),
+];
+export const ATOM_COLUMNS = featureIndexes.map((i) => `feature_${i}`);
+
+/** Human label for a column name, e.g. avg_feature_1 -> "mean is_C". */
+export function columnLabel(name: string): string {
+  const match = /^(avg_)?feature_(\d+)$/.exec(name);
+  if (match) return `${match[1] ? 'mean ' : ''}${NODE_FEATURE_NAMES[Number(match[2])]}`;
+  if (name === 'prediction') return 'predicted gap (eV)';
+  if (name === 'num_nodes') return 'atoms (with H)';
+  if (name === 'num_edges') return 'directed edges';
+  return name;
+}
+
+function emptyTable(names: string[]): ColumnTable {
+  return Object.fromEntries(names.map((n) => [n, [] as number[]]));
+}
+
+export function moleculeTable(rows: readonly DriftRow[]): ColumnTable {
+  const table = emptyTable(MOLECULE_COLUMNS);
+  for (const row of rows) {
+    table.prediction.push(row.prediction);
+    table.num_nodes.push(row.x.length);
+    table.num_edges.push(row.edgeIndex[0]?.length ?? 0);
+    for (const i of featureIndexes) {
+      let sum = 0;
+      for (const atom of row.x) sum += atom[i];
+      table[`avg_feature_${i}`].push(row.x.length ? sum / row.x.length : NaN);
+    }
+  }
+  return table;
+}
+
+export function atomTable(rows: readonly DriftRow[]): ColumnTable {
+  const table = emptyTable(ATOM_COLUMNS);
+  for (const row of rows) {
+    for (const atom of row.x) for (const i of featureIndexes) table[`feature_${i}`].push(atom[i]);
+  }
+  return table;
+}

@@ -1,0 +1,69 @@
+import { ChemError } from './errors';
+import type { DomainWarning } from './types';
+import { QM9_ELEMENTS } from './types';
+
+export const QM9_MAX_HEAVY_ATOMS = 9;
+const ATOMIC_NUMBERS: Record<number, string> = { 1: 'H', 6: 'C', 7: 'N', 8: 'O', 9: 'F' };
+
+const SYMBOLS =
+  `H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr
+Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re
+Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl
+Mc Lv Ts Og`.split(/\s+/);
+
+export function elementSymbol(z: number): string {
+  return z === 0 ? '*' : (SYMBOLS[z - 1] ?? `Z=${z}`);
+}
+
+/** The model one-hot encodes H, C, N, O, F only: anything else cannot be predicted at all. */
+export function assertEncodableElements(atomicNumbers: number[]): void {
+  atomicNumbers.forEach((z, i) => {
+    if (!(z in ATOMIC_NUMBERS)) {
+      throw new ChemError(
+        `element ${elementSymbol(z)} at atom ${i + 1} is outside the model's elements (${QM9_ELEMENTS.join(', ')})`,
+      );
+    }
+  });
+}
+
+/** Reasons a featurizable molecule still lies outside what QM9 covers. */
+export function domainWarnings(mol: {
+  heavyAtoms: number;
+  charges: number[];
+  radicals: number[];
+  fragments: number;
+}): DomainWarning[] {
+  const warnings: DomainWarning[] = [];
+  if (mol.heavyAtoms > QM9_MAX_HEAVY_ATOMS) {
+    warnings.push({
+      code: 'too-many-heavy-atoms',
+      message: `${mol.heavyAtoms} heavy atoms: QM9 molecules have at most ${QM9_MAX_HEAVY_ATOMS}`,
+    });
+  }
+  // QM9 itself holds ~1,200 zwitterions (e.g. glycine as [NH3+]CC([O-])=O), so only a net charge
+  // takes a molecule outside it.
+  const net = mol.charges.reduce((a, b) => a + b, 0);
+  if (net !== 0) {
+    const charged = mol.charges.flatMap((c, i) =>
+      c !== 0 ? [`${i + 1} (${c > 0 ? '+' : ''}${c})`] : [],
+    );
+    warnings.push({
+      code: 'charged',
+      message: `net charge ${net > 0 ? '+' : ''}${net} (charged atoms ${charged.join(', ')}): QM9 holds neutral molecules only`,
+    });
+  }
+  const radicals = mol.radicals.flatMap((r, i) => (r !== 0 ? [String(i + 1)] : []));
+  if (radicals.length > 0) {
+    warnings.push({
+      code: 'radical',
+      message: `radical electrons on atoms ${radicals.join(', ')}: QM9 holds closed-shell molecules only`,
+    });
+  }
+  if (mol.fragments > 1) {
+    warnings.push({
+      code: 'fragments',
+      message: `${mol.fragments} disconnected fragments: QM9 molecules are single connected molecules`,
+    });
+  }
+  return warnings;
+}

@@ -1,0 +1,71 @@
+import { ChemError, MAX_ATOMS } from '../errors';
+import { guardRecord, parseMolblock, type ParseOptions } from '../molecule';
+import type { MoleculeResult } from '../types';
+
+export interface SdfRecord {
+  record: number;
+  title: string;
+  molblock: string;
+  fields: Record<string, string>;
+}
+
+/** Splits an SD file on "$$$$" lines; the data items after "M  END" become fields. */
+export function splitSdf(text: string): SdfRecord[] {
+  const chunks = text.split(/^\$\$\$\$[^\n]*$/m);
+  if (chunks.length > 1 && chunks[chunks.length - 1].trim() === '') chunks.pop();
+  return chunks.map((chunk, i) => {
+    const body = chunk.replace(/^\n/, '');
+    const end = body.search(/^M {2}END[^\n]*$/m);
+    const molblock =
+      end < 0
+        ? body
+        : body.slice(0, body.indexOf('\n', end) < 0 ? undefined : body.indexOf('\n', end));
+    const rest = end < 0 ? '' : body.slice(molblock.length);
+    return { record: i + 1, title: body.split('\n')[0].trim(), molblock, fields: dataFields(rest) };
+  });
+}
+
+function dataFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^>.*<([^>]+)>/.exec(lines[i]);
+    if (!header) continue;
+    const value: string[] = [];
+    while (i + 1 < lines.length && lines[i + 1].trim() !== '' && !lines[i + 1].startsWith('>')) {
+      value.push(lines[++i]);
+    }
+    fields[header[1]] = value.join('\n');
+  }
+  return fields;
+}
+
+/** Atom count from the counts line (V2000) or the COUNTS line (V3000), to refuse huge records early. */
+function declaredAtoms(molblock: string): number {
+  const v3 = /^M {2}V30 COUNTS\s+(\d+)/m.exec(molblock);
+  if (v3) return Number(v3[1]);
+  const counts = molblock.split('\n')[3];
+  return counts ? Number(counts.slice(0, 3)) || 0 : 0;
+}
+
+export function parseSdf(text: string, options: ParseOptions = {}): MoleculeResult[] {
+  const source = options.source ?? 'input';
+  const records = splitSdf(text);
+  if (records.length === 0) {
+    return [
+      guardRecord(source, { record: 1, name: '' }, () => {
+        throw new ChemError('no records');
+      }),
+    ];
+  }
+  return records.map((r) => {
+    const meta = { record: r.record, name: r.title, fields: r.fields };
+    return guardRecord(source, meta, () => {
+      if (r.molblock.trim() === '') throw new ChemError('empty record');
+      const atoms = declaredAtoms(r.molblock);
+      if (atoms > MAX_ATOMS)
+        throw new ChemError(`${atoms} atoms: the limit is ${MAX_ATOMS} atoms per molecule`);
+      return parseMolblock(r.molblock, { ...options, source, ...meta });
+    });
+  });
+}

@@ -1,0 +1,8 @@
+export { initChem } from './rdkit';
+export type { ChemInitOptions } from './rdkit';
+export { parseSmiles, parseMolblock } from './molecule';
+export { readMoleculeFile, parseText, formatOf, SUPPORTED_EXTENSIONS } from './read';
+export { hillFormula } from './featurize';
+export { QM9_MAX_HEAVY_ATOMS } from './domain';
+export { MAX_ATOMS, MAX_FILE_BYTES } from './errors';
+export * from './types';

@@ -1,0 +1,88 @@
+import { ChemError } from './errors';
+import { featurizeMol, type FeaturizeOptions, type RecordMeta } from './featurize';
+import { rdkit, type RDKitModule, type RDKitMol } from './rdkit';
+import type { MoleculeResult } from './types';
+
+let log: ReturnType<RDKitModule['set_log_capture']> | null = null;
+
+/** RDKit's own words for why it rejected the input, without timestamps or repeats. */
+function rdkitComplaint(): string {
+  const text = log?.get_buffer() ?? '';
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/^\[\d\d:\d\d:\d\d\]\s*/, '').trim())
+    .filter((l) => l && !/^[~^ ]+$/.test(l) && !l.startsWith('SMILES Parse Error: Failed parsing'));
+  return [...new Set(lines)].slice(0, 3).join('; ');
+}
+
+/** Parses with RDKit (sanitizing, so aromaticity is RDKit's) and frees the molecule afterwards. */
+export function withMol<T>(input: string, kind: 'SMILES' | 'molfile', fn: (mol: RDKitMol) => T): T {
+  const R = rdkit();
+  log ??= R.set_log_capture('rdApp.*');
+  log?.clear_buffer();
+  // Molfiles keep their explicit hydrogens so atom order and coordinates survive.
+  const details = kind === 'molfile' ? { removeHs: false } : {};
+  const mol = R.get_mol(input, JSON.stringify(details));
+  if (!mol || !mol.is_valid()) {
+    mol?.delete();
+    const why = rdkitComplaint();
+    throw new ChemError(`unreadable ${kind}${why ? `: ${why}` : ''}`);
+  }
+  try {
+    return fn(mol);
+  } finally {
+    mol.delete();
+  }
+}
+
+/** Any failure inside one record becomes an error result for that record only. */
+export function guardRecord(
+  source: string,
+  meta: RecordMeta,
+  build: () => MoleculeResult,
+): MoleculeResult {
+  try {
+    return build();
+  } catch (e) {
+    const message =
+      e instanceof ChemError
+        ? e.message
+        : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, source, error: { record: meta.record, name: meta.name, source, message } };
+  }
+}
+
+export interface ParseOptions extends FeaturizeOptions {
+  source?: string;
+  record?: number;
+  name?: string;
+  fields?: Record<string, string>;
+}
+
+function metaOf(options: ParseOptions): { source: string; meta: RecordMeta } {
+  return {
+    source: options.source ?? 'input',
+    meta: { record: options.record ?? 1, name: options.name ?? '', fields: options.fields },
+  };
+}
+
+export function parseSmiles(smiles: string, options: ParseOptions = {}): MoleculeResult {
+  const { source, meta } = metaOf(options);
+  return guardRecord(source, meta, () => {
+    const text = smiles.trim();
+    if (!text) throw new ChemError('empty SMILES');
+    if (/[\r\n]/.test(text)) throw new ChemError('a SMILES must be a single line');
+    const molecule = withMol(text, 'SMILES', (mol) => featurizeMol(mol, meta, options));
+    return { ok: true, source, molecule };
+  });
+}
+
+export function parseMolblock(molblock: string, options: ParseOptions = {}): MoleculeResult {
+  const { source, meta } = metaOf(options);
+  return guardRecord(source, meta, () => {
+    if (!/^M {2}END\s*$/m.test(molblock))
+      throw new ChemError('truncated molfile: no "M  END" line');
+    const molecule = withMol(molblock, 'molfile', (mol) => featurizeMol(mol, meta, options));
+    return { ok: true, source, molecule };
+  });
+}

@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs';
+import { NUM_BOND_TYPES, NUM_NODE_FEATURES, type GraphBatchTensors } from './batch';
+import { segmentMean, segmentSum, stopGradient } from './graphOps';
+import type { TargetKey } from './types';
+
+/** The original project's model: GraphConv (sum aggregation) x 3, mean pool, MLP 128-128-64-1. */
+export interface BaselineArchitecture {
+  kind: 'baseline';
+  hidden: number;
+  layers: number;
+  dropout: number;
+  targets: TargetKey[];
+}
+
+/**
+ * Product model: GINE-style messages act(h_j + bondEmbedding) summed per atom, residual updates,
+ * sum+mean readout, a mean head and a log-variance head per target.
+ */
+export interface ProductArchitecture {
+  kind: 'product';
+  hidden: number;
+  layers: number;
+  targets: TargetKey[];
+}
+
+export type Architecture = BaselineArchitecture | ProductArchitecture;
+
+export interface ForwardOutput {
+  /** [numGraphs, numTargets], standardized target space. */
+  mean: tf.Tensor2D;
+  /** [numGraphs, numTargets] log variance in standardized space; product model only. */
+  logVar?: tf.Tensor2D;
+}
+
+/** Readout sums over up to 29 atoms; scaling keeps them on the scale of the mean pool at init. */
+const SUM_POOL_SCALE = 0.1;
+const LOG_VAR_LIMIT = 8;
+
+/** Named trainable weights with PyTorch's default Linear init, seeded for reproducibility. */
+class ParamStore {
+  readonly vars = new Map<string, tf.Variable>();
+  private next = 0;
+  constructor(private readonly seed: number) {}
+
+  private add(name: string, shape: number[], bound: number): tf.Variable {
+    const init = tf.randomUniform(shape, -bound, bound, 'float32', this.seed * 7919 + this.next++);
+    const v = tf.variable(init, true, name);
+    init.dispose();
+    this.vars.set(name, v);
+    return v;
+  }
+
+  linear(name: string, fanIn: number, fanOut: number, bias = true): Linear {
+    const bound = 1 / Math.sqrt(fanIn);
+    return { w: this.add(`${name}/kernel`, [fanIn, fanOut], bound), b: bias ? this.add(`${name}/bias`, [fanOut], bound) : null };
+  }
+
+  table(name: string, rows: number, cols: number): tf.Variable {
+    return this.add(name, [rows, cols], 1 / Math.sqrt(cols));
+  }
+}
+
+interface Linear {
+  w: tf.Variable;
+  b: tf.Variable | null;
+}
+
+function apply(l: Linear, x: tf.Tensor2D): tf.Tensor2D {
+  const y = tf.matMul(x, l.w);
+  return (l.b ? tf.add(y, l.b) : y) as tf.Tensor2D;
+}
+
+export abstract class GraphModel {
+  protected readonly params: ParamStore;
+  constructor(
+    readonly architecture: Architecture,
+    seed: number,
+  ) {
+    this.params = new ParamStore(seed);
+  }
+
+  get numTargets(): number {
+    return this.architecture.targets.length;
+  }
+
+  /** Trainable variables by name; names are stable across runs and are the weight-file names. */
+  get variables(): Map<string, tf.Variable> {
+    return this.params.vars;
+  }
+
+  /** `dropoutSeed` set means training mode (dropout active); undefined means inference. */
+  abstract forward(batch: GraphBatchTensors, dropoutSeed?: number): ForwardOutput;
+
+  setWeights(weights: tf.NamedTensorMap): void {
+    for (const [name, v] of this.params.vars) {
+      const t = weights[name];
+      if (!t) throw new Error(`weights file has no tensor "${name}"`);
+      if (t.shape.join('x') !== v.shape.join('x')) {
+        throw new Error(`weight "${name}" has shape [${t.shape}], the model expects [${v.shape}]`);
+      }
+      v.assign(t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
+    }
+  }
+
+  countParameters(): number {
+    let n = 0;
+    for (const v of this.params.vars.values()) n += v.size;
+    return n;
+  }
+
+  dispose(): void {
+    for (const v of this.params.vars.values()) v.dispose();
+    this.params.vars.clear();
+  }
+}
+
+function dropout(x: tf.Tensor2D, rate: number, seed: number | undefined, salt: number): tf.Tensor2D {
+  return seed === undefined || rate === 0 ? x : (tf.dropout(x, rate, undefined, seed * 31 + salt) as tf.Tensor2D);
+}
+
+export class BaselineModel extends GraphModel {
+  private readonly embed: Linear;
+  private readonly convs: { rel: Linear; root: Linear }[] = [];
+  private readonly mlp: Linear[];
+
+  constructor(
+    readonly arch: BaselineArchitecture,
+    seed: number,
+  ) {
+    super(arch, seed);
+    const h = arch.hidden;
+    this.embed = this.params.linear('embed', NUM_NODE_FEATURES, h);
+    for (let l = 0; l < arch.layers; l++) {
+      // PyG GraphConv: lin_rel carries the bias, lin_root has none.
+      this.convs.push({ rel: this.params.linear(`conv${l}/rel`, h, h), root: this.params.linear(`conv${l}/root`, h, h, false) });
+    }
+    this.mlp = [
+      this.params.linear('mlp0', h, h),
+      this.params.linear('mlp1', h, h / 2),
+      this.params.linear('mlp2', h / 2, arch.targets.length),
+    ];
+  }
+
+  forward(b: GraphBatchTensors, dropoutSeed?: number): ForwardOutput {
+    const rate = this.arch.dropout;
+    let h = tf.relu(apply(this.embed, b.x));
+    this.convs.forEach((c, l) => {
+      const agg = segmentSum(tf.gather(h, b.src) as tf.Tensor2D, b.dst, b.numNodes);
+      h = tf.relu(tf.add(apply(c.rel, agg), apply(c.root, h))) as tf.Tensor2D;
+      h = dropout(h, rate, dropoutSeed, l);
+    });
+    let g = segmentMean(h, b.graphIndex, b.numGraphs, b.invCounts);
+    g = dropout(tf.relu(apply(this.mlp[0], g)), rate, dropoutSeed, 10);
+    g = dropout(tf.relu(apply(this.mlp[1], g)), rate, dropoutSeed, 11);
+    return { mean: apply(this.mlp[2], g) };
+  }
+}
+
+export class ProductModel extends GraphModel {
+  private readonly embed: Linear;
+  private readonly layers: { bond: tf.Variable; root: Linear; rel: Linear; out: Linear }[] = [];
+  private readonly meanHead: Linear[];
+  private readonly varHead: Linear[];
+
+  constructor(
+    readonly arch: ProductArchitecture,
+    seed: number,
+  ) {
+    super(arch, seed);
+    const h = arch.hidden;
+    const t = arch.targets.length;
+    this.embed = this.params.linear('embed', NUM_NODE_FEATURES, h);
+    for (let l = 0; l < arch.layers; l++) {
+      this.layers.push({
+        bond: this.params.table(`mp${l}/bond_embedding`, NUM_BOND_TYPES, h),
+        root: this.params.linear(`mp${l}/root`, h, h),
+        rel: this.params.linear(`mp${l}/rel`, h, h, false),
+        out: this.params.linear(`mp${l}/out`, h, h),
+      });
+    }
+    this.meanHead = [this.params.linear('mean0', 2 * h, h), this.params.linear('mean1', h, h / 2), this.params.linear('mean2', h / 2, t)];
+    this.varHead = [this.params.linear('var0', 2 * h, h), this.params.linear('var1', h, t)];
+  }
+
+  forward(b: GraphBatchTensors): ForwardOutput {
+    let h = apply(this.embed, b.x);
+    for (const layer of this.layers) {
+      const message = tf.relu(tf.add(tf.gather(h, b.src), tf.gather(layer.bond, b.bond))) as tf.Tensor2D;
+      const agg = segmentSum(message, b.dst, b.numNodes);
+      const update = apply(layer.out, tf.relu(tf.add(apply(layer.root, h), apply(layer.rel, agg))) as tf.Tensor2D);
+      h = tf.add(h, update) as tf.Tensor2D;
+    }
+    h = tf.relu(h);
+    const summed = tf.mul(segmentSum(h, b.graphIndex, b.numGraphs), SUM_POOL_SCALE) as tf.Tensor2D;
+    const pooled = tf.concat([summed, tf.mul(summed, tf.mul(b.invCounts, 1 / SUM_POOL_SCALE))], 1) as tf.Tensor2D;
+    let m = tf.relu(apply(this.meanHead[0], pooled));
+    m = tf.relu(apply(this.meanHead[1], m));
+    // The variance head reads the pooled features without shaping them: the mean loss owns the trunk.
+    const v = tf.relu(apply(this.varHead[0], stopGradient(pooled)));
+    const logVar = tf.clipByValue(apply(this.varHead[1], v), -LOG_VAR_LIMIT, LOG_VAR_LIMIT) as tf.Tensor2D;
+    return { mean: apply(this.meanHead[2], m), logVar };
+  }
+}
+
+export function createModel(arch: Architecture, seed: number): GraphModel {
+  return arch.kind === 'baseline' ? new BaselineModel(arch, seed) : new ProductModel(arch, seed);
+}

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchToTensors, disposeBatch, NUM_ELEMENTS, type GraphBatchArrays } from './batch';
+import type { GraphModel } from './gnn';
+import { predictiveStd, toTargetUnits, type OutputTransform } from './outputTransform';
+
+export interface BatchPrediction {
+  numGraphs: number;
+  numTargets: number;
+  /** numGraphs x numTargets, target units. */
+  values: Float64Array;
+  /** numGraphs x numTargets predictive std, target units; null for models without a variance head. */
+  std: Float64Array | null;
+  /** numGraphs x numTargets standardized means (what the loss sees). */
+  standardized: Float32Array;
+}
+
+/** Forward pass in inference mode on one batch, mapped back to target units. */
+export async function predictBatchArrays(
+  model: GraphModel,
+  transform: OutputTransform,
+  batch: GraphBatchArrays,
+): Promise<BatchPrediction> {
+  const tensors = batchToTensors(batch);
+  const out = tf.tidy(() => model.forward(tensors));
+  disposeBatch(tensors);
+  const [z, lv] = await Promise.all([out.mean.data() as Promise<Float32Array>, out.logVar?.data() as Promise<Float32Array> | undefined]);
+  tf.dispose([out.mean, out.logVar].filter((t): t is tf.Tensor2D => t !== undefined));
+  const g = batch.numGraphs;
+  const t = model.numTargets;
+  const values = new Float64Array(g * t);
+  const std = lv ? new Float64Array(g * t) : null;
+  for (let i = 0; i < g; i++) {
+    for (let k = 0; k < t; k++) {
+      values[i * t + k] = toTargetUnits(transform, k, z[i * t + k], batch.elementCounts, i * NUM_ELEMENTS);
+      if (std && lv) std[i * t + k] = predictiveStd(transform, k, lv[i * t + k]);
+    }
+  }
+  return { numGraphs: g, numTargets: t, values, std, standardized: z };
+}

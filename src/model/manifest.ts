@@ -1,0 +1,31 @@
+import type { Architecture } from './gnn';
+import type { OutputTransform } from './outputTransform';
+import type { WeightPrecision, WeightsManifestGroup } from './weightsIO';
+
+export const MANIFEST_FORMAT = 'qm9-gnn';
+
+/** model.json: TF.js weights manifest plus what is needed to rebuild and un-standardize the model. */
+export interface ModelManifest {
+  format: typeof MANIFEST_FORMAT;
+  formatVersion: 1;
+  name: string;
+  version: string;
+  precision: WeightPrecision;
+  architecture: Architecture;
+  outputTransform: OutputTransform;
+  weightsManifest: WeightsManifestGroup[];
+}
+
+export function checkManifest(value: unknown, where: string): ModelManifest {
+  const m = value as Partial<ModelManifest> | null;
+  if (!m || typeof m !== 'object') throw new Error(`${where}: not a JSON object`);
+  if (m.format !== MANIFEST_FORMAT) throw new Error(`${where}: format is "${String(m.format)}", expected "${MANIFEST_FORMAT}"`);
+  if (m.formatVersion !== 1) throw new Error(`${where}: unsupported formatVersion ${String(m.formatVersion)}`);
+  if (!m.architecture || !m.outputTransform || !Array.isArray(m.weightsManifest)) {
+    throw new Error(`${where}: missing architecture, outputTransform or weightsManifest`);
+  }
+  if (m.outputTransform.targets.length !== m.architecture.targets.length) {
+    throw new Error(`${where}: outputTransform and architecture disagree on the targets`);
+  }
+  return m as ModelManifest;
+}

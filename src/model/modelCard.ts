@@ -1,0 +1,82 @@
+import type { Architecture } from './gnn';
+import type { WeightPrecision } from './weightsIO';
+import type { TargetKey } from './types';
+
+export interface Histogram {
+  /** Bin edges, length counts.length + 1. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface DistributionSummary {
+  n: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Values at QUANTILE_LEVELS. */
+  quantiles: number[];
+  histogram: Histogram;
+}
+
+export const QUANTILE_LEVELS = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
+
+export interface TargetMetrics {
+  key: TargetKey;
+  unit: string;
+  n: number;
+  mae: number;
+  rmse: number;
+  r2: number;
+  /** Share of molecules whose true value lies in the central 50% / 90% predictive interval. */
+  coverage50?: number;
+  coverage90?: number;
+}
+
+export interface QuantizationReport {
+  precision: WeightPrecision;
+  manifest: string;
+  weightBytes: number;
+  /** Test MAE of this precision minus the float32 test MAE, per target (target units). */
+  testMaeDelta: Partial<Record<TargetKey, number>>;
+}
+
+/** Reference distributions of the training data and predictions, for the drift report. */
+export interface ReferenceStats {
+  sampleSize: number;
+  /** Per node feature over all atoms of the sample. */
+  nodeFeatures: Record<string, DistributionSummary>;
+  /** Per molecule: mean of each node feature. */
+  meanNodeFeatures: Record<string, DistributionSummary>;
+  atomCount: DistributionSummary;
+  heavyAtomCount: DistributionSummary;
+  edgeCount: DistributionSummary;
+  /** Distribution of the model's predictions on the sample, per target (target units). */
+  predictions: Partial<Record<TargetKey, DistributionSummary>>;
+}
+
+export interface ModelCard {
+  name: string;
+  version: string;
+  createdAt: string;
+  description: string;
+  architecture: Architecture;
+  parameters: number;
+  targets: { key: TargetKey; label: string; unit: string }[];
+  data: {
+    file: string;
+    sha256: string;
+    rows: number;
+    characterizedRows: number;
+    featurizationErrors: number;
+    split: { rule: string; train: number; validation: number; test: number };
+  };
+  metrics: { test: TargetMetrics[]; validation: TargetMetrics[] };
+  uncertainty: { method: string; calibration: Partial<Record<TargetKey, number>> } | null;
+  baseline: { name: string; description: string; test: TargetMetrics[]; training: Record<string, unknown> } | null;
+  training: Record<string, unknown>;
+  quantization: QuantizationReport[];
+  ablations: { name: string; description: string; result: string }[];
+  referenceStats: ReferenceStats;
+  limitations: string[];
+}

@@ -1,0 +1,35 @@
+import type { DomainWarning } from '../chem/types';
+
+/** The 12 standard QM9 targets, in the order of the product model's outputs. */
+export const TARGETS = [
+  { key: 'mu', label: 'Dipole moment', unit: 'D' },
+  { key: 'alpha', label: 'Isotropic polarizability', unit: 'bohr³' },
+  { key: 'homo', label: 'HOMO energy', unit: 'eV' },
+  { key: 'lumo', label: 'LUMO energy', unit: 'eV' },
+  { key: 'gap', label: 'HOMO-LUMO gap', unit: 'eV' },
+  { key: 'r2', label: 'Electronic spatial extent', unit: 'bohr²' },
+  { key: 'zpve', label: 'Zero-point vibrational energy', unit: 'eV' },
+  { key: 'u0', label: 'Internal energy at 0 K', unit: 'eV' },
+  { key: 'u298', label: 'Internal energy at 298.15 K', unit: 'eV' },
+  { key: 'h298', label: 'Enthalpy at 298.15 K', unit: 'eV' },
+  { key: 'g298', label: 'Free energy at 298.15 K', unit: 'eV' },
+  { key: 'cv', label: 'Heat capacity at 298.15 K', unit: 'cal/(mol·K)' },
+] as const;
+export type TargetKey = (typeof TARGETS)[number]['key'];
+
+/** What the model needs of a molecule: the subset of chem's MoleculeGraph. */
+export interface GraphInput {
+  x: number[][];
+  edgeIndex: [number[], number[]];
+  /** E x 4 bond one-hot; absent for clients of the original /predict contract. */
+  edgeAttr?: number[][];
+  warnings?: DomainWarning[];
+}
+
+export interface MoleculePrediction {
+  /** Predicted value per target, in the unit of TARGETS. */
+  values: Partial<Record<TargetKey, number>>;
+  /** One standard deviation of the predictive distribution, same unit; absent when the model has none. */
+  std: Partial<Record<TargetKey, number>>;
+  warnings: DomainWarning[];
+}

@@ -1,0 +1,34 @@
+import type { DistributionSummary, Histogram, ModelCard, TargetMetrics } from '../model/modelCard';
+import type { TargetKey } from '../model/types';
+
+/** The model card as the worker sent it; null when the model was published without one. */
+export function asCard(card: unknown): ModelCard | null {
+  if (!card || typeof card !== 'object' || !('metrics' in card)) return null;
+  return card as ModelCard;
+}
+
+export function trainingDistribution(card: ModelCard | null, key: TargetKey): DistributionSummary | null {
+  return card?.referenceStats?.predictions?.[key] ?? null;
+}
+
+export function testMetrics(card: ModelCard | null, key: TargetKey): TargetMetrics | null {
+  return card?.metrics?.test?.find((m) => m.key === key) ?? null;
+}
+
+/** Share of the histogram's mass below value (0..1), interpolating inside the bin. */
+export function percentileInHistogram(histogram: Histogram, value: number): number {
+  const total = histogram.counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return NaN;
+  let below = 0;
+  for (let i = 0; i < histogram.counts.length; i++) {
+    const lo = histogram.edges[i];
+    const hi = histogram.edges[i + 1];
+    if (value >= hi) {
+      below += histogram.counts[i];
+      continue;
+    }
+    if (value > lo) below += (histogram.counts[i] * (value - lo)) / (hi - lo);
+    break;
+  }
+  return below / total;
+}

@@ -1,0 +1,63 @@
+import { useEffect, useRef, useState } from 'react';
+import { coordsToXyz, generateConformer } from '../conformers';
+import type { ResultRow } from '../worker/protocol';
+
+type Source = { format: 'xyz' | 'sdf'; data: string; origin: 'file' | 'generated' };
+
+async function structure3d(row: ResultRow): Promise<Source> {
+  if (row.coords && row.atomicNumbers && row.coords.length === row.atomicNumbers.length) {
+    return { format: 'xyz', data: coordsToXyz(row.atomicNumbers, row.coords, row.name), origin: 'file' };
+  }
+  if (!row.molblock) throw new Error('no structure to show');
+  return { format: 'sdf', data: await generateConformer(row.molblock), origin: 'generated' };
+}
+
+/** 3Dmol.js view: the file's own coordinates when it had them, otherwise a generated conformer. */
+export function Viewer3D({ row }: { row: ResultRow }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [state, setState] = useState<{ id: number; status: string; origin?: Source['origin'] } | null>(null);
+
+  useEffect(() => {
+    let disposed = false;
+    let viewer: { clear(): void } | null = null;
+    void (async () => {
+      try {
+        const [$3Dmol, source] = await Promise.all([import('3dmol'), structure3d(row)]);
+        if (disposed || !host.current) return;
+        host.current.replaceChildren();
+        const v = $3Dmol.createViewer(host.current, { backgroundColor: 'white' });
+        viewer = v;
+        v.addModel(source.data, source.format);
+        v.setStyle({}, { stick: { radius: 0.14 }, sphere: { scale: 0.25 } });
+        v.zoomTo();
+        v.render();
+        setState({ id: row.id, status: 'shown', origin: source.origin });
+      } catch (error) {
+        if (!disposed) setState({ id: row.id, status: error instanceof Error ? error.message : String(error) });
+      }
+    })();
+    return () => {
+      disposed = true;
+      viewer?.clear();
+    };
+  }, [row]);
+
+  const current = state?.id === row.id ? state : null;
+  return (
+    <figure className="viewer3d">
+      <div
+        ref={host}
+        className="viewer3d-host"
+        data-testid="viewer3d"
+        data-status={current?.status ?? 'loading'}
+        data-origin={current?.origin ?? ''}
+      />
+      <figcaption>
+        {!current && 'preparing 3D structure…'}
+        {current?.origin === 'file' && '3D: coordinates from the file'}
+        {current?.origin === 'generated' && '3D: generated conformer (OpenChemLib)'}
+        {current && current.status !== 'shown' && `3D view unavailable: ${current.status}`}
+      </figcaption>
+    </figure>
+  );
+}

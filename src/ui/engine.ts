@@ -1,0 +1,138 @@
+// The bridge between the page and the prediction worker: actions post messages, worker
+// messages land in the store. Components never talk to the worker directly.
+import { useApp } from './store';
+import type { BackendChoice, FromWorker, InputIssue, JobInput, ToWorker } from './worker/protocol';
+
+export const MODEL_URL: string = import.meta.env.VITE_MODEL_URL ?? `${import.meta.env.BASE_URL}models/qm9-gnn/`;
+
+let worker: Worker | null = null;
+let nextJobId = 1;
+let nextRowId = 1;
+/** Row ids reserved per job so rows stay unique even though the worker numbers them. */
+const ROW_ID_BLOCK = 10_000_000;
+
+function send(message: ToWorker, transfer: Transferable[] = []): void {
+  if (!worker) {
+    worker = new Worker(new URL('./worker/predict.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
+    worker.onerror = (event) => {
+      useApp.setState((s) => ({
+        backend: { ...s.backend, status: 'failed', error: `prediction worker failed: ${event.message}` },
+      }));
+    };
+  }
+  worker.postMessage(message, transfer);
+}
+
+export function loadModel(backend: BackendChoice): void {
+  useApp.setState((s) => ({ backend: { ...s.backend, requested: backend, status: 'loading', error: null } }));
+  send({ type: 'load-model', modelUrl: MODEL_URL, backend });
+}
+
+export interface RunOptions {
+  label: string;
+  /** Rows of this source are replaced (each new drawing replaces the last one); others are kept. */
+  replaceSource?: string;
+}
+
+export function runJob(inputs: JobInput[], options: RunOptions): number {
+  const id = nextJobId++;
+  const current = useApp.getState().job;
+  if (current && (current.phase === 'reading' || current.phase === 'predicting')) cancelJob();
+  const firstRowId = nextRowId;
+  nextRowId += ROW_ID_BLOCK;
+  useApp.setState((s) => ({
+    job: { id, label: options.label, phase: 'reading', done: 0, total: inputs.length, perSecond: 0, startedAt: performance.now(), notice: null },
+    rows: options.replaceSource ? s.rows.filter((row) => row.source !== options.replaceSource) : s.rows,
+  }));
+  awaitingFirstRow.set(id, firstRowId);
+  const transfer = inputs.flatMap((input) => (input.kind === 'file' ? [input.bytes] : []));
+  send({ type: 'run-job', jobId: id, inputs, firstRowId }, transfer);
+  return id;
+}
+
+/** Jobs whose first molecule has not arrived yet (value: the job's first row id). */
+const awaitingFirstRow = new Map<number, number>();
+
+export function cancelJob(): void {
+  const job = useApp.getState().job;
+  if (!job) return;
+  send({ type: 'cancel', jobId: job.id });
+}
+
+let nextValidation = 1;
+const validations = new Map<number, (result: { molecules: number; issues: InputIssue[] }) => void>();
+
+/** Parses pasted text without predicting, for inline validation while the user types. */
+export function validateText(text: string): Promise<{ molecules: number; issues: InputIssue[] }> {
+  const requestId = nextValidation++;
+  return new Promise((resolve) => {
+    validations.set(requestId, resolve);
+    send({ type: 'validate', requestId, text });
+  });
+}
+
+function receive(message: FromWorker): void {
+  const state = useApp.getState();
+  switch (message.type) {
+    case 'model-ready':
+      useApp.setState({
+        backend: {
+          requested: message.requested,
+          active: message.backend,
+          status: 'ready',
+          notice: message.fallbackNotice,
+          error: null,
+          loadMs: message.loadMs,
+        },
+        model: message.model,
+      });
+      break;
+    case 'model-failed':
+      useApp.setState({
+        backend: { ...state.backend, requested: message.requested, active: null, status: 'failed', error: message.message },
+      });
+      break;
+    case 'job-progress':
+      if (state.job?.id !== message.jobId) return;
+      useApp.setState({
+        job: { ...state.job, phase: message.phase, done: message.done, total: message.total, perSecond: message.perSecond },
+      });
+      break;
+    case 'job-rows': {
+      if (state.job?.id !== message.jobId) return;
+      const rows = state.rows.concat(message.rows);
+      // The job's first molecule becomes the selection; an error row only when nothing parsed.
+      const firstMolecule = awaitingFirstRow.has(message.jobId)
+        ? message.rows.find((row) => row.status !== 'error')
+        : undefined;
+      if (firstMolecule) awaitingFirstRow.delete(message.jobId);
+      useApp.setState({ rows, selectedId: firstMolecule ? firstMolecule.id : state.selectedId });
+      break;
+    }
+    case 'job-done':
+      if (state.job?.id !== message.jobId) return;
+      {
+        const firstRowId = awaitingFirstRow.get(message.jobId);
+        awaitingFirstRow.delete(message.jobId);
+        const firstError = firstRowId === undefined ? undefined : state.rows.find((row) => row.id >= firstRowId);
+        if (firstError) useApp.setState({ selectedId: firstError.id });
+      }
+      useApp.setState({
+        job: { ...state.job, phase: message.cancelled ? 'cancelled' : 'done', notice: message.notice },
+        lastInference:
+          message.inferenceMs === null
+            ? state.lastInference
+            : { ms: message.inferenceMs, molecules: message.molecules - message.errors, backend: state.backend.active },
+      });
+      break;
+    case 'validated':
+      validations.get(message.requestId)?.({ molecules: message.molecules, issues: message.issues });
+      validations.delete(message.requestId);
+      break;
+    case 'job-failed':
+      if (state.job?.id !== message.jobId) return;
+      useApp.setState({ job: { ...state.job, phase: 'failed', notice: message.message } });
+      break;
+  }
+}

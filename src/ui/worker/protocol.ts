@@ -1,0 +1,89 @@
+import type { DomainWarning } from '../../chem/types';
+import type { MoleculePrediction } from '../../model/types';
+
+/** Backends in the order the app tries them when the user leaves the choice to it. */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+export type BackendChoice = BackendName | 'auto';
+
+/** A pasted text or a dropped file, as the worker reads it. */
+export type JobInput =
+  | { kind: 'text'; text: string; source: string }
+  | { kind: 'file'; name: string; bytes: ArrayBuffer };
+
+export type RowStatus = 'predicted' | 'warning' | 'error' | 'parsed';
+
+/** One molecule of a job (or one record that failed), as the page shows and exports it. */
+export interface ResultRow {
+  /** Unique within the page session; rows keep it across jobs. */
+  id: number;
+  source: string;
+  record: number;
+  name: string;
+  status: RowStatus;
+  /** Why a record failed: parser, featurizer or model message. */
+  message?: string;
+  smiles?: string;
+  formula?: string;
+  heavyAtoms?: number;
+  atomicNumbers?: number[];
+  coords?: number[][];
+  molblock?: string;
+  fields?: Record<string, string>;
+  warnings: DomainWarning[];
+  prediction?: MoleculePrediction;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  /** The model card as published next to the weights; shape owned by src/model. */
+  card: unknown;
+}
+
+export type ToWorker =
+  | { type: 'load-model'; modelUrl: string; backend: BackendChoice }
+  | { type: 'run-job'; jobId: number; inputs: JobInput[]; firstRowId: number }
+  | { type: 'cancel'; jobId: number }
+  | { type: 'validate'; requestId: number; text: string };
+
+/** A problem found in pasted text, located by its record (line for SMILES lists). */
+export interface InputIssue {
+  record: number;
+  name: string;
+  message: string;
+}
+
+export type FromWorker =
+  | {
+      type: 'model-ready';
+      backend: BackendName;
+      requested: BackendChoice;
+      /** Set when a preferred backend failed and another one took over. */
+      fallbackNotice: string | null;
+      model: ModelInfo;
+      loadMs: number;
+    }
+  | { type: 'model-failed'; requested: BackendChoice; message: string }
+  | {
+      type: 'job-progress';
+      jobId: number;
+      phase: 'reading' | 'predicting';
+      done: number;
+      total: number;
+      perSecond: number;
+    }
+  | { type: 'job-rows'; jobId: number; rows: ResultRow[] }
+  | {
+      type: 'job-done';
+      jobId: number;
+      cancelled: boolean;
+      molecules: number;
+      errors: number;
+      /** Wall time of model inference alone (all chunks); null when nothing was predicted. */
+      inferenceMs: number | null;
+      /** Why predictions are missing, when the model is not loaded. */
+      notice: string | null;
+    }
+  | { type: 'job-failed'; jobId: number; message: string }
+  | { type: 'validated'; requestId: number; molecules: number; issues: InputIssue[] };

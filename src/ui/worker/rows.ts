@@ -1,0 +1,43 @@
+import type { MoleculeGraph, MoleculeResult } from '../../chem/types';
+import type { MoleculePrediction } from '../../model/types';
+import type { ResultRow } from './protocol';
+
+/** A row while it is inside the worker: it still carries the graph the model needs. */
+export type WorkerRow = ResultRow & { graph?: MoleculeGraph };
+
+export function resultToRow(result: MoleculeResult, id: number): WorkerRow {
+  if (!result.ok) {
+    const { error } = result;
+    return {
+      id,
+      source: error.source,
+      record: error.record,
+      name: error.name,
+      status: 'error',
+      message: error.message,
+      warnings: [],
+    };
+  }
+  const molecule = result.molecule;
+  return {
+    id,
+    source: result.source,
+    record: molecule.record,
+    name: molecule.name,
+    status: 'parsed',
+    smiles: molecule.smiles,
+    formula: molecule.formula,
+    heavyAtoms: molecule.heavyAtoms,
+    atomicNumbers: molecule.atomicNumbers,
+    coords: molecule.coords,
+    molblock: molecule.molblock,
+    fields: molecule.fields,
+    warnings: molecule.warnings,
+    graph: molecule,
+  };
+}
+
+export function withPrediction(row: WorkerRow, prediction: MoleculePrediction): WorkerRow {
+  const warnings = prediction.warnings.length > 0 ? prediction.warnings : row.warnings;
+  return { ...row, prediction, warnings, status: warnings.length > 0 ? 'warning' : 'predicted' };
+}
