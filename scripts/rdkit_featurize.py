@@ -4,6 +4,7 @@
 The TypeScript featurizer must reproduce this exactly. Modes:
   rdkit_featurize.py features < smiles.txt    one JSON line per input SMILES line
   rdkit_featurize.py bench < smiles.txt       featurize all, print {"molecules", "seconds"} as JSON
+  rdkit_featurize.py bench-sdf FILE.sdf       the same for the records of an SD file
 """
 import json
 import sys
@@ -19,10 +20,12 @@ BONDS = {BondType.SINGLE: 0, BondType.DOUBLE: 1, BondType.TRIPLE: 2, BondType.AR
 
 
 def featurize(smiles):
-    """Node features, edge index and bond types exactly as torch_geometric.datasets.QM9 builds them."""
     mol = Chem.MolFromSmiles(smiles)
-    if mol is None:
-        return None
+    return None if mol is None else featurize_mol(mol)
+
+
+def featurize_mol(mol):
+    """Node features, edge index and bond types exactly as torch_geometric.datasets.QM9 builds them."""
     mol = Chem.AddHs(mol)
     n = mol.GetNumAtoms()
     x = []
@@ -62,6 +65,15 @@ def featurize(smiles):
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "features"
+    if mode == "bench-sdf":
+        start = time.perf_counter()
+        count = 0
+        for mol in Chem.SDMolSupplier(sys.argv[2], removeHs=False):
+            if mol is not None:
+                featurize_mol(mol)
+            count += 1
+        print(json.dumps({"molecules": count, "seconds": time.perf_counter() - start}))
+        return
     lines = [l.strip() for l in sys.stdin if l.strip()]
     if mode == "bench":
         start = time.perf_counter()

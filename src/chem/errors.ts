@@ -5,5 +5,10 @@ export class ChemError extends Error {
 
 /** Largest record we featurize, hydrogens included: far above QM9 (29) and drug-like (~100). */
 export const MAX_ATOMS = 1000;
+/**
+ * Largest heavy-atom count handed to RDKit.js: its recursive algorithms overflow the wasm stack
+ * (and corrupt the module) at about 610 heavy atoms in a chain, so we refuse well before that.
+ */
+export const MAX_HEAVY_ATOMS = 400;
 /** Largest file we read, after decompression. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;

@@ -34,19 +34,39 @@ export interface RecordMeta {
 }
 
 export interface FeaturizeOptions {
-  /** Keep a molblock with all hydrogens for depiction and export (costs ~30% of the time). */
+  /** Keep a molblock with all hydrogens, for depiction and SDF export (it doubles the cost). */
   molblock?: boolean;
 }
 
 // RDKit.js exposes no hybridization API; these SMARTS primitives read RDKit's own perception,
 // so sp/sp2/sp3 match RDKit exactly instead of re-deriving its conjugation rules.
-const HYBRIDIZATION_SMARTS = ['[^1]', '[^2]', '[^3]'] as const;
-let hybridizationQueries: RDKitMol[] | null = null;
+let hybridizationQueries: { sp: RDKitMol; sp2: RDKitMol; sp3: RDKitMol } | null = null;
 
-function matchedAtoms(mol: RDKitMol, query: RDKitMol, atomCount: number): Set<number> {
+function matchedAtoms(mol: RDKitMol, query: RDKitMol, atomCount: number): Uint8Array {
   const json = mol.get_substruct_matches(query, JSON.stringify({ maxMatches: atomCount + 1 }));
   const matches = JSON.parse(json) as { atoms: number[] }[] | Record<string, never>;
-  return new Set(Array.isArray(matches) ? matches.map((m) => m.atoms[0]) : []);
+  const flags = new Uint8Array(atomCount);
+  if (Array.isArray(matches)) for (const m of matches) flags[m.atoms[0]] = 1;
+  return flags;
+}
+
+/** sp, sp2, sp3 flags per atom; the sp query only runs when some atom is neither sp2 nor sp3. */
+function hybridization(mol: RDKitMol, n: number, atomicNumbers: number[], degree: number[]) {
+  const R = rdkit();
+  hybridizationQueries ??= {
+    sp: R.get_qmol('[^1]')!,
+    sp2: R.get_qmol('[^2]')!,
+    sp3: R.get_qmol('[^3]')!,
+  };
+  const sp2 = matchedAtoms(mol, hybridizationQueries.sp2, n);
+  const sp3 = matchedAtoms(mol, hybridizationQueries.sp3, n);
+  // Hydrogens with one neighbour are RDKit's "S" hybridization: no flag, no query needed.
+  let undecided = false;
+  for (let i = 0; i < n && !undecided; i++) {
+    undecided = !sp2[i] && !sp3[i] && (atomicNumbers[i] !== 1 || degree[i] > 1);
+  }
+  const sp = undecided ? matchedAtoms(mol, hybridizationQueries.sp, n) : new Uint8Array(n);
+  return { sp, sp2, sp3 };
 }
 
 /**
@@ -59,7 +79,6 @@ export function featurizeMol(
   meta: RecordMeta,
   options: FeaturizeOptions = {},
 ): MoleculeGraph {
-  const R = rdkit();
   if (mol.get_num_atoms() === 0) throw new ChemError('no atoms');
   if (mol.get_num_atoms() > MAX_ATOMS) {
     throw new ChemError(
@@ -84,31 +103,50 @@ export function featurizeMol(
   const aromaticAtoms = new Set(rep?.aromaticAtoms ?? []);
   const aromaticBonds = new Set(rep?.aromaticBonds ?? []);
 
-  hybridizationQueries ??= HYBRIDIZATION_SMARTS.map((s) => R.get_qmol(s)!);
-  const [sp, sp2, sp3] = hybridizationQueries.map((q) => matchedAtoms(mol, q, n));
-
   const bonds = m.bonds ?? [];
+  const e = bonds.length * 2;
+  const src = new Int32Array(e);
+  const dst = new Int32Array(e);
+  const type = new Uint8Array(e);
+  const degree = new Array<number>(n).fill(0);
   const hydrogenNeighbours = new Array<number>(n).fill(0);
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  type Edge = { src: number; dst: number; type: number };
-  const edges: Edge[] = [];
   bonds.forEach((b, bi) => {
     const [a, c] = b.atoms;
-    const type = aromaticBonds.has(bi) ? 3 : bondSlot(b.bo ?? defaults.bond.bo, a, c);
-    edges.push({ src: a, dst: c, type }, { src: c, dst: a, type });
+    const t = aromaticBonds.has(bi) ? 3 : bondSlot(b.bo ?? defaults.bond.bo, a, c);
+    src[2 * bi] = a;
+    dst[2 * bi] = c;
+    src[2 * bi + 1] = c;
+    dst[2 * bi + 1] = a;
+    type[2 * bi] = type[2 * bi + 1] = t;
+    degree[a]++;
+    degree[c]++;
     if (atomicNumbers[c] === 1) hydrogenNeighbours[a]++;
     if (atomicNumbers[a] === 1) hydrogenNeighbours[c]++;
     parent[find(a)] = find(c);
   });
-  edges.sort((p, q) => p.src * n + p.dst - (q.src * n + q.dst));
+  // PyG orders edges by src * N + dst.
+  const order = Array.from({ length: e }, (_, i) => i).sort(
+    (p, q) => src[p] * n + dst[p] - (src[q] * n + dst[q]),
+  );
+  const { sp, sp2, sp3 } = hybridization(mol, n, atomicNumbers, degree);
 
   const x = atomicNumbers.map((z, i) => {
-    const row = [0, 0, 0, 0, 0, z, aromaticAtoms.has(i) ? 1 : 0, 0, 0, 0, hydrogenNeighbours[i]];
+    const row = [
+      0,
+      0,
+      0,
+      0,
+      0,
+      z,
+      aromaticAtoms.has(i) ? 1 : 0,
+      sp[i],
+      sp2[i],
+      sp3[i],
+      hydrogenNeighbours[i],
+    ];
     row[ELEMENT_SLOT[z]] = 1;
-    row[7] = sp.has(i) ? 1 : 0;
-    row[8] = sp2.has(i) ? 1 : 0;
-    row[9] = sp3.has(i) ? 1 : 0;
     return row;
   });
   const fragments = new Set(parent.map((_, i) => find(i))).size;
@@ -123,14 +161,14 @@ export function featurizeMol(
     heavyAtoms,
     atomicNumbers,
     x,
-    edgeIndex: [edges.map((e) => e.src), edges.map((e) => e.dst)],
-    edgeAttr: edges.map((e) => oneHot(e.type, 4)),
+    edgeIndex: [order.map((i) => src[i]), order.map((i) => dst[i])],
+    edgeAttr: order.map((i) => BOND_ONE_HOT[type[i]].slice()),
     charges,
     warnings: domainWarnings({ heavyAtoms, charges, radicals, fragments }),
   };
   const coords = coordinates3d(m);
   if (coords) graph.coords = coords;
-  if (options.molblock !== false) graph.molblock = mol.get_molblock();
+  if (options.molblock) graph.molblock = mol.get_molblock();
   return graph;
 }
 
@@ -141,14 +179,16 @@ function bondSlot(order: number, a: number, b: number): number {
   );
 }
 
-function oneHot(slot: number, size: number): number[] {
-  const row = new Array<number>(size).fill(0);
-  row[slot] = 1;
-  return row;
-}
+const BOND_ONE_HOT = [
+  [1, 0, 0, 0],
+  [0, 1, 0, 0],
+  [0, 0, 1, 0],
+  [0, 0, 0, 1],
+];
 
 function canonicalSmiles(mol: RDKitMol): string {
   // Explicit hydrogens from a molfile would otherwise show up as [H] atoms in the SMILES.
+  if (mol.get_num_atoms() === mol.get_num_atoms(true)) return mol.get_smiles();
   const copy = mol.copy();
   if (!copy) return mol.get_smiles();
   try {

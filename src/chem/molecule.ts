@@ -1,4 +1,4 @@
-import { ChemError } from './errors';
+import { ChemError, MAX_HEAVY_ATOMS } from './errors';
 import { featurizeMol, type FeaturizeOptions, type RecordMeta } from './featurize';
 import { rdkit, type RDKitModule, type RDKitMol } from './rdkit';
 import type { MoleculeResult } from './types';
@@ -66,12 +66,28 @@ function metaOf(options: ParseOptions): { source: string; meta: RecordMeta } {
   };
 }
 
+/** Heavy atoms a SMILES writes (bracket atoms, organic-subset atoms), counted without parsing. */
+export function countSmilesAtoms(smiles: string): number {
+  const bracket = smiles.match(/\[[^\]]*\]/g)?.length ?? 0;
+  const organic = smiles.replace(/\[[^\]]*\]/g, '').match(/[A-Z]|[bcnops]/g)?.length ?? 0;
+  return bracket + organic;
+}
+
+export function assertHeavyAtomLimit(count: number): void {
+  if (count > MAX_HEAVY_ATOMS) {
+    throw new ChemError(
+      `${count} heavy atoms: the limit is ${MAX_HEAVY_ATOMS} heavy atoms per molecule`,
+    );
+  }
+}
+
 export function parseSmiles(smiles: string, options: ParseOptions = {}): MoleculeResult {
   const { source, meta } = metaOf(options);
   return guardRecord(source, meta, () => {
     const text = smiles.trim();
     if (!text) throw new ChemError('empty SMILES');
     if (/[\r\n]/.test(text)) throw new ChemError('a SMILES must be a single line');
+    assertHeavyAtomLimit(countSmilesAtoms(text));
     const molecule = withMol(text, 'SMILES', (mol) => featurizeMol(mol, meta, options));
     return { ok: true, source, molecule };
   });

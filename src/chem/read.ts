@@ -48,7 +48,7 @@ export function decodeFile(fileName: string, bytes: Uint8Array): string {
   }
   if (data.length > MAX_FILE_BYTES) {
     throw new ChemError(
-      `${(data.length / 2 ** 20).toFixed(0)} MiB: files are limited to ${MAX_FILE_BYTES / 2 ** 20} MiB`,
+      `${data.length} bytes: files are limited to ${MAX_FILE_BYTES / 2 ** 20} MiB (${MAX_FILE_BYTES} bytes)`,
     );
   }
   if (data.length === 0) throw new ChemError('empty file');
@@ -125,5 +125,6 @@ export function parseText(
 ): MoleculeResult[] {
   const clean = text.replace(/\r\n?/g, '\n');
   if (clean.trim() === '') return fileError(source, 'nothing to read');
-  return parseAs(sniffFormat(clean), clean, { ...options, source });
+  const results = parseAs(sniffFormat(clean), clean, { ...options, source });
+  return results.length > 0 ? results : fileError(source, 'no molecules found');
 }

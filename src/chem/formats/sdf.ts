@@ -1,5 +1,5 @@
 import { ChemError, MAX_ATOMS } from '../errors';
-import { guardRecord, parseMolblock, type ParseOptions } from '../molecule';
+import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import type { MoleculeResult } from '../types';
 
 export interface SdfRecord {
@@ -14,7 +14,8 @@ export function splitSdf(text: string): SdfRecord[] {
   const chunks = text.split(/^\$\$\$\$[^\n]*$/m);
   if (chunks.length > 1 && chunks[chunks.length - 1].trim() === '') chunks.pop();
   return chunks.map((chunk, i) => {
-    const body = chunk.replace(/^\n/, '');
+    // Later chunks start with the newline that ended the previous "$$$$" line.
+    const body = i === 0 ? chunk : chunk.replace(/^\n/, '');
     const end = body.search(/^M {2}END[^\n]*$/m);
     const molblock =
       end < 0
@@ -46,6 +47,17 @@ function declaredAtoms(molblock: string): number {
   if (v3) return Number(v3[1]);
   const counts = molblock.split('\n')[3];
   return counts ? Number(counts.slice(0, 3)) || 0 : 0;
+}
+
+/** Non-hydrogen atoms of the atom block, V2000 (symbol in columns 32-34) or V3000. */
+function heavyAtomLines(molblock: string): number {
+  let count = 0;
+  for (const line of molblock.split('\n')) {
+    const v3 = /^M {2}V30 \d+ (\S+) -?[\d.]/.exec(line);
+    const symbol = v3 ? v3[1] : /^\s*-?\d+\.\d+\s+-?\d+\.\d+\s+-?\d+\.\d+\s+(\S+)/.exec(line)?.[1];
+    if (symbol && symbol !== 'H' && symbol !== 'D' && symbol !== 'T') count++;
+  }
+  return count;
 }
 
 export function parseSdf(text: string, options: ParseOptions = {}): MoleculeResult[] {

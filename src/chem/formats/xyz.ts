@@ -1,7 +1,7 @@
 import { perceiveBonds, type XyzAtom } from '../bond-perception';
 import { elementSymbol } from '../domain';
 import { ChemError, MAX_ATOMS } from '../errors';
-import { guardRecord, parseMolblock, type ParseOptions } from '../molecule';
+import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import type { MoleculeResult } from '../types';
 
 const Z_OF: Record<string, number> = {};
@@ -129,6 +129,7 @@ export function parseXyz(text: string, options: ParseOptions = {}): MoleculeResu
     const meta = { record: block.record, name: block.comment };
     return guardRecord(source, meta, () => {
       if (block.error || !block.atoms) throw new ChemError(block.error ?? 'no atoms');
+      assertHeavyAtomLimit(block.atoms.filter((a) => a.z !== 1).length);
       const molblock = xyzToMolblock(block.atoms, block.comment);
       return parseMolblock(molblock, {
         ...options,

@@ -1,0 +1,106 @@
+/**
+ * Featurization throughput in Node (one core), from SMILES and from SDF, against RDKit in Python
+ * (Debian python3-rdkit) doing the same featurization on the same molecules.
+ * Usage: npm run bench:chem [-- path/to/qm9.csv.gz] -> bench/results/chem.json
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { initChem, parseSmiles, readMoleculeFile } from '../src/chem';
+import { rdkit } from '../src/chem/rdkit';
+import { DEFAULT_QM9_CSV, readQm9Rows } from '../scripts/qm9-table';
+
+const COUNT = 20_000;
+
+function moleculesToBench(path: string): { smiles: string[]; origin: string } {
+  if (existsSync(path)) {
+    const rows = readQm9Rows(path).filter((r) => r.uncharacterized === '0');
+    return {
+      smiles: rows.slice(0, COUNT).map((r) => r.smiles),
+      origin: `first ${COUNT} characterized QM9 molecules`,
+    };
+  }
+  const fixture = JSON.parse(readFileSync('tests/fixtures/rdkit-features.json', 'utf8')) as {
+    molecules: { smiles: string }[];
+  };
+  return {
+    smiles: fixture.molecules.map((m) => m.smiles),
+    origin: 'test fixture molecules (QM9 table not found)',
+  };
+}
+
+/** SD file with explicit hydrogens, like QM9's own gdb9.sdf. */
+function toSdf(smiles: string[]): string {
+  const R = rdkit();
+  return smiles
+    .map((s) => {
+      const mol = R.get_mol(s)!;
+      mol.add_hs_in_place();
+      mol.set_new_coords();
+      const block = mol.get_molblock();
+      mol.delete();
+      return `${block}\n$$$$\n`;
+    })
+    .join('');
+}
+
+function rate(n: number, seconds: number) {
+  return Math.round(n / seconds);
+}
+
+function python(args: string[], input?: string): { molecules: number; seconds: number } {
+  const out = execFileSync('/usr/bin/python3', ['scripts/rdkit_featurize.py', ...args], {
+    input,
+    maxBuffer: 1 << 30,
+  });
+  return JSON.parse(out.toString()) as { molecules: number; seconds: number };
+}
+
+async function main() {
+  const { smiles, origin } = moleculesToBench(process.argv[2] ?? DEFAULT_QM9_CSV);
+  await initChem();
+  for (const s of smiles.slice(0, 2000)) parseSmiles(s); // warm-up (JIT, RDKit caches)
+
+  let t = performance.now();
+  let ok = 0;
+  for (const s of smiles) if (parseSmiles(s).ok) ok++;
+  const smilesSeconds = (performance.now() - t) / 1000;
+
+  const sdf = toSdf(smiles);
+  const sdfPath = `${os.tmpdir()}/chem-bench.sdf`;
+  writeFileSync(sdfPath, sdf);
+  const bytes = new TextEncoder().encode(sdf);
+  t = performance.now();
+  const sdfResults = readMoleculeFile('bench.sdf', bytes);
+  const sdfSeconds = (performance.now() - t) / 1000;
+
+  const pySmiles = python(['bench'], smiles.join('\n'));
+  const pySdf = python(['bench-sdf', sdfPath]);
+
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+    molecules: smiles.length,
+    origin,
+    fromSmiles: {
+      moleculesPerSecond: rate(smiles.length, smilesSeconds),
+      featurized: ok,
+      rdkitPythonPerSecond: rate(pySmiles.molecules, pySmiles.seconds),
+      ratioToRdkit: +(smilesSeconds / pySmiles.seconds).toFixed(2),
+    },
+    fromSdf: {
+      moleculesPerSecond: rate(sdfResults.length, sdfSeconds),
+      featurized: sdfResults.filter((r) => r.ok).length,
+      rdkitPythonPerSecond: rate(pySdf.molecules, pySdf.seconds),
+      ratioToRdkit: +(sdfSeconds / pySdf.seconds).toFixed(2),
+    },
+    notes:
+      'ratioToRdkit = our time / RDKit time for the same molecules (below 1: faster than RDKit). ' +
+      'Single process, warm; RDKit timed inside Python without interpreter start-up.',
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/chem.json', JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
