@@ -64,6 +64,23 @@ describe('bad files get one clear error, never an exception', () => {
       '10000 atoms: the limit is 1000 atoms per molecule',
     );
     const chain = 'C'.repeat(2000);
+    const heavyChain = Array.from({ length: 700 }, (_, i) => `M  V30 ${i + 1} C ${i * 1.5} 0 0 0`);
+    const chainMol = [
+      'chain',
+      '',
+      '',
+      '  0  0  0     0  0            999 V3000',
+      'M  V30 BEGIN CTAB',
+      'M  V30 COUNTS 700 0 0 0 0',
+      'M  V30 BEGIN ATOM',
+      ...heavyChain,
+      'M  V30 END ATOM',
+      'M  V30 END CTAB',
+      'M  END',
+    ].join('\n');
+    expect(only(readMoleculeFile('chain.mol', encode(chainMol))).message).toBe(
+      '700 heavy atoms: the limit is 400 heavy atoms per molecule',
+    );
     expect(only(parseText(chain)).message).toBe(
       '2000 heavy atoms: the limit is 400 heavy atoms per molecule',
     );

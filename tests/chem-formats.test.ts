@@ -1,5 +1,5 @@
 import { gzipSync } from 'fflate';
-import OCL from 'openchemlib';
+import { Molecule } from 'openchemlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initChem, parseSmiles, parseText, readMoleculeFile } from '../src/chem';
 import {
@@ -151,7 +151,7 @@ describe('molfiles and SD files', () => {
   });
 
   it("reads the structure editor's molfile (OpenChemLib)", () => {
-    const molfile = OCL.Molecule.fromSmiles('OCC#N').toMolfile();
+    const molfile = Molecule.fromSmiles('OCC#N').toMolfile();
     const [r] = parseText(molfile, 'editor');
     if (!r.ok) throw new Error(r.error.message);
     expect(r.molecule.smiles).toBe('N#CCO');

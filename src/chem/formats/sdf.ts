@@ -77,6 +77,7 @@ export function parseSdf(text: string, options: ParseOptions = {}): MoleculeResu
       const atoms = declaredAtoms(r.molblock);
       if (atoms > MAX_ATOMS)
         throw new ChemError(`${atoms} atoms: the limit is ${MAX_ATOMS} atoms per molecule`);
+      assertHeavyAtomLimit(heavyAtomLines(r.molblock));
       return parseMolblock(r.molblock, { ...options, source, ...meta });
     });
   });
