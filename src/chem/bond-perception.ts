@@ -53,13 +53,12 @@ export function perceiveBonds(atoms: XyzAtom[]): PerceivedGraph {
       throw new ChemError(`atom ${i + 1}: cannot perceive bonds for element with Z=${a.z}`);
     }
   });
-  const pairs = connectivity(atoms);
-  const neighbours = atoms.map(() => [] as number[]);
-  for (const [a, b] of pairs) {
-    neighbours[a].push(b);
-    neighbours[b].push(a);
+  const contacts = connectivity(atoms);
+  const degree = new Array<number>(atoms.length).fill(0);
+  for (const c of contacts) {
+    degree[c.a]++;
+    degree[c.b]++;
   }
-  const degree = neighbours.map((n) => n.length);
   const base = atoms.map((a, i) => {
     const state = VALENCE_STATES[a.z].find((s) => s.valence >= degree[i]);
     if (!state) {
@@ -70,48 +69,85 @@ export function perceiveBonds(atoms: XyzAtom[]): PerceivedGraph {
     return state;
   });
 
-  const solved = solveWithStates(pairs, degree, base) ?? searchCharged(atoms, pairs, degree, base);
-  if (!solved) {
+  const neutral = solveWithStates(contacts, degree, base);
+  // The geometry decides between valence-bond formulas: a neutral one whose bond orders contradict
+  // the bond lengths (an N=O drawn at an oximate's N-O length) loses to a zwitterion that fits.
+  if (neutral && worstMisfit(contacts, neutral) <= TOLERATED_MISFIT) return neutral;
+  const best = searchCharged(atoms, contacts, degree, base, neutral);
+  if (!best) {
     throw new ChemError(
       'no bond orders satisfy the valences: the geometry may hold a radical or a stretched bond',
     );
   }
-  return solved;
+  return best;
 }
 
-function connectivity(atoms: XyzAtom[]): [number, number][] {
-  const candidates: { a: number; b: number; d: number }[] = [];
+/** Bond order the length suggests, from the distance / radii ratio (1 single, 0.87 double, 0.79 triple). */
+function lengthOrder(ratio: number): number {
+  if (ratio >= 1) return 1;
+  if (ratio >= 0.87) return 1 + (1 - ratio) / 0.13;
+  if (ratio >= 0.79) return 2 + (0.87 - ratio) / 0.08;
+  return 3;
+}
+
+/** Aromatic rings sit at ~1.6 either way of a Kekule formula, so up to 0.65 is no contradiction. */
+const TOLERATED_MISFIT = 0.65;
+/** Cost of each formal charge, against the squared bond-order misfit it removes. */
+const CHARGE_COST = 0.25;
+
+function worstMisfit(contacts: Contact[], g: PerceivedGraph): number {
+  return Math.max(0, ...contacts.map((c, i) => Math.abs(g.bonds[i].order - lengthOrder(c.ratio))));
+}
+
+function cost(contacts: Contact[], g: PerceivedGraph): number {
+  let misfit = 0;
+  contacts.forEach((c, i) => (misfit += (g.bonds[i].order - lengthOrder(c.ratio)) ** 2));
+  return misfit + CHARGE_COST * g.charges.filter((q) => q !== 0).length;
+}
+
+interface Contact {
+  a: number;
+  b: number;
+  /** Distance over the summed single-bond radii: ~1.0 single, ~0.87 double, ~0.79 triple. */
+  ratio: number;
+}
+
+function connectivity(atoms: XyzAtom[]): Contact[] {
+  const candidates: (Contact & { d: number })[] = [];
   for (let i = 0; i < atoms.length; i++) {
     const [xi, yi, zi] = atoms[i].position;
     for (let j = i + 1; j < atoms.length; j++) {
       const [xj, yj, zj] = atoms[j].position;
-      const cutoff = BOND_TOLERANCE * (COVALENT_RADIUS[atoms[i].z] + COVALENT_RADIUS[atoms[j].z]);
+      const radii = COVALENT_RADIUS[atoms[i].z] + COVALENT_RADIUS[atoms[j].z];
+      const cutoff = BOND_TOLERANCE * radii;
       const dx = xi - xj;
       if (dx > cutoff || dx < -cutoff) continue;
       const d = Math.hypot(dx, yi - yj, zi - zj);
-      if (d < cutoff) candidates.push({ a: i, b: j, d });
+      if (d < cutoff) candidates.push({ a: i, b: j, d, ratio: d / radii });
     }
   }
   // Shortest contacts first, so a crowded atom keeps its real bonds.
   candidates.sort((p, q) => p.d - q.d);
   const degree = new Array<number>(atoms.length).fill(0);
-  const pairs: [number, number][] = [];
-  for (const { a, b } of candidates) {
+  const contacts: Contact[] = [];
+  for (const { a, b, ratio } of candidates) {
     if (degree[a] >= MAX_DEGREE[atoms[a].z] || degree[b] >= MAX_DEGREE[atoms[b].z]) continue;
     degree[a]++;
     degree[b]++;
-    pairs.push([a, b]);
+    contacts.push({ a, b, ratio });
   }
-  return pairs;
+  return contacts;
 }
 
 type State = { valence: number; charge: number };
 
+/** The cheapest formula (misfit + charges) with up to MAX_CHARGED_ATOMS charged atoms, net charge 0 first. */
 function searchCharged(
   atoms: XyzAtom[],
-  pairs: [number, number][],
+  contacts: Contact[],
   degree: number[],
   base: State[],
+  neutral: PerceivedGraph | null,
 ): PerceivedGraph | null {
   const options: { atom: number; state: State }[] = [];
   atoms.forEach((a, i) => {
@@ -119,30 +155,34 @@ function searchCharged(
       if (s !== base[i] && s.valence >= degree[i]) options.push({ atom: i, state: s });
     }
   });
-  const baseCharge = base.reduce((sum, s) => sum + s.charge, 0);
-  let fallback: PerceivedGraph | null = null;
-  for (let k = 1; k <= MAX_CHARGED_ATOMS; k++) {
-    let found: PerceivedGraph | null = null;
+  let best = neutral;
+  let bestCost = neutral ? cost(contacts, neutral) : Infinity;
+  let firstFound = neutral ? 0 : Infinity;
+  let ionic: PerceivedGraph | null = null;
+  // Formulas with one more charged atom than the first one found are still compared; beyond that
+  // the charge cost outweighs any realistic gain in fit.
+  for (let k = 1; k <= MAX_CHARGED_ATOMS && k <= firstFound + 2; k++) {
     combinations(options.length, k, (picked) => {
       const atomsUsed = new Set(picked.map((p) => options[p].atom));
       if (atomsUsed.size !== k) return false;
       const states = base.slice();
       for (const p of picked) states[options[p].atom] = options[p].state;
-      const net = states.reduce((sum, s) => sum + s.charge, 0);
-      if (net !== 0 && fallback) return false;
-      const result = solveWithStates(pairs, degree, states);
+      const result = solveWithStates(contacts, degree, states);
       if (!result) return false;
-      if (net === 0) {
-        found = result;
-        return true;
+      if (states.reduce((sum, s) => sum + s.charge, 0) !== 0) {
+        ionic ??= result;
+        return false;
       }
-      fallback ??= result;
+      firstFound = Math.min(firstFound, k);
+      const c = cost(contacts, result);
+      if (c < bestCost) {
+        best = result;
+        bestCost = c;
+      }
       return false;
     });
-    if (found) return found;
-    if (baseCharge === 0 && fallback) break;
   }
-  return fallback;
+  return best ?? ionic;
 }
 
 /** Calls visit for each k-subset of 0..n-1 until it returns true. */
@@ -162,10 +202,11 @@ function combinations(n: number, k: number, visit: (picked: number[]) => boolean
 
 /**
  * Distributes each atom's missing valence over its bonds (a b-matching on the unsaturated atoms).
- * Always extends the most constrained atom first, which keeps Kekule-type searches short.
+ * Extends the most constrained atom first, on its shortest bond first, which keeps Kekule-type
+ * searches short and puts double bonds where the geometry has them.
  */
 function solveWithStates(
-  pairs: [number, number][],
+  contacts: Contact[],
   degree: number[],
   states: State[],
 ): PerceivedGraph | null {
@@ -173,17 +214,17 @@ function solveWithStates(
   let total = 0;
   for (const d of deficit) total += d;
   if (total % 2 !== 0) return null;
-  const order = pairs.map(() => 1);
+  const order = contacts.map(() => 1);
   const incident = degree.map(() => [] as number[]);
-  pairs.forEach(([a, b], bi) => {
-    incident[a].push(bi);
-    incident[b].push(bi);
+  contacts.forEach(({ a, b }, ci) => {
+    incident[a].push(ci);
+    incident[b].push(ci);
   });
+  for (const list of incident) list.sort((p, q) => contacts[p].ratio - contacts[q].ratio);
   let budget = SEARCH_BUDGET;
-  const open = (bi: number, from: number): boolean => {
-    const other = pairs[bi][0] === from ? pairs[bi][1] : pairs[bi][0];
-    return order[bi] < 3 && deficit[other] > 0;
-  };
+  const other = (ci: number, from: number) =>
+    contacts[ci].a === from ? contacts[ci].b : contacts[ci].a;
+  const open = (ci: number, from: number) => order[ci] < 3 && deficit[other(ci, from)] > 0;
   const rec = (): boolean => {
     if (--budget < 0) return false;
     let best = -1;
@@ -191,7 +232,7 @@ function solveWithStates(
     for (let i = 0; i < deficit.length; i++) {
       if (deficit[i] <= 0) continue;
       let choices = 0;
-      for (const bi of incident[i]) if (open(bi, i)) choices++;
+      for (const ci of incident[i]) if (open(ci, i)) choices++;
       if (choices === 0) return false;
       if (choices < bestChoices) {
         best = i;
@@ -199,22 +240,22 @@ function solveWithStates(
       }
     }
     if (best < 0) return true;
-    for (const bi of incident[best]) {
-      if (!open(bi, best)) continue;
-      const other = pairs[bi][0] === best ? pairs[bi][1] : pairs[bi][0];
-      order[bi]++;
+    for (const ci of incident[best]) {
+      if (!open(ci, best)) continue;
+      const o = other(ci, best);
+      order[ci]++;
       deficit[best]--;
-      deficit[other]--;
+      deficit[o]--;
       if (rec()) return true;
-      order[bi]--;
+      order[ci]--;
       deficit[best]++;
-      deficit[other]++;
+      deficit[o]++;
     }
     return false;
   };
   if (!rec()) return null;
   return {
-    bonds: pairs.map(([a, b], bi) => ({ a, b, order: order[bi] as 1 | 2 | 3 })),
+    bonds: contacts.map(({ a, b }, ci) => ({ a, b, order: order[ci] as 1 | 2 | 3 })),
     charges: states.map((s) => s.charge),
   };
 }
