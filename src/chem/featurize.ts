@@ -8,6 +8,7 @@ const ELEMENT_SLOT: Record<number, number> = { 1: 0, 6: 1, 7: 2, 8: 3, 9: 4 };
 
 interface RdkitJsonAtom {
   z?: number;
+  impHs?: number;
   chg?: number;
   nRad?: number;
 }
@@ -86,15 +87,15 @@ export function featurizeMol(
     );
   }
   const smiles = canonicalSmiles(mol);
-  mol.add_hs_in_place();
-  const n = mol.get_num_atoms();
-  if (n > MAX_ATOMS) {
-    throw new ChemError(`${n} atoms with hydrogens: the limit is ${MAX_ATOMS} atoms per molecule`);
-  }
+  // Hydrogens are appended from RDKit's implicit counts in Chem.AddHs order (each heavy atom's in
+  // turn): cheaper than add_hs_in_place and a larger JSON. RDKit adds them itself only where
+  // coordinates or a molblock must cover them too.
+  if (options.molblock || mol.has_coords() === 3) mol.add_hs_in_place();
 
   const json = JSON.parse(mol.get_json()) as RdkitJson;
   const m = json.molecules[0];
   const defaults = json.defaults;
+  const rdkitAtoms = m.atoms.length;
   const atomicNumbers = m.atoms.map((a) => a.z ?? defaults.atom.z);
   assertEncodableElements(atomicNumbers);
   const charges = m.atoms.map((a) => a.chg ?? defaults.atom.chg);
@@ -102,8 +103,24 @@ export function featurizeMol(
   const rep = m.extensions?.find((e) => e.name === 'rdkitRepresentation');
   const aromaticAtoms = new Set(rep?.aromaticAtoms ?? []);
   const aromaticBonds = new Set(rep?.aromaticBonds ?? []);
+  const bonds: { a: number; b: number; type: number }[] = (m.bonds ?? []).map((b, bi) => ({
+    a: b.atoms[0],
+    b: b.atoms[1],
+    type: aromaticBonds.has(bi) ? 3 : bondSlot(b.bo ?? defaults.bond.bo, b.atoms[0], b.atoms[1]),
+  }));
+  m.atoms.forEach((atom, i) => {
+    for (let k = atom.impHs ?? defaults.atom.impHs; k > 0; k--) {
+      bonds.push({ a: i, b: atomicNumbers.length, type: 0 });
+      atomicNumbers.push(1);
+      charges.push(0);
+      radicals.push(0);
+    }
+  });
+  const n = atomicNumbers.length;
+  if (n > MAX_ATOMS) {
+    throw new ChemError(`${n} atoms with hydrogens: the limit is ${MAX_ATOMS} atoms per molecule`);
+  }
 
-  const bonds = m.bonds ?? [];
   const e = bonds.length * 2;
   const src = new Int32Array(e);
   const dst = new Int32Array(e);
@@ -112,9 +129,7 @@ export function featurizeMol(
   const hydrogenNeighbours = new Array<number>(n).fill(0);
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  bonds.forEach((b, bi) => {
-    const [a, c] = b.atoms;
-    const t = aromaticBonds.has(bi) ? 3 : bondSlot(b.bo ?? defaults.bond.bo, a, c);
+  bonds.forEach(({ a, b: c, type: t }, bi) => {
     src[2 * bi] = a;
     dst[2 * bi] = c;
     src[2 * bi + 1] = c;
@@ -130,7 +145,8 @@ export function featurizeMol(
   const order = Array.from({ length: e }, (_, i) => i).sort(
     (p, q) => src[p] * n + dst[p] - (src[q] * n + dst[q]),
   );
-  const { sp, sp2, sp3 } = hybridization(mol, n, atomicNumbers, degree);
+  // Appended hydrogens lie beyond the RDKit molecule: their flags stay 0 (RDKit's "S").
+  const { sp, sp2, sp3 } = hybridization(mol, rdkitAtoms, atomicNumbers, degree);
 
   const x = atomicNumbers.map((z, i) => {
     const row = [
@@ -141,9 +157,9 @@ export function featurizeMol(
       0,
       z,
       aromaticAtoms.has(i) ? 1 : 0,
-      sp[i],
-      sp2[i],
-      sp3[i],
+      sp[i] ?? 0,
+      sp2[i] ?? 0,
+      sp3[i] ?? 0,
       hydrogenNeighbours[i],
     ];
     row[ELEMENT_SLOT[z]] = 1;
