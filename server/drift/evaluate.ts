@@ -47,7 +47,8 @@ export function columnDrift(reference: ArrayLike<number>, current: ArrayLike<num
   const rows = { referenceRows: reference.length, currentRows: current.length, distinctValues };
   if (reference.length <= DRIFT_RULES.smallReferenceMaxRows) {
     const method: DriftMethod = continuous ? 'ks' : distinctValues > 2 ? 'chisquare' : 'ztest';
-    const test = method === 'ks' ? ksTwoSample : method === 'chisquare' ? chiSquareTest : zTestProportions;
+    const test =
+      method === 'ks' ? ksTwoSample : method === 'chisquare' ? chiSquareTest : zTestProportions;
     const { statistic, pValue } = test(reference, current);
     const threshold = DRIFT_RULES.pValueThreshold;
     return { method, statistic, pValue, threshold, drift: pValue < threshold, ...rows };

@@ -86,13 +86,19 @@ export function computeDriftReference(
   options: ReferenceOptions = {},
 ): DriftReference {
   if (graphs.length !== gapsEv.length) {
-    throw new Error(`computeDriftReference: ${graphs.length} graphs but ${gapsEv.length} gap values`);
+    throw new Error(
+      `computeDriftReference: ${graphs.length} graphs but ${gapsEv.length} gap values`,
+    );
   }
   if (graphs.length === 0) throw new Error('computeDriftReference: no graphs');
   const maxMolecules = options.maxMolecules ?? 1000;
   const seed = options.seed ?? 1;
   const maxDistinct = options.maxDistinctForCounts ?? 64;
-  const rows: DriftRow[] = graphs.map((g, i) => ({ x: g.x, edgeIndex: g.edgeIndex, prediction: gapsEv[i] }));
+  const rows: DriftRow[] = graphs.map((g, i) => ({
+    x: g.x,
+    edgeIndex: g.edgeIndex,
+    prediction: gapsEv[i],
+  }));
   const sample = sampleRows(rows, maxMolecules, seed);
   return {
     format: REFERENCE_FORMAT,
@@ -112,7 +118,8 @@ function isFiniteNumber(v: unknown): v is number {
 function checkTable(where: string, table: unknown, expectedColumns: string[]): ReferenceTable {
   if (!table || typeof table !== 'object') throw new Error(`${where}: missing table`);
   const t = table as ReferenceTable;
-  if (!Number.isInteger(t.rows) || t.rows < 1) throw new Error(`${where}.rows: expected a positive integer`);
+  if (!Number.isInteger(t.rows) || t.rows < 1)
+    throw new Error(`${where}.rows: expected a positive integer`);
   for (const name of expectedColumns) {
     const column = t.columns?.[name];
     const path = `${where}.columns.${name}`;
@@ -121,7 +128,12 @@ function checkTable(where: string, table: unknown, expectedColumns: string[]): R
     if ('counts' in column && Array.isArray(column.counts)) {
       total = 0;
       for (const [k, pair] of column.counts.entries()) {
-        if (!Array.isArray(pair) || !isFiniteNumber(pair[0]) || !Number.isInteger(pair[1]) || pair[1] < 0) {
+        if (
+          !Array.isArray(pair) ||
+          !isFiniteNumber(pair[0]) ||
+          !Number.isInteger(pair[1]) ||
+          pair[1] < 0
+        ) {
           throw new Error(`${path}.counts[${k}]: expected [value, count]`);
         }
         total += pair[1];
@@ -133,7 +145,8 @@ function checkTable(where: string, table: unknown, expectedColumns: string[]): R
     } else {
       throw new Error(`${path}: expected {counts: [[value, count], ...]} or {values: [...]}`);
     }
-    if (total !== t.rows) throw new Error(`${path}: holds ${total} values, table has ${t.rows} rows`);
+    if (total !== t.rows)
+      throw new Error(`${path}: holds ${total} values, table has ${t.rows} rows`);
   }
   return t;
 }
@@ -143,7 +156,9 @@ export function parseDriftReference(json: unknown, where = 'driftReference'): Dr
   if (!json || typeof json !== 'object') throw new Error(`${where}: expected an object`);
   const ref = json as DriftReference;
   if (ref.format !== REFERENCE_FORMAT) {
-    throw new Error(`${where}.format: expected "${REFERENCE_FORMAT}", got ${JSON.stringify(ref.format)}`);
+    throw new Error(
+      `${where}.format: expected "${REFERENCE_FORMAT}", got ${JSON.stringify(ref.format)}`,
+    );
   }
   const molecules = moleculeTable([]);
   const atoms = atomTable([]);

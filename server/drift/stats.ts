@@ -166,7 +166,8 @@ export function zTestProportions(
   requireNonEmpty('current', current);
   const f = alignedFrequencies(reference, current);
   if (f.keys.length === 1) return { statistic: 0, pValue: 1 };
-  if (f.keys.length > 2) throw new RangeError(`Z-test needs a binary column, got ${f.keys.length} values`);
+  if (f.keys.length > 2)
+    throw new RangeError(`Z-test needs a binary column, got ${f.keys.length} values`);
   // Proportion of rows that differ from the first key, as Evidently encodes them.
   const n1 = reference.length;
   const n2 = current.length;

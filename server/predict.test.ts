@@ -1,0 +1,154 @@
+// /predict through the real server process and the app's inference API (src/model),
+// with seeded untrained models written to a temp models directory.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServerProcess, type ServerProcess } from './testing/serverProcess';
+import { writeUntrainedModel } from './testing/modelDir';
+import { chain } from './testing/molecules';
+import { computeDriftReference } from './drift/reference';
+
+const dir = mkdtempSync(join(tmpdir(), 'qm9-predict-'));
+let server: ServerProcess;
+
+async function post(body: unknown) {
+  const res = await fetch(`${server.url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+beforeAll(async () => {
+  const modelsDir = join(dir, 'models');
+  const graphs = ['C', 'CC', 'CCO', 'CCC', 'CN'].map(chain);
+  const reference = computeDriftReference(graphs, [10, 9, 8.5, 9.2, 8]);
+  await writeUntrainedModel(
+    modelsDir,
+    'gnn-product',
+    { kind: 'product', hidden: 16, layers: 2, targets: ['homo', 'lumo', 'gap'] },
+    reference,
+  );
+  await writeUntrainedModel(modelsDir, 'gnn-baseline', {
+    kind: 'baseline',
+    hidden: 16,
+    layers: 2,
+    dropout: 0,
+    targets: ['gap'],
+  });
+  server = await startServerProcess({
+    DATABASE_URL: '',
+    SQLITE_FILE: join(dir, 'log.sqlite'),
+    MODELS_DIR: modelsDir,
+    LOG_PREDICTIONS: '1',
+    REPORT_TOKEN: 'predict-test',
+  });
+  // The model loads in the background; wait until /predict stops answering "not ready".
+  const ethanol = chain('CCO');
+  for (let i = 0; i < 240; i++) {
+    const { status } = await post({
+      node_features: ethanol.x,
+      edge_index: ethanol.edgeIndex,
+      edge_attr: ethanol.edgeAttr,
+    });
+    if (status !== 503) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+});
+
+afterAll(async () => {
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('POST /predict', () => {
+  it('answers the original contract plus all properties, uncertainties and the model', async () => {
+    const ethanol = chain('CCO');
+    const { status, body } = await post({
+      node_features: ethanol.x,
+      edge_index: ethanol.edgeIndex,
+      edge_attr: ethanol.edgeAttr,
+    });
+    expect(status).toBe(200);
+    expect(body.prediction).toHaveLength(1);
+    expect(body.prediction[0]).toBe(body.properties.gap);
+    expect(Object.keys(body.properties).sort()).toEqual(['gap', 'homo', 'lumo']);
+    expect(body.uncertainty.gap).toBeGreaterThan(0);
+    expect(body.units).toEqual({ homo: 'eV', lumo: 'eV', gap: 'eV' });
+    expect(body.model).toEqual({ name: 'gnn-product', version: '0.0.0-untrained' });
+  });
+
+  it('serves old clients without bond types from the bond-free (original architecture) model', async () => {
+    // The original project's Locust payload: a path graph with features [i % 11] * 11.
+    const n = 6;
+    const { status, body } = await post({
+      node_features: Array.from({ length: n }, (_, i) => Array(11).fill(i % 11)),
+      edge_index: [
+        [0, 1, 2, 3, 4],
+        [1, 2, 3, 4, 5],
+      ],
+    });
+    expect(status).toBe(200);
+    expect(Number.isFinite(body.prediction[0])).toBe(true);
+    expect(body.model.name).toBe('gnn-baseline');
+  });
+
+  it('answers 422 (not 500) when the model itself rejects the input', async () => {
+    const ethanol = chain('CCO');
+    const attr = ethanol.edgeAttr.map(() => [0, 0, 0, 0]);
+    const { status, body } = await post({
+      node_features: ethanol.x,
+      edge_index: ethanol.edgeIndex,
+      edge_attr: attr,
+    });
+    expect(status).toBe(422);
+    expect(body.detail[0].msg).toMatch(/edgeAttr row 0 is not a one-hot bond type/);
+  });
+
+  it('answers concurrent requests each with its own molecule, one bad one failing alone', async () => {
+    const molecules = ['C', 'CCO', 'CCCN', 'COC', 'CCCCF'].map(chain);
+    const alone = await Promise.all(
+      molecules.map(
+        async (g) =>
+          (await post({ node_features: g.x, edge_index: g.edgeIndex, edge_attr: g.edgeAttr })).body,
+      ),
+    );
+    const bad = chain('CC');
+    const together = await Promise.all([
+      ...molecules.map((g) =>
+        post({ node_features: g.x, edge_index: g.edgeIndex, edge_attr: g.edgeAttr }),
+      ),
+      post({
+        node_features: bad.x,
+        edge_index: bad.edgeIndex,
+        edge_attr: bad.edgeAttr.map(() => [0, 0, 0, 0]),
+      }),
+    ]);
+    together.slice(0, molecules.length).forEach((r, i) => {
+      expect(r.status).toBe(200);
+      expect(r.body.prediction[0]).toBeCloseTo(alone[i].prediction[0], 4);
+    });
+    expect(together[molecules.length].status).toBe(422);
+  });
+
+  it('with LOG_PREDICTIONS=1 logs each answered prediction, and /report compares them with the card', async () => {
+    const headers = { authorization: 'Bearer predict-test' };
+    const before = (await (await fetch(`${server.url}/log/count`, { headers })).json()).records;
+    const g = chain('CCCO');
+    const answer = await post({
+      node_features: g.x,
+      edge_index: g.edgeIndex,
+      edge_attr: g.edgeAttr,
+    });
+    const after = (await (await fetch(`${server.url}/log/count`, { headers })).json()).records;
+    expect(after).toBe(before + 1);
+    const report = await (await fetch(`${server.url}/report?n=1`, { headers })).json();
+    expect(report.molecules).toBe(1);
+    expect(report.tables.molecules.columns.prediction.histogram.current.length).toBeGreaterThan(0);
+    expect(report.reference.source).toMatch(/5 of 5 training molecules/);
+    expect(answer.status).toBe(200);
+  });
+});

@@ -1,0 +1,47 @@
+// Per-client token buckets: `max` requests per window, refilled continuously, so a client
+// that keeps under the rate never sees 429 and a burst above it gets 429 + Retry-After.
+import type { RateLimit } from './config';
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until one request will be allowed again (when not allowed). */
+  retryAfterSeconds: number;
+  remaining: number;
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+  private readonly perMs: number;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.perMs = limit.max / limit.windowMs;
+  }
+
+  take(client: string): RateDecision {
+    const now = this.now();
+    const bucket = this.buckets.get(client) ?? { tokens: this.limit.max, updated: now };
+    bucket.tokens = Math.min(this.limit.max, bucket.tokens + (now - bucket.updated) * this.perMs);
+    bucket.updated = now;
+    this.buckets.set(client, bucket);
+    if (this.buckets.size > 10_000) this.evictFull(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, retryAfterSeconds: 0, remaining: Math.floor(bucket.tokens) };
+    }
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.ceil((1 - bucket.tokens) / this.perMs / 1000),
+      remaining: 0,
+    };
+  }
+
+  /** Forget clients whose bucket has refilled: they are indistinguishable from new ones. */
+  private evictFull(now: number): void {
+    for (const [client, b] of this.buckets) {
+      if (b.tokens + (now - b.updated) * this.perMs >= this.limit.max) this.buckets.delete(client);
+    }
+  }
+}

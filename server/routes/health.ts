@@ -1,0 +1,36 @@
+// GET / and GET /health, as the original service answered them; with --serve-app the
+// built app is served from the same origin and a browser asking for HTML at / gets it.
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ServerConfig } from '../config';
+import { ISOLATION_HEADERS, wantsHtml } from '../http';
+
+export async function healthAndAppRoutes(
+  app: FastifyInstance,
+  config: ServerConfig,
+): Promise<void> {
+  const healthy = { status: 'healthy' } as const;
+  const appRoot = resolve(config.appDir);
+  const serveApp = config.serveApp && existsSync(resolve(appRoot, 'index.html'));
+  if (config.serveApp && !serveApp) {
+    app.log.warn(`--serve-app: ${appRoot}/index.html not found; run "vite build" first`);
+  }
+  if (serveApp) {
+    await app.register(fastifyStatic, {
+      root: appRoot,
+      index: false,
+      wildcard: true,
+      setHeaders(reply) {
+        reply.headers(ISOLATION_HEADERS);
+      },
+    });
+  }
+  app.get('/', async (request, reply) => {
+    if (serveApp && wantsHtml(request))
+      return reply.headers(ISOLATION_HEADERS).sendFile('index.html');
+    return healthy;
+  });
+  app.get('/health', async () => healthy);
+}

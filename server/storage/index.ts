@@ -1,0 +1,15 @@
+import { openPostgresStore } from './postgres';
+import { openSqliteStore } from './sqlite';
+import type { LogStore } from './types';
+
+export type { InsertResult, LogRecord, LogStore, StoredRecord } from './types';
+
+/** PostgreSQL when a connection string is given, else the embedded SQLite file. */
+export async function openStore(options: {
+  databaseUrl?: string;
+  sqliteFile: string;
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+}): Promise<LogStore> {
+  if (options.databaseUrl) return openPostgresStore(options.databaseUrl);
+  return openSqliteStore(options.sqliteFile, { synchronous: options.sqliteSynchronous });
+}

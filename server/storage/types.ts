@@ -1,0 +1,41 @@
+/** One logged prediction, in the original service's record format plus our metadata. */
+export interface LogRecord {
+  /** Client-chosen unique key: a record with a key already stored is never stored again. */
+  idempotency_key: string;
+  node_features: number[][];
+  edge_index: number[][];
+  /** prediction[0] is the HOMO-LUMO gap in eV, as the original service returned it. */
+  prediction: number[];
+  model_version: string;
+  /** Client-side ISO 8601 time of the prediction. */
+  timestamp: string;
+  /** Only when the user also allowed sending SMILES. */
+  smiles?: string;
+}
+
+export interface StoredRecord extends LogRecord {
+  id: number;
+  /** Server-side ISO 8601 time of ingestion. */
+  received_at: string;
+}
+
+export interface InsertResult {
+  inserted: number;
+  /** Records whose idempotency key was already stored (or repeated in the batch). */
+  duplicates: number;
+}
+
+/** The same interface over SQLite and PostgreSQL; every statement is parameterized. */
+export interface LogStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Stores the batch atomically and durably before resolving. */
+  insert(records: readonly LogRecord[]): Promise<InsertResult>;
+  /** The most recently received n records, newest first. */
+  latest(n: number): Promise<StoredRecord[]>;
+  count(): Promise<number>;
+  /** Which of these keys are stored (for clients reconciling and for tests). */
+  existingKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** Applied schema versions, oldest first. */
+  schemaVersions(): Promise<number[]>;
+  close(): Promise<void>;
+}

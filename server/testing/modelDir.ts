@@ -1,0 +1,42 @@
+// Writes a real model directory (manifest, weights, card) with seeded, untrained weights, so
+// the server's /predict path runs the app's real inference code before a trained model exists.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createModel, type Architecture } from '../../src/model/gnn';
+import { setupBackend } from '../../src/model/backend';
+import { encodeWeights } from '../../src/model/weightsIO';
+import { MANIFEST_FORMAT, type ModelManifest } from '../../src/model/manifest';
+import type { DriftReference } from '../drift/reference';
+
+export async function writeUntrainedModel(
+  modelsDir: string,
+  name: string,
+  architecture: Architecture,
+  driftReference?: DriftReference,
+): Promise<string> {
+  const dir = join(modelsDir, name);
+  mkdirSync(dir, { recursive: true });
+  await setupBackend({ backend: ['wasm', 'cpu'] });
+  const model = createModel(architecture, 7);
+  const { specs, data } = await encodeWeights(model.variables, 'float32');
+  model.dispose();
+  const targets = architecture.targets;
+  const manifest: ModelManifest = {
+    format: MANIFEST_FORMAT,
+    formatVersion: 1,
+    name,
+    version: '0.0.0-untrained',
+    precision: 'float32',
+    architecture,
+    // Gap-like scale so the untrained output lands in a plausible eV range.
+    outputTransform: { targets, mean: targets.map(() => 7), std: targets.map(() => 1) },
+    weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'weights.bin'), data);
+  writeFileSync(
+    join(dir, 'model-card.json'),
+    JSON.stringify({ name, version: manifest.version, driftReference }),
+  );
+  return dir;
+}
