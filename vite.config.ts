@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets the tfjs wasm backend use threads in the page.
 const isolation = {
@@ -8,9 +9,52 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      includeAssets: ['icons/*.png'],
+      manifest: {
+        name: 'QM9 property predictor',
+        short_name: 'QM9 predictor',
+        description:
+          'Draw, paste or drop molecules and predict 12 quantum-chemical properties in the browser.',
+        theme_color: '#2458c6',
+        background_color: '#f4f6f9',
+        display: 'standalone',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          {
+            src: 'icons/icon-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'any maskable',
+          },
+        ],
+      },
+      workbox: {
+        // Everything a prediction needs offline: shell, workers, RDKit and tfjs wasm, model files,
+        // and OpenChemLib's conformer resources for the 3D view.
+        globPatterns: ['**/*.{js,css,html,wasm,json,bin,png,webmanifest}'],
+        // The page loads float32 weights; the float16 and uint8 variants are for other clients.
+        globIgnores: ['models/**/*.float16.*', 'models/**/*.uint8.*'],
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        // Control the first visit too, so that it already fills the cache for the next offline one.
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   server: { headers: isolation },
   preview: { headers: isolation },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its pthreads from `factory.toString()`; renaming identifiers or
+    // compressing the worker bundle leaves that source pointing at names that do not exist there.
+    rolldownOptions: { output: { minify: { compress: false, mangle: false } } },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });

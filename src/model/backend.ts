@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import './cpuKernelFixes';
 import './wasmKernelFixes';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';

@@ -53,13 +53,21 @@ export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): Gr
   let numNodes = 0;
   let numEdges = 0;
   graphs.forEach((g, m) => {
-    if (!g || !Array.isArray(g.x) || g.x.length === 0) throw new Error(`molecule ${m}: x has no atoms`);
-    if (!Array.isArray(g.edgeIndex) || g.edgeIndex.length !== 2 || g.edgeIndex[0].length !== g.edgeIndex[1].length) {
+    if (!g || !Array.isArray(g.x) || g.x.length === 0)
+      throw new Error(`molecule ${m}: x has no atoms`);
+    if (
+      !Array.isArray(g.edgeIndex) ||
+      g.edgeIndex.length !== 2 ||
+      g.edgeIndex[0].length !== g.edgeIndex[1].length
+    ) {
       throw new Error(`molecule ${m}: edgeIndex must be two index lists of equal length`);
     }
-    if (requireBonds && !g.edgeAttr) throw new Error(`molecule ${m}: this model needs edgeAttr (bond types)`);
+    if (requireBonds && !g.edgeAttr)
+      throw new Error(`molecule ${m}: this model needs edgeAttr (bond types)`);
     if (g.edgeAttr && g.edgeAttr.length !== g.edgeIndex[0].length) {
-      throw new Error(`molecule ${m}: edgeAttr has ${g.edgeAttr.length} rows for ${g.edgeIndex[0].length} edges`);
+      throw new Error(
+        `molecule ${m}: edgeAttr has ${g.edgeAttr.length} rows for ${g.edgeIndex[0].length} edges`,
+      );
     }
     numNodes += g.x.length;
     numEdges += g.edgeIndex[0].length;
@@ -81,11 +89,14 @@ export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): Gr
     const n = g.x.length;
     g.x.forEach((row, a) => {
       if (!Array.isArray(row) || row.length !== NUM_NODE_FEATURES) {
-        throw new Error(`molecule ${m}: atom ${a} has ${row?.length ?? 0} features, expected ${NUM_NODE_FEATURES}`);
+        throw new Error(
+          `molecule ${m}: atom ${a} has ${row?.length ?? 0} features, expected ${NUM_NODE_FEATURES}`,
+        );
       }
       for (let f = 0; f < NUM_NODE_FEATURES; f++) {
         const v = row[f];
-        if (!Number.isFinite(v)) throw new Error(`molecule ${m}: atom ${a} feature ${f} is not a finite number`);
+        if (!Number.isFinite(v))
+          throw new Error(`molecule ${m}: atom ${a} feature ${f} is not a finite number`);
         out.x[(nodeBase + a) * NUM_NODE_FEATURES + f] = v;
       }
       for (let e = 0; e < NUM_ELEMENTS; e++) out.elementCounts[m * NUM_ELEMENTS + e] += row[e];
@@ -95,8 +106,17 @@ export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): Gr
     for (let e = 0; e < s.length; e++) {
       const si = s[e];
       const di = d[e];
-      if (!Number.isInteger(si) || !Number.isInteger(di) || si < 0 || di < 0 || si >= n || di >= n) {
-        throw new Error(`molecule ${m}: edge ${e} (${si} -> ${di}) refers to an atom outside 0..${n - 1}`);
+      if (
+        !Number.isInteger(si) ||
+        !Number.isInteger(di) ||
+        si < 0 ||
+        di < 0 ||
+        si >= n ||
+        di >= n
+      ) {
+        throw new Error(
+          `molecule ${m}: edge ${e} (${si} -> ${di}) refers to an atom outside 0..${n - 1}`,
+        );
       }
       out.src[edgeBase + e] = nodeBase + si;
       out.dst[edgeBase + e] = nodeBase + di;

@@ -44,7 +44,8 @@ class ParamStore {
 
   private add(name: string, shape: number[], bound: number): tf.Variable {
     const init = tf.randomUniform(shape, -bound, bound, 'float32', this.seed * 7919 + this.next++);
-    const v = tf.variable(init, true, name);
+    // Engine-wide variable names must be unique; our own names live in the map (two models may coexist).
+    const v = tf.variable(init, true);
     init.dispose();
     this.vars.set(name, v);
     return v;
@@ -52,7 +53,10 @@ class ParamStore {
 
   linear(name: string, fanIn: number, fanOut: number, bias = true): Linear {
     const bound = 1 / Math.sqrt(fanIn);
-    return { w: this.add(`${name}/kernel`, [fanIn, fanOut], bound), b: bias ? this.add(`${name}/bias`, [fanOut], bound) : null };
+    return {
+      w: this.add(`${name}/kernel`, [fanIn, fanOut], bound),
+      b: bias ? this.add(`${name}/bias`, [fanOut], bound) : null,
+    };
   }
 
   table(name: string, rows: number, cols: number): tf.Variable {
@@ -114,8 +118,15 @@ export abstract class GraphModel {
   }
 }
 
-function dropout(x: tf.Tensor2D, rate: number, seed: number | undefined, salt: number): tf.Tensor2D {
-  return seed === undefined || rate === 0 ? x : (tf.dropout(x, rate, undefined, seed * 31 + salt) as tf.Tensor2D);
+function dropout(
+  x: tf.Tensor2D,
+  rate: number,
+  seed: number | undefined,
+  salt: number,
+): tf.Tensor2D {
+  return seed === undefined || rate === 0
+    ? x
+    : (tf.dropout(x, rate, undefined, seed * 31 + salt) as tf.Tensor2D);
 }
 
 export class BaselineModel extends GraphModel {
@@ -132,7 +143,10 @@ export class BaselineModel extends GraphModel {
     this.embed = this.params.linear('embed', NUM_NODE_FEATURES, h);
     for (let l = 0; l < arch.layers; l++) {
       // PyG GraphConv: lin_rel carries the bias, lin_root has none.
-      this.convs.push({ rel: this.params.linear(`conv${l}/rel`, h, h), root: this.params.linear(`conv${l}/root`, h, h, false) });
+      this.convs.push({
+        rel: this.params.linear(`conv${l}/rel`, h, h),
+        root: this.params.linear(`conv${l}/root`, h, h, false),
+      });
     }
     this.mlp = [
       this.params.linear('mlp0', h, h),
@@ -178,26 +192,42 @@ export class ProductModel extends GraphModel {
         out: this.params.linear(`mp${l}/out`, h, h),
       });
     }
-    this.meanHead = [this.params.linear('mean0', 2 * h, h), this.params.linear('mean1', h, h / 2), this.params.linear('mean2', h / 2, t)];
+    this.meanHead = [
+      this.params.linear('mean0', 2 * h, h),
+      this.params.linear('mean1', h, h / 2),
+      this.params.linear('mean2', h / 2, t),
+    ];
     this.varHead = [this.params.linear('var0', 2 * h, h), this.params.linear('var1', h, t)];
   }
 
   forward(b: GraphBatchTensors): ForwardOutput {
     let h = apply(this.embed, b.x);
     for (const layer of this.layers) {
-      const message = tf.relu(tf.add(tf.gather(h, b.src), tf.gather(layer.bond, b.bond))) as tf.Tensor2D;
+      const message = tf.relu(
+        tf.add(tf.gather(h, b.src), tf.gather(layer.bond, b.bond)),
+      ) as tf.Tensor2D;
       const agg = segmentSum(message, b.dst, b.numNodes);
-      const update = apply(layer.out, tf.relu(tf.add(apply(layer.root, h), apply(layer.rel, agg))) as tf.Tensor2D);
+      const update = apply(
+        layer.out,
+        tf.relu(tf.add(apply(layer.root, h), apply(layer.rel, agg))) as tf.Tensor2D,
+      );
       h = tf.add(h, update) as tf.Tensor2D;
     }
     h = tf.relu(h);
     const summed = tf.mul(segmentSum(h, b.graphIndex, b.numGraphs), SUM_POOL_SCALE) as tf.Tensor2D;
-    const pooled = tf.concat([summed, tf.mul(summed, tf.mul(b.invCounts, 1 / SUM_POOL_SCALE))], 1) as tf.Tensor2D;
+    const pooled = tf.concat(
+      [summed, tf.mul(summed, tf.mul(b.invCounts, 1 / SUM_POOL_SCALE))],
+      1,
+    ) as tf.Tensor2D;
     let m = tf.relu(apply(this.meanHead[0], pooled));
     m = tf.relu(apply(this.meanHead[1], m));
     // The variance head reads the pooled features without shaping them: the mean loss owns the trunk.
     const v = tf.relu(apply(this.varHead[0], stopGradient(pooled)));
-    const logVar = tf.clipByValue(apply(this.varHead[1], v), -LOG_VAR_LIMIT, LOG_VAR_LIMIT) as tf.Tensor2D;
+    const logVar = tf.clipByValue(
+      apply(this.varHead[1], v),
+      -LOG_VAR_LIMIT,
+      LOG_VAR_LIMIT,
+    ) as tf.Tensor2D;
     return { mean: apply(this.meanHead[2], m), logVar };
   }
 }

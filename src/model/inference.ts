@@ -21,9 +21,15 @@ export async function predictBatchArrays(
   batch: GraphBatchArrays,
 ): Promise<BatchPrediction> {
   const tensors = batchToTensors(batch);
-  const out = tf.tidy(() => model.forward(tensors));
+  const out = tf.tidy(() => {
+    const o = model.forward(tensors);
+    return o.logVar ? { mean: o.mean, logVar: o.logVar } : { mean: o.mean };
+  }) as { mean: tf.Tensor2D; logVar?: tf.Tensor2D };
   disposeBatch(tensors);
-  const [z, lv] = await Promise.all([out.mean.data() as Promise<Float32Array>, out.logVar?.data() as Promise<Float32Array> | undefined]);
+  const [z, lv] = await Promise.all([
+    out.mean.data() as Promise<Float32Array>,
+    out.logVar?.data() as Promise<Float32Array> | undefined,
+  ]);
   tf.dispose([out.mean, out.logVar].filter((t): t is tf.Tensor2D => t !== undefined));
   const g = batch.numGraphs;
   const t = model.numTargets;
@@ -31,7 +37,13 @@ export async function predictBatchArrays(
   const std = lv ? new Float64Array(g * t) : null;
   for (let i = 0; i < g; i++) {
     for (let k = 0; k < t; k++) {
-      values[i * t + k] = toTargetUnits(transform, k, z[i * t + k], batch.elementCounts, i * NUM_ELEMENTS);
+      values[i * t + k] = toTargetUnits(
+        transform,
+        k,
+        z[i * t + k],
+        batch.elementCounts,
+        i * NUM_ELEMENTS,
+      );
       if (std && lv) std[i * t + k] = predictiveStd(transform, k, lv[i * t + k]);
     }
   }

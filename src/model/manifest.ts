@@ -19,8 +19,10 @@ export interface ModelManifest {
 export function checkManifest(value: unknown, where: string): ModelManifest {
   const m = value as Partial<ModelManifest> | null;
   if (!m || typeof m !== 'object') throw new Error(`${where}: not a JSON object`);
-  if (m.format !== MANIFEST_FORMAT) throw new Error(`${where}: format is "${String(m.format)}", expected "${MANIFEST_FORMAT}"`);
-  if (m.formatVersion !== 1) throw new Error(`${where}: unsupported formatVersion ${String(m.formatVersion)}`);
+  if (m.format !== MANIFEST_FORMAT)
+    throw new Error(`${where}: format is "${String(m.format)}", expected "${MANIFEST_FORMAT}"`);
+  if (m.formatVersion !== 1)
+    throw new Error(`${where}: unsupported formatVersion ${String(m.formatVersion)}`);
   if (!m.architecture || !m.outputTransform || !Array.isArray(m.weightsManifest)) {
     throw new Error(`${where}: missing architecture, outputTransform or weightsManifest`);
   }

@@ -73,10 +73,17 @@ export interface ModelCard {
   };
   metrics: { test: TargetMetrics[]; validation: TargetMetrics[] };
   uncertainty: { method: string; calibration: Partial<Record<TargetKey, number>> } | null;
-  baseline: { name: string; description: string; test: TargetMetrics[]; training: Record<string, unknown> } | null;
+  baseline: {
+    name: string;
+    description: string;
+    test: TargetMetrics[];
+    training: Record<string, unknown>;
+  } | null;
   training: Record<string, unknown>;
   quantization: QuantizationReport[];
   ablations: { name: string; description: string; result: string }[];
   referenceStats: ReferenceStats;
   limitations: string[];
+  /** Sample of training graphs and gap predictions in the drift server's format (server/drift/reference.ts). */
+  driftReference?: unknown;
 }

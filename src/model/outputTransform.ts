@@ -17,7 +17,12 @@ export interface OutputTransform {
   calibration?: number[];
 }
 
-export function atomrefValue(t: OutputTransform, target: number, counts: ArrayLike<number>, offset = 0): number {
+export function atomrefValue(
+  t: OutputTransform,
+  target: number,
+  counts: ArrayLike<number>,
+  offset = 0,
+): number {
   if (!t.atomref) return 0;
   const c = t.atomref[target];
   let s = 0;
@@ -26,12 +31,24 @@ export function atomrefValue(t: OutputTransform, target: number, counts: ArrayLi
 }
 
 /** Standardized network output -> target unit, for one molecule and target. */
-export function toTargetUnits(t: OutputTransform, target: number, z: number, counts: ArrayLike<number>, offset = 0): number {
+export function toTargetUnits(
+  t: OutputTransform,
+  target: number,
+  z: number,
+  counts: ArrayLike<number>,
+  offset = 0,
+): number {
   return atomrefValue(t, target, counts, offset) + t.mean[target] + t.std[target] * z;
 }
 
 /** Target unit -> standardized space the network is trained in. */
-export function toStandardized(t: OutputTransform, target: number, y: number, counts: ArrayLike<number>, offset = 0): number {
+export function toStandardized(
+  t: OutputTransform,
+  target: number,
+  y: number,
+  counts: ArrayLike<number>,
+  offset = 0,
+): number {
   return (y - atomrefValue(t, target, counts, offset) - t.mean[target]) / t.std[target];
 }
 

@@ -42,13 +42,20 @@ interface FileReader {
 }
 
 function isUrl(source: string): boolean {
-  return /^(https?:|blob:|data:)/i.test(source) || typeof process === 'undefined' || !process.versions?.node;
+  return (
+    /^(https?:|blob:|data:)/i.test(source) ||
+    typeof process === 'undefined' ||
+    !process.versions?.node
+  );
 }
 
 function urlReader(base: string, fetchImpl: typeof fetch): FileReader {
   const dir = base.endsWith('/') ? base : `${base}/`;
   const get = async (name: string) => {
-    const url = new URL(name, new URL(dir, globalThis.location?.href ?? 'http://localhost/')).toString();
+    const url = new URL(
+      name,
+      new URL(dir, globalThis.location?.href ?? 'http://localhost/'),
+    ).toString();
     const res = await fetchImpl(url);
     return { res, url };
   };
@@ -98,11 +105,15 @@ async function readSource(
   // A path to a manifest file loads that manifest; otherwise the source is the model directory.
   const m = /^(.*?)([^/\\]+\.json)$/.exec(source);
   const [dir, file] = m ? [m[1] || '.', m[2]] : [source, manifestName];
-  const reader = isUrl(source) ? urlReader(dir, options.fetch ?? globalThis.fetch.bind(globalThis)) : await fileReader(dir);
+  const reader = isUrl(source)
+    ? urlReader(dir, options.fetch ?? globalThis.fetch.bind(globalThis))
+    : await fileReader(dir);
   const text = await reader.text(file);
   if (text === null) throw new Error(`${source}: no ${file} found`);
   const manifest = checkManifest(JSON.parse(text), `${dir}/${file}`);
-  const weights = await Promise.all(manifest.weightsManifest.flatMap((g) => g.paths).map((p) => reader.bytes(p)));
+  const weights = await Promise.all(
+    manifest.weightsManifest.flatMap((g) => g.paths).map((p) => reader.bytes(p)),
+  );
   const cardText = await reader.text('model-card.json');
   return { manifest, weights, card: cardText ? (JSON.parse(cardText) as ModelCard) : null };
 }
@@ -111,7 +122,10 @@ async function readSource(
  * Loads a trained model from a directory (Node), a URL (browser), or memory, and returns a predictor
  * that gives values and one-sigma uncertainties in the units of TARGETS.
  */
-export async function loadPredictor(source: string | InMemoryModel, options: LoadOptions = {}): Promise<Predictor> {
+export async function loadPredictor(
+  source: string | InMemoryModel,
+  options: LoadOptions = {},
+): Promise<Predictor> {
   const backend = await setupBackend(options);
   const loaded =
     typeof source === 'string'
@@ -151,7 +165,12 @@ export async function loadPredictor(source: string | InMemoryModel, options: Loa
           arrays = batchFromGraphs(chunk, requireBonds);
         } catch (err) {
           // Report the molecule's position in the caller's list, not in the chunk.
-          throw new Error((err as Error).message.replace(/^molecule (\d+)/, (_, i) => `molecule ${start + Number(i)}`));
+          throw new Error(
+            (err as Error).message.replace(
+              /^molecule (\d+)/,
+              (_, i) => `molecule ${start + Number(i)}`,
+            ),
+          );
         }
         const p = await predictBatchArrays(model, manifest.outputTransform, arrays);
         chunk.forEach((g, i) => {

@@ -107,7 +107,12 @@ function registerRowGather(): void {
       const { x, indices } = args.inputs;
       const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
       const rowGather =
-        x.shape.length === 2 && indices.shape.length === 1 && x.dtype === 'float32' && indices.dtype === 'int32' && axis === 0 && !batchDims;
+        x.shape.length === 2 &&
+        indices.shape.length === 1 &&
+        x.dtype === 'float32' &&
+        indices.dtype === 'int32' &&
+        axis === 0 &&
+        !batchDims;
       if (!rowGather) return generic(args);
       const backend = args.backend;
       const [rows, cols] = x.shape;

@@ -101,7 +101,9 @@ export function decodeWeights(
     return s + n * bytes;
   }, 0);
   if (joined.byteLength !== expected) {
-    throw new Error(`weight data has ${joined.byteLength} bytes, the manifest describes ${expected}`);
+    throw new Error(
+      `weight data has ${joined.byteLength} bytes, the manifest describes ${expected}`,
+    );
   }
   return tf.io.decodeWeights(joined, specs);
 }

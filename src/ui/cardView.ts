@@ -7,12 +7,25 @@ export function asCard(card: unknown): ModelCard | null {
   return card as ModelCard;
 }
 
-export function trainingDistribution(card: ModelCard | null, key: TargetKey): DistributionSummary | null {
+export function trainingDistribution(
+  card: ModelCard | null,
+  key: TargetKey,
+): DistributionSummary | null {
   return card?.referenceStats?.predictions?.[key] ?? null;
 }
 
 export function testMetrics(card: ModelCard | null, key: TargetKey): TargetMetrics | null {
   return card?.metrics?.test?.find((m) => m.key === key) ?? null;
+}
+
+/**
+ * Test-split residuals (predicted minus true, target units) per target. Not yet part of ModelCard:
+ * training's export is asked to add `metrics.testErrorHistograms`; until then the page says so.
+ */
+export function testErrorHistogram(card: ModelCard | null, key: TargetKey): Histogram | null {
+  const metrics = card?.metrics as
+    { testErrorHistograms?: Partial<Record<TargetKey, Histogram>> } | undefined;
+  return metrics?.testErrorHistograms?.[key] ?? null;
 }
 
 /** Share of the histogram's mass below value (0..1), interpolating inside the bin. */

@@ -29,7 +29,7 @@ export function depictSvg(
   let svg: string | null = null;
   try {
     const molecule = moleculeFor(smiles, molblock);
-    svg = molecule ? molecule.toSVG(width, height, undefined, { autoCrop: true, autoCropMargin: 6 }) : null;
+    svg = molecule ? molecule.toSVG(width, height) : null;
   } catch {
     svg = null;
   }
@@ -38,4 +38,13 @@ export function depictSvg(
     cache.set(key, svg);
   }
   return svg;
+}
+
+/** A molfile for export when the reader gave none (SMILES input): OpenChemLib's 2D layout. */
+export function molfileFromSmiles(smiles: string): string | undefined {
+  try {
+    return Molecule.fromSmiles(smiles).toMolfile();
+  } catch {
+    return undefined;
+  }
 }

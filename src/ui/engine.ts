@@ -1,9 +1,18 @@
 // The bridge between the page and the prediction worker: actions post messages, worker
 // messages land in the store. Components never talk to the worker directly.
 import { useApp } from './store';
-import type { BackendChoice, FromWorker, InputIssue, JobInput, ToWorker } from './worker/protocol';
+import type {
+  BackendChoice,
+  BenchmarkResult,
+  FromWorker,
+  InputIssue,
+  JobInput,
+  ModelInfo,
+  ToWorker,
+} from './worker/protocol';
 
-export const MODEL_URL: string = import.meta.env.VITE_MODEL_URL ?? `${import.meta.env.BASE_URL}models/qm9-gnn/`;
+export const MODEL_URL: string =
+  import.meta.env.VITE_MODEL_URL ?? `${import.meta.env.BASE_URL}models/qm9-gnn/`;
 
 let worker: Worker | null = null;
 let nextJobId = 1;
@@ -17,7 +26,11 @@ function send(message: ToWorker, transfer: Transferable[] = []): void {
     worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
     worker.onerror = (event) => {
       useApp.setState((s) => ({
-        backend: { ...s.backend, status: 'failed', error: `prediction worker failed: ${event.message}` },
+        backend: {
+          ...s.backend,
+          status: 'failed',
+          error: `prediction worker failed: ${event.message}`,
+        },
       }));
     };
   }
@@ -25,8 +38,21 @@ function send(message: ToWorker, transfer: Transferable[] = []): void {
 }
 
 export function loadModel(backend: BackendChoice): void {
-  useApp.setState((s) => ({ backend: { ...s.backend, requested: backend, status: 'loading', error: null } }));
+  useApp.setState((s) => ({
+    backend: { ...s.backend, requested: backend, status: 'loading', error: null },
+  }));
   send({ type: 'load-model', modelUrl: MODEL_URL, backend });
+}
+
+/** Rows from the structure editor: each new drawing replaces the previous one. */
+export const EDITOR_SOURCE = 'editor';
+
+/** Predicts one molecule as the editor's current one (examples, shared links). */
+export function predictSmiles(smiles: string, name: string): void {
+  runJob([{ kind: 'text', text: `${smiles} ${name}`, source: EDITOR_SOURCE }], {
+    label: name,
+    replaceSource: EDITOR_SOURCE,
+  });
 }
 
 export interface RunOptions {
@@ -42,8 +68,19 @@ export function runJob(inputs: JobInput[], options: RunOptions): number {
   const firstRowId = nextRowId;
   nextRowId += ROW_ID_BLOCK;
   useApp.setState((s) => ({
-    job: { id, label: options.label, phase: 'reading', done: 0, total: inputs.length, perSecond: 0, startedAt: performance.now(), notice: null },
-    rows: options.replaceSource ? s.rows.filter((row) => row.source !== options.replaceSource) : s.rows,
+    job: {
+      id,
+      label: options.label,
+      phase: 'reading',
+      done: 0,
+      total: inputs.length,
+      perSecond: 0,
+      startedAt: performance.now(),
+      notice: null,
+    },
+    rows: options.replaceSource
+      ? s.rows.filter((row) => row.source !== options.replaceSource)
+      : s.rows,
   }));
   awaitingFirstRow.set(id, firstRowId);
   const transfer = inputs.flatMap((input) => (input.kind === 'file' ? [input.bytes] : []));
@@ -61,7 +98,10 @@ export function cancelJob(): void {
 }
 
 let nextValidation = 1;
-const validations = new Map<number, (result: { molecules: number; issues: InputIssue[] }) => void>();
+const validations = new Map<
+  number,
+  (result: { molecules: number; issues: InputIssue[] }) => void
+>();
 
 /** Parses pasted text without predicting, for inline validation while the user types. */
 export function validateText(text: string): Promise<{ molecules: number; issues: InputIssue[] }> {
@@ -70,6 +110,41 @@ export function validateText(text: string): Promise<{ molecules: number; issues:
     validations.set(requestId, resolve);
     send({ type: 'validate', requestId, text });
   });
+}
+
+const benchmarks = new Map<
+  number,
+  (reply: { result: BenchmarkResult | null; error: string | null }) => void
+>();
+
+/** Times the loaded model inside the worker; used by bench/web.bench.ts through window.qm9Bench. */
+export function benchmarkModel(
+  smiles: string[],
+  singleRepeats: number,
+  batchSize: number,
+): Promise<BenchmarkResult> {
+  const requestId = nextValidation++;
+  return new Promise((resolve, reject) => {
+    benchmarks.set(requestId, (reply) =>
+      reply.result ? resolve(reply.result) : reject(new Error(reply.error ?? 'benchmark failed')),
+    );
+    send({ type: 'benchmark', requestId, smiles, singleRepeats, batchSize });
+  });
+}
+
+const SEEN_MODEL_KEY = 'qm9.lastModel';
+
+/** A notice when the service worker brought a new model since the last visit. */
+function modelUpdateNotice(model: ModelInfo): string | null {
+  const current = `${model.name} ${model.version}`;
+  let previous: string | null = null;
+  try {
+    previous = localStorage.getItem(SEEN_MODEL_KEY);
+    localStorage.setItem(SEEN_MODEL_KEY, current);
+  } catch {
+    return null; // storage disabled: nothing to compare with
+  }
+  return previous && previous !== current ? `New model: ${current} (was ${previous}).` : null;
 }
 
 function receive(message: FromWorker): void {
@@ -86,17 +161,30 @@ function receive(message: FromWorker): void {
           loadMs: message.loadMs,
         },
         model: message.model,
+        modelUpdate: modelUpdateNotice(message.model) ?? state.modelUpdate,
       });
       break;
     case 'model-failed':
       useApp.setState({
-        backend: { ...state.backend, requested: message.requested, active: null, status: 'failed', error: message.message },
+        backend: {
+          ...state.backend,
+          requested: message.requested,
+          active: null,
+          status: 'failed',
+          error: message.message,
+        },
       });
       break;
     case 'job-progress':
       if (state.job?.id !== message.jobId) return;
       useApp.setState({
-        job: { ...state.job, phase: message.phase, done: message.done, total: message.total, perSecond: message.perSecond },
+        job: {
+          ...state.job,
+          phase: message.phase,
+          done: message.done,
+          total: message.total,
+          perSecond: message.perSecond,
+        },
       });
       break;
     case 'job-rows': {
@@ -115,20 +203,36 @@ function receive(message: FromWorker): void {
       {
         const firstRowId = awaitingFirstRow.get(message.jobId);
         awaitingFirstRow.delete(message.jobId);
-        const firstError = firstRowId === undefined ? undefined : state.rows.find((row) => row.id >= firstRowId);
+        const firstError =
+          firstRowId === undefined ? undefined : state.rows.find((row) => row.id >= firstRowId);
         if (firstError) useApp.setState({ selectedId: firstError.id });
       }
       useApp.setState({
-        job: { ...state.job, phase: message.cancelled ? 'cancelled' : 'done', notice: message.notice },
+        job: {
+          ...state.job,
+          phase: message.cancelled ? 'cancelled' : 'done',
+          notice: message.notice,
+        },
         lastInference:
           message.inferenceMs === null
             ? state.lastInference
-            : { ms: message.inferenceMs, molecules: message.molecules - message.errors, backend: state.backend.active },
+            : {
+                ms: message.inferenceMs,
+                molecules: message.molecules - message.errors,
+                backend: state.backend.active,
+              },
       });
       break;
     case 'validated':
-      validations.get(message.requestId)?.({ molecules: message.molecules, issues: message.issues });
+      validations.get(message.requestId)?.({
+        molecules: message.molecules,
+        issues: message.issues,
+      });
       validations.delete(message.requestId);
+      break;
+    case 'benchmarked':
+      benchmarks.get(message.requestId)?.(message);
+      benchmarks.delete(message.requestId);
       break;
     case 'job-failed':
       if (state.job?.id !== message.jobId) return;

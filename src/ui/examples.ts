@@ -9,6 +9,14 @@ export const EXAMPLES: ExampleMolecule[] = [
   { name: 'Water', smiles: 'O', why: 'smallest QM9-like molecule' },
   { name: 'Benzene', smiles: 'c1ccccc1', why: 'aromatic ring' },
   { name: 'Acetonitrile', smiles: 'CC#N', why: 'a nitrile: sp carbon and nitrogen' },
-  { name: 'Aspirin', smiles: 'CC(=O)Oc1ccccc1C(=O)O', why: '13 heavy atoms: larger than any QM9 molecule' },
-  { name: 'Glycine zwitterion', smiles: '[NH3+]CC(=O)[O-]', why: 'charged atoms: QM9 holds neutral molecules only' },
+  {
+    name: 'Aspirin',
+    smiles: 'CC(=O)Oc1ccccc1C(=O)O',
+    why: '13 heavy atoms: larger than any QM9 molecule',
+  },
+  {
+    name: 'Acetate ion',
+    smiles: 'CC(=O)[O-]',
+    why: 'net charge -1: QM9 holds neutral molecules only',
+  },
 ];

@@ -27,7 +27,10 @@ export function rowsToCsv(rows: ResultRow[]): string {
     'formula',
     'status',
     'message',
-    ...TARGETS.flatMap((t) => [`${t.key} [${unitSuffix(t.unit)}]`, `${t.key}_std [${unitSuffix(t.unit)}]`]),
+    ...TARGETS.flatMap((t) => [
+      `${t.key} [${unitSuffix(t.unit)}]`,
+      `${t.key}_std [${unitSuffix(t.unit)}]`,
+    ]),
   ];
   const lines = [header.map(csvCell).join(',')];
   for (const row of rows) {
@@ -51,12 +54,19 @@ function sdfField(name: string, value: string | number | undefined): string {
   return `> <${name}>\n${value}\n\n`;
 }
 
-/** Molecules with their predictions as SDF data fields; records that failed have no structure to write. */
-export function rowsToSdf(rows: ResultRow[]): string {
+/**
+ * Molecules with their predictions as SDF data fields; records that failed have no structure to write.
+ * `fallbackMolblock` supplies a structure for rows read without one (SMILES input).
+ */
+export function rowsToSdf(
+  rows: ResultRow[],
+  fallbackMolblock: (row: ResultRow) => string | undefined = () => undefined,
+): string {
   const records: string[] = [];
   for (const row of rows) {
-    if (!row.molblock) continue;
-    const molblock = row.molblock.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
+    const source = row.status === 'error' ? undefined : (row.molblock ?? fallbackMolblock(row));
+    if (!source) continue;
+    const molblock = source.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
     const [, ...rest] = molblock.split('\n');
     let record = [row.name || row.smiles || `record ${row.record}`, ...rest].join('\n');
     record += sdfField('source', row.source);

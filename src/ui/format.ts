@@ -11,10 +11,17 @@ export function formatValue(value: number | undefined): string {
 }
 
 export function formatMs(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  return ms < 10
+    ? `${ms.toFixed(2)} ms`
+    : ms < 1000
+      ? `${ms.toFixed(0)} ms`
+      : `${(ms / 1000).toFixed(2)} s`;
 }
 
-export function targetValue(prediction: MoleculePrediction | undefined, key: TargetKey): number | undefined {
+export function targetValue(
+  prediction: MoleculePrediction | undefined,
+  key: TargetKey,
+): number | undefined {
   return prediction?.values[key];
 }
 

@@ -33,6 +33,8 @@ export interface AppState {
   tab: Tab;
   backend: BackendState;
   model: ModelInfo | null;
+  /** Set when this visit loaded a different model version than the last one. */
+  modelUpdate: string | null;
   lastInference: LastInference | null;
   job: JobState | null;
   rows: ResultRow[];
@@ -43,8 +45,16 @@ export interface AppState {
 
 export const useApp = create<AppState>()((set) => ({
   tab: 'predict',
-  backend: { requested: 'auto', active: null, status: 'loading', notice: null, error: null, loadMs: null },
+  backend: {
+    requested: 'auto',
+    active: null,
+    status: 'loading',
+    notice: null,
+    error: null,
+    loadMs: null,
+  },
   model: null,
+  modelUpdate: null,
   lastInference: null,
   job: null,
   rows: [],

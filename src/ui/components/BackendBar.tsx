@@ -26,13 +26,19 @@ export function BackendBar() {
           ))}
         </select>
       </label>
-      <span data-testid="active-backend" data-backend={backend.active ?? ''} data-status={backend.status}>
+      <span
+        data-testid="active-backend"
+        data-backend={backend.active ?? ''}
+        data-status={backend.status}
+      >
         {backend.status === 'loading' && 'loading model…'}
         {backend.status === 'ready' && `active: ${backend.active}`}
         {backend.status === 'failed' && 'model unavailable'}
       </span>
       <span data-testid="last-inference">
-        {last ? `last inference: ${formatMs(last.ms)} (${last.molecules} mol, ${last.backend})` : 'no inference yet'}
+        {last
+          ? `last inference: ${formatMs(last.ms)} (${last.molecules} mol, ${last.backend})`
+          : 'no inference yet'}
       </span>
       {model && (
         <span className="model-name">
@@ -44,6 +50,19 @@ export function BackendBar() {
 }
 
 /** Fallbacks and failures stay visible until the next load: the page never goes blank on them. */
+export function ModelUpdateNotice() {
+  const update = useApp((s) => s.modelUpdate);
+  if (!update) return null;
+  return (
+    <div role="status" className="notice info" data-testid="model-update">
+      {update}{' '}
+      <button type="button" onClick={() => useApp.setState({ modelUpdate: null })}>
+        OK
+      </button>
+    </div>
+  );
+}
+
 export function BackendNotice() {
   const backend = useApp((s) => s.backend);
   if (backend.status === 'failed') {

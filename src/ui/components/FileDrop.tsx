@@ -6,7 +6,11 @@ export const ACCEPTED_EXTENSIONS = ['.smi', '.txt', '.csv', '.tsv', '.mol', '.sd
 
 async function filesToInputs(files: File[]): Promise<JobInput[]> {
   return Promise.all(
-    files.map(async (file) => ({ kind: 'file' as const, name: file.name, bytes: await file.arrayBuffer() })),
+    files.map(async (file) => ({
+      kind: 'file' as const,
+      name: file.name,
+      bytes: await file.arrayBuffer(),
+    })),
   );
 }
 
@@ -64,7 +68,9 @@ export function FileDrop() {
           choose files
         </button>
       </p>
-      <p className="hint">SMILES lists (.smi .txt), CSV/TSV with a SMILES column, MOL, SDF, XYZ; also gzipped.</p>
+      <p className="hint">
+        SMILES lists (.smi .txt), CSV/TSV with a SMILES column, MOL, SDF, XYZ; also gzipped.
+      </p>
       <input
         ref={input}
         type="file"

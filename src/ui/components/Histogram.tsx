@@ -24,10 +24,25 @@ export function Histogram({ histogram, value, width = 120, height = 28, label }:
       <title>{label}</title>
       {counts.map((count, i) => {
         const h = (count / max) * (height - 2);
-        return <rect key={i} x={i * bar} y={height - h} width={Math.max(0.5, bar - 0.5)} height={h} className="bar" />;
+        return (
+          <rect
+            key={i}
+            x={i * bar}
+            y={height - h}
+            width={Math.max(0.5, bar - 0.5)}
+            height={h}
+            className="bar"
+          />
+        );
       })}
       {marker !== null && (
-        <line x1={marker} x2={marker} y1={0} y2={height} className={outside ? 'marker outside' : 'marker'} />
+        <line
+          x1={marker}
+          x2={marker}
+          y1={0}
+          y2={height}
+          className={outside ? 'marker outside' : 'marker'}
+        />
       )}
     </svg>
   );

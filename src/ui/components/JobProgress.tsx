@@ -3,7 +3,8 @@ import { useApp } from '../store';
 
 export function JobProgress() {
   const job = useApp((s) => s.job);
-  if (!job) return null;
+  // The bar keeps its height while empty so the page does not shift under the user's pointer.
+  if (!job) return <div className="job" data-testid="job" data-phase="idle" />;
   const running = job.phase === 'reading' || job.phase === 'predicting';
   const fraction = job.total > 0 ? job.done / job.total : 0;
   return (
@@ -15,7 +16,8 @@ export function JobProgress() {
           <span data-testid="job-count">
             {job.phase === 'reading' ? 'reading' : 'predicting'} {job.done.toLocaleString()} /{' '}
             {job.total.toLocaleString()}
-            {job.phase === 'predicting' && ` · ${Math.round(job.perSecond).toLocaleString()} molecules/s`}
+            {job.phase === 'predicting' &&
+              ` · ${Math.round(job.perSecond).toLocaleString()} molecules/s`}
             {job.phase === 'reading' && job.total > 1 && ` files (${Math.round(fraction * 100)}%)`}
           </span>
           <button type="button" onClick={cancelJob}>

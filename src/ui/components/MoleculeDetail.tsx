@@ -24,7 +24,7 @@ export function DomainBadge({ row }: { row: ResultRow }) {
   }
   return (
     <span className="badge ok" data-testid="domain-badge" data-domain="inside">
-      Inside QM9's domain (neutral, H/C/N/O/F, at most 9 heavy atoms)
+      Inside QM9's domain (H, C, N, O, F; at most 9 heavy atoms; no net charge)
     </span>
   );
 }
@@ -33,7 +33,11 @@ function PropertyTable({ row }: { row: ResultRow }) {
   const card = asCard(useApp((s) => s.model?.card));
   const prediction = row.prediction;
   if (!prediction) {
-    return <p className="muted">No predictions for this molecule{row.status === 'parsed' ? ' (model not loaded)' : ''}.</p>;
+    return (
+      <p className="muted">
+        No predictions for this molecule{row.status === 'parsed' ? ' (model not loaded)' : ''}.
+      </p>
+    );
   }
   return (
     <table className="properties" data-testid="properties">
@@ -43,7 +47,9 @@ function PropertyTable({ row }: { row: ResultRow }) {
           <th>Value</th>
           <th>± 1σ</th>
           <th>Unit</th>
-          <th title="Model predictions on QM9 training molecules; the line marks this molecule">In QM9</th>
+          <th title="Model predictions on QM9 training molecules; the line marks this molecule">
+            In QM9
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -52,7 +58,9 @@ function PropertyTable({ row }: { row: ResultRow }) {
           const std = prediction.std[target.key];
           const distribution = trainingDistribution(card, target.key);
           const percentile =
-            distribution && value !== undefined ? percentileInHistogram(distribution.histogram, value) : NaN;
+            distribution && value !== undefined
+              ? percentileInHistogram(distribution.histogram, value)
+              : NaN;
           return (
             <tr key={target.key} data-target={target.key}>
               <th scope="row" title={target.key}>
@@ -71,7 +79,9 @@ function PropertyTable({ row }: { row: ResultRow }) {
                       value={value}
                       label={`${target.label}: training distribution, this molecule marked`}
                     />
-                    <span className="pct">{Number.isFinite(percentile) ? `${Math.round(percentile * 100)}th pct` : ''}</span>
+                    <span className="pct">
+                      {Number.isFinite(percentile) ? `${Math.round(percentile * 100)}th pct` : ''}
+                    </span>
                   </span>
                 )}
               </td>
@@ -86,7 +96,9 @@ function PropertyTable({ row }: { row: ResultRow }) {
 function Depiction({ row }: { row: ResultRow }) {
   const svg = depictSvg(row.smiles, row.molblock, 280, 220);
   if (!svg) return <div className="depiction muted">no 2D depiction</div>;
-  return <div className="depiction" data-testid="depiction" dangerouslySetInnerHTML={{ __html: svg }} />;
+  return (
+    <div className="depiction" data-testid="depiction" dangerouslySetInnerHTML={{ __html: svg }} />
+  );
 }
 
 /** Everything about the selected molecule: identity, domain, the 12 properties, 2D and 3D. */
@@ -95,7 +107,9 @@ export function MoleculeDetail() {
   if (!row) {
     return (
       <section className="panel detail empty" aria-label="Molecule">
-        <p className="muted">Draw a molecule, pick an example, paste SMILES or drop files to see predictions.</p>
+        <p className="muted">
+          Draw a molecule, pick an example, paste SMILES or drop files to see predictions.
+        </p>
       </section>
     );
   }

@@ -42,7 +42,9 @@ export function PasteBox() {
       <h2>Paste</h2>
       <textarea
         aria-label="SMILES, one per line (or a molfile, SDF or XYZ)"
-        placeholder={'SMILES, one per line, optionally followed by a name\nCCO ethanol\nc1ccccc1 benzene'}
+        placeholder={
+          'SMILES, one per line, optionally followed by a name\nCCO ethanol\nc1ccccc1 benzene'
+        }
         rows={5}
         spellCheck={false}
         value={text}
@@ -51,12 +53,16 @@ export function PasteBox() {
       <div className="paste-footer">
         <span className="validation" data-testid="paste-validation" aria-live="polite">
           {current && current.issues.length === 0 && `${current.molecules} molecule(s) ready`}
-          {current && current.issues.length > 0 && `${current.molecules} ok, ${current.issues.length} with problems`}
+          {current &&
+            current.issues.length > 0 &&
+            `${current.molecules} ok, ${current.issues.length} with problems`}
         </span>
         <button
           type="button"
           disabled={text.trim() === ''}
-          onClick={() => runJob([{ kind: 'text', text, source: PASTE_SOURCE }], { label: 'pasted input' })}
+          onClick={() =>
+            runJob([{ kind: 'text', text, source: PASTE_SOURCE }], { label: 'pasted input' })
+          }
         >
           Predict
         </button>

@@ -1,22 +1,27 @@
 import { useEffect, useRef } from 'react';
 import { CanvasEditor, Molecule } from 'openchemlib';
-import { runJob } from '../engine';
+import { EDITOR_SOURCE, predictSmiles, runJob } from '../engine';
 import { EXAMPLES } from '../examples';
 
 const DEBOUNCE_MS = 350;
-export const EDITOR_SOURCE = 'editor';
 
 let editorInstance: CanvasEditor | null = null;
+/** A molecule asked for before the editor mounted (a ?smiles= link); shown once it exists. */
+let pendingSmiles: string | null = null;
 
-/** Loads a molecule into the editor and predicts it at once (examples, a row opened for editing). */
-export function showInEditor(smiles: string, name: string): void {
-  if (editorInstance) {
-    editorInstance.setMolecule(Molecule.fromSmiles(smiles));
+function setEditorMolecule(editor: CanvasEditor, smiles: string): void {
+  try {
+    editor.setMolecule(Molecule.fromSmiles(smiles));
+  } catch {
+    // OpenChemLib rejects a few SMILES RDKit reads; the prediction still runs, the editor stays as it was.
   }
-  runJob([{ kind: 'text', text: `${smiles} ${name}`, source: EDITOR_SOURCE }], {
-    label: name,
-    replaceSource: EDITOR_SOURCE,
-  });
+}
+
+/** Shows a molecule in the editor (now, or once it mounts); predicts it unless that already started. */
+export function showInEditor(smiles: string, name: string, predict = true): void {
+  if (editorInstance) setEditorMolecule(editorInstance, smiles);
+  else pendingSmiles = smiles;
+  if (predict) predictSmiles(smiles, name);
 }
 
 function predictDrawing(molecule: Molecule): void {
@@ -35,6 +40,10 @@ export function StructureEditor() {
     if (!host.current) return;
     const editor = new CanvasEditor(host.current);
     editorInstance = editor;
+    if (pendingSmiles) {
+      setEditorMolecule(editor, pendingSmiles);
+      pendingSmiles = null;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     editor.setOnChangeListener((event) => {
       // Programmatic changes (examples) are predicted by whoever made them.

@@ -6,16 +6,25 @@ type Source = { format: 'xyz' | 'sdf'; data: string; origin: 'file' | 'generated
 
 async function structure3d(row: ResultRow): Promise<Source> {
   if (row.coords && row.atomicNumbers && row.coords.length === row.atomicNumbers.length) {
-    return { format: 'xyz', data: coordsToXyz(row.atomicNumbers, row.coords, row.name), origin: 'file' };
+    return {
+      format: 'xyz',
+      data: coordsToXyz(row.atomicNumbers, row.coords, row.name),
+      origin: 'file',
+    };
   }
-  if (!row.molblock) throw new Error('no structure to show');
-  return { format: 'sdf', data: await generateConformer(row.molblock), origin: 'generated' };
+  if (!row.molblock && !row.smiles) throw new Error('no structure to show');
+  const data = await generateConformer({ molblock: row.molblock, smiles: row.smiles });
+  return { format: 'sdf', data, origin: 'generated' };
 }
 
 /** 3Dmol.js view: the file's own coordinates when it had them, otherwise a generated conformer. */
 export function Viewer3D({ row }: { row: ResultRow }) {
   const host = useRef<HTMLDivElement>(null);
-  const [state, setState] = useState<{ id: number; status: string; origin?: Source['origin'] } | null>(null);
+  const [state, setState] = useState<{
+    id: number;
+    status: string;
+    origin?: Source['origin'];
+  } | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -30,10 +39,13 @@ export function Viewer3D({ row }: { row: ResultRow }) {
         v.addModel(source.data, source.format);
         v.setStyle({}, { stick: { radius: 0.14 }, sphere: { scale: 0.25 } });
         v.zoomTo();
+        // zoomTo leaves wide margins around small molecules; QM9-size ones read better closer.
+        v.zoom(1.6);
         v.render();
         setState({ id: row.id, status: 'shown', origin: source.origin });
       } catch (error) {
-        if (!disposed) setState({ id: row.id, status: error instanceof Error ? error.message : String(error) });
+        if (!disposed)
+          setState({ id: row.id, status: error instanceof Error ? error.message : String(error) });
       }
     })();
     return () => {

@@ -1,6 +1,6 @@
 // Vite fingerprints these binaries and emits them next to the bundle, so each loads once and
 // is then served from the HTTP cache (and the service worker's precache).
-import rdkitWasmUrl from '@rdkit/rdkit/dist/RDKit_minimal.wasm?url';
+import rdkitWasmUrl from '@rdkit/rdkit/RDKit_minimal.wasm?url';
 import tfWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfWasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfWasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -15,7 +15,3 @@ export const tfWasmPaths: Record<string, string> = {
   'tfjs-backend-wasm-simd.wasm': tfWasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': tfWasmThreadedSimdUrl,
 };
-
-export function predictorAssetOptions(): { wasmPaths: Record<string, string> } {
-  return { wasmPaths: tfWasmPaths };
-}

@@ -5,7 +5,9 @@ import resourcesUrl from '../../../node_modules/openchemlib/dist/resources.json?
 
 export interface ConformerRequest {
   requestId: number;
-  molblock: string;
+  /** The structure: a molblock when the reader gave one, otherwise SMILES. */
+  molblock?: string;
+  smiles?: string;
 }
 export type ConformerReply =
   | { requestId: number; ok: true; molblock: string }
@@ -14,10 +16,13 @@ export type ConformerReply =
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let resources: Promise<void> | null = null;
 
-async function conformer(molblock: string): Promise<string> {
+async function conformer(request: ConformerRequest): Promise<string> {
   resources ??= Resources.registerFromUrl(resourcesUrl);
   await resources;
-  const molecule = Molecule.fromMolfile(molblock);
+  let molecule: Molecule;
+  if (request.molblock) molecule = Molecule.fromMolfile(request.molblock);
+  else if (request.smiles) molecule = Molecule.fromSmiles(request.smiles);
+  else throw new Error('no structure to build in 3D');
   // A fixed seed: the same molecule always shows the same conformer.
   const generated = new ConformerGenerator(42).getOneConformerAsMolecule(molecule);
   if (!generated) throw new Error('no collision-free 3D conformer found');
@@ -25,9 +30,10 @@ async function conformer(molblock: string): Promise<string> {
 }
 
 scope.onmessage = (event: MessageEvent<ConformerRequest>) => {
-  const { requestId, molblock } = event.data;
-  conformer(molblock).then(
-    (result) => scope.postMessage({ requestId, ok: true, molblock: result } satisfies ConformerReply),
+  const { requestId } = event.data;
+  conformer(event.data).then(
+    (result) =>
+      scope.postMessage({ requestId, ok: true, molblock: result } satisfies ConformerReply),
     (error: unknown) =>
       scope.postMessage({
         requestId,

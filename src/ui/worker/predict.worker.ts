@@ -1,24 +1,72 @@
 /// <reference lib="webworker" />
 // The page's only place for chemistry and inference: parsing 10,000 molecules or running the
 // model never blocks the main thread, and cancel is honoured between chunks.
-import { initChem, parseText, readMoleculeFile } from '../../chem';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { initChem, parseSmiles, parseText, readMoleculeFile } from '../../chem';
 import type { MoleculeResult } from '../../chem/types';
-// Registers the WebGPU backend; tfjs itself bundles webgl, cpu and (via src/model) wasm.
-import '@tensorflow/tfjs-backend-webgpu';
+import { setupBackend } from '../../model/backend';
 import { loadPredictor, type Predictor } from '../../model/predictor';
-import { chemInitOptions, predictorAssetOptions } from './assets';
+import { chemInitOptions, tfWasmPaths } from './assets';
 import { loadWithFallback, type LoadedPredictor } from './backendFallback';
+import { softwareRenderer } from './gpuProbe';
+import { queuePredictions } from '../../logging';
 import { resultToRow, withPrediction, type WorkerRow } from './rows';
-import type { FromWorker, JobInput, ToWorker } from './protocol';
+import type { BenchmarkResult, FromWorker, JobInput, ToWorker } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const PREDICT_CHUNK = 256;
+/**
+ * Molecules per predict() call. tfjs-cpu's UnsortedSegmentSum costs segments x elements, so on cpu
+ * large batches get slower per molecule; small ones also keep cancel responsive there.
+ */
+function predictChunk(): number {
+  return loaded?.backend === 'cpu' ? 16 : 256;
+}
 const ROW_FLUSH = 256;
 
 let loaded: LoadedPredictor<Predictor> | null = null;
 let modelLoading: Promise<void> = Promise.resolve();
 let modelProblem: string | null = 'model not loaded yet';
 const cancelled = new Set<number>();
+
+// Opt-in drift logging starts here because the graphs are here: the page never holds feature
+// matrices. queuePredictions reads the user's consent itself and queues nothing while logging is off.
+async function logPredictions(rows: WorkerRow[]): Promise<void> {
+  if (!loaded) return;
+  const predicted = rows.flatMap((row) =>
+    row.graph && row.prediction?.values.gap !== undefined
+      ? [{ graph: row.graph, gapEv: row.prediction.values.gap }]
+      : [],
+  );
+  try {
+    await queuePredictions(predicted, `${loaded.predictor.name}@${loaded.predictor.version}`);
+  } catch (error) {
+    // Logging must never cost the user a prediction; the settings panel shows the outbox state.
+    console.warn('drift logging: could not queue records', error);
+  }
+}
+
+// Once per worker: tfjs refuses new wasm paths after the wasm backend has started.
+setWasmPaths(tfWasmPaths);
+
+/** A clear message for the usual failure: no model published at that URL (SPA servers answer with a page). */
+async function assertModelPublished(modelUrl: string): Promise<void> {
+  const url = new URL('model.json', new URL(modelUrl, self.location.href)).toString();
+  const response = await fetch(url);
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok || type.includes('text/html')) {
+    throw new Error(
+      `no model published at ${url} (HTTP ${response.status}${type.includes('html') ? ', an HTML page' : ''})`,
+    );
+  }
+}
+
+/** Methane: the smallest molecule that exercises every layer, to prove a backend and warm its kernels. */
+async function warmupGraph() {
+  await initChem(chemInitOptions());
+  const result = parseSmiles('C', { source: 'warm-up' });
+  if (!result.ok) throw new Error(`warm-up molecule failed to parse: ${result.error.message}`);
+  return result.molecule;
+}
 
 function post(message: FromWorker): void {
   scope.postMessage(message);
@@ -29,23 +77,50 @@ function yieldToMessages(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-async function loadModel(modelUrl: string, requested: ToWorker & { type: 'load-model' }): Promise<void> {
+async function loadModel(
+  modelUrl: string,
+  requested: ToWorker & { type: 'load-model' },
+): Promise<void> {
   const started = performance.now();
   if (loaded) {
     loaded.predictor.dispose();
     loaded = null;
   }
   try {
-    loaded = await loadWithFallback(requested.backend, (backend) =>
-      loadPredictor(modelUrl, { backend, ...predictorAssetOptions() }),
-    );
+    // RDKit's wasm compiles while tfjs starts and the weights download.
+    const warmup = warmupGraph();
+    warmup.catch(() => undefined);
+    loaded = await loadWithFallback<Predictor>(requested.backend, {
+      init: async (backend) => {
+        const software = requested.backend === 'auto' ? await softwareRenderer(backend) : null;
+        if (software) throw new Error(`${software}, slower than wasm here`);
+        // tfjs bundles webgl, cpu and (via src/model) wasm; WebGPU's backend loads only when tried.
+        if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+        await setupBackend({ backend });
+      },
+      load: async (backend) => {
+        await assertModelPublished(modelUrl);
+        return loadPredictor(modelUrl, { backend, batchSize: backend === 'cpu' ? 16 : 256 });
+      },
+      verify: async (predictor) => {
+        const [prediction] = await predictor.predict([await warmup]);
+        if (!Object.values(prediction.values).every((v) => Number.isFinite(v))) {
+          throw new Error('non-finite output on the warm-up molecule');
+        }
+      },
+      dispose: (predictor) => predictor.dispose(),
+    });
     modelProblem = null;
     post({
       type: 'model-ready',
       backend: loaded.backend,
       requested: requested.backend,
       fallbackNotice: loaded.notice,
-      model: { name: loaded.predictor.name, version: loaded.predictor.version, card: loaded.predictor.card },
+      model: {
+        name: loaded.predictor.name,
+        version: loaded.predictor.version,
+        card: loaded.predictor.card,
+      },
       loadMs: performance.now() - started,
     });
   } catch (error) {
@@ -105,13 +180,16 @@ async function runJob(message: ToWorker & { type: 'run-job' }): Promise<void> {
   const started = performance.now();
   let inferenceMs = 0;
   let pending: WorkerRow[] = [];
-  for (let start = 0; start < toPredict.length; start += PREDICT_CHUNK) {
-    const chunk = toPredict.slice(start, start + PREDICT_CHUNK);
+  const chunkSize = predictChunk();
+  for (let start = 0; start < toPredict.length; start += chunkSize) {
+    const chunk = toPredict.slice(start, start + chunkSize);
     const t0 = performance.now();
     const predictions = await loaded.predictor.predict(chunk.map((row) => row.graph!));
     inferenceMs += performance.now() - t0;
-    chunk.forEach((row, i) => pending.push(withPrediction(row, predictions[i])));
-    const done = Math.min(start + PREDICT_CHUNK, toPredict.length);
+    const predicted = chunk.map((row, i) => withPrediction(row, predictions[i]));
+    pending.push(...predicted);
+    await logPredictions(predicted);
+    const done = Math.min(start + chunkSize, toPredict.length);
     post({
       type: 'job-progress',
       jobId,
@@ -142,11 +220,37 @@ async function runJob(message: ToWorker & { type: 'run-job' }): Promise<void> {
   });
 }
 
+async function benchmark(message: ToWorker & { type: 'benchmark' }): Promise<BenchmarkResult> {
+  await modelLoading;
+  if (!loaded) throw new Error(`no model: ${modelProblem}`);
+  await initChem(chemInitOptions());
+  const t0 = performance.now();
+  const graphs = message.smiles.flatMap((smiles) => {
+    const result = parseSmiles(smiles, { source: 'benchmark' });
+    return result.ok ? [result.molecule] : [];
+  });
+  const featurizeMs = performance.now() - t0;
+  const batch = Array.from({ length: message.batchSize }, (_, i) => graphs[i % graphs.length]);
+  const singleMs: number[] = [];
+  for (let i = 0; i < message.singleRepeats; i++) {
+    const start = performance.now();
+    await loaded.predictor.predict([graphs[i % graphs.length]]);
+    singleMs.push(performance.now() - start);
+  }
+  await loaded.predictor.predict(batch.slice(0, 256));
+  const batchStart = performance.now();
+  await loaded.predictor.predict(batch);
+  const batchMs = performance.now() - batchStart;
+  return { backend: loaded.backend, singleMs, featurizeMs, batchMolecules: batch.length, batchMs };
+}
+
 async function validate(requestId: number, text: string): Promise<void> {
   await initChem(chemInitOptions());
   const results = parseText(text, 'input');
   const issues = results.flatMap((result) =>
-    result.ok ? [] : [{ record: result.error.record, name: result.error.name, message: result.error.message }],
+    result.ok
+      ? []
+      : [{ record: result.error.record, name: result.error.name, message: result.error.message }],
   );
   post({ type: 'validated', requestId, molecules: results.length - issues.length, issues });
 }
@@ -160,7 +264,15 @@ function flushRows(jobId: number, rows: WorkerRow[]): void {
 function finishCancelled(jobId: number, unsent: WorkerRow[]): void {
   flushRows(jobId, unsent);
   cancelled.delete(jobId);
-  post({ type: 'job-done', jobId, cancelled: true, molecules: 0, errors: 0, inferenceMs: null, notice: null });
+  post({
+    type: 'job-done',
+    jobId,
+    cancelled: true,
+    molecules: 0,
+    errors: 0,
+    inferenceMs: null,
+    notice: null,
+  });
 }
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -171,11 +283,28 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'run-job':
       runJob(message).catch((error: unknown) =>
-        post({ type: 'job-failed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) }),
+        post({
+          type: 'job-failed',
+          jobId: message.jobId,
+          message: error instanceof Error ? error.message : String(error),
+        }),
       );
       break;
     case 'cancel':
       cancelled.add(message.jobId);
+      break;
+    case 'benchmark':
+      benchmark(message).then(
+        (result) =>
+          post({ type: 'benchmarked', requestId: message.requestId, result, error: null }),
+        (error: unknown) =>
+          post({
+            type: 'benchmarked',
+            requestId: message.requestId,
+            result: null,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      );
       break;
     case 'validate':
       validate(message.requestId, message.text).catch((error: unknown) =>
@@ -183,7 +312,13 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
           type: 'validated',
           requestId: message.requestId,
           molecules: 0,
-          issues: [{ record: 0, name: '', message: error instanceof Error ? error.message : String(error) }],
+          issues: [
+            {
+              record: 0,
+              name: '',
+              message: error instanceof Error ? error.message : String(error),
+            },
+          ],
         }),
       );
       break;

@@ -45,7 +45,26 @@ export type ToWorker =
   | { type: 'load-model'; modelUrl: string; backend: BackendChoice }
   | { type: 'run-job'; jobId: number; inputs: JobInput[]; firstRowId: number }
   | { type: 'cancel'; jobId: number }
-  | { type: 'validate'; requestId: number; text: string };
+  | { type: 'validate'; requestId: number; text: string }
+  | {
+      type: 'benchmark';
+      requestId: number;
+      smiles: string[];
+      singleRepeats: number;
+      batchSize: number;
+    };
+
+/** Timings measured inside the worker on the active backend (model only, featurizing separately). */
+export interface BenchmarkResult {
+  backend: BackendName;
+  /** Wall time of predict() on one molecule, each repeat. */
+  singleMs: number[];
+  /** Featurizing the batch from SMILES. */
+  featurizeMs: number;
+  batchMolecules: number;
+  /** Wall time of predict() over the whole batch. */
+  batchMs: number;
+}
 
 /** A problem found in pasted text, located by its record (line for SMILES lists). */
 export interface InputIssue {
@@ -86,4 +105,10 @@ export type FromWorker =
       notice: string | null;
     }
   | { type: 'job-failed'; jobId: number; message: string }
-  | { type: 'validated'; requestId: number; molecules: number; issues: InputIssue[] };
+  | { type: 'validated'; requestId: number; molecules: number; issues: InputIssue[] }
+  | {
+      type: 'benchmarked';
+      requestId: number;
+      result: BenchmarkResult | null;
+      error: string | null;
+    };

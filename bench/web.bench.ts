@@ -1,0 +1,282 @@
+/**
+ * The app in headless Chromium: bytes shipped (gzip), page load to first prediction (cold and warm
+ * cache), warm single-molecule latency and batch throughput per backend, measured inside the page's
+ * own prediction worker. Needs `vite build` first and a model in public/models/qm9-gnn.
+ * Usage: npm run bench:web -> bench/results/web.json
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { chromiumArgs } from '../playwright.config';
+import type { BenchmarkResult } from '../src/ui/worker/protocol';
+
+const PORT = Number(process.env.BENCH_PORT ?? 4175);
+const BASE = `http://127.0.0.1:${PORT}`;
+const DIST = 'dist';
+
+// QM9-size molecules written here (C/N/O/F, up to 9 heavy atoms).
+const MOLECULES = [
+  'CCO',
+  'CC#N',
+  'c1ccccc1',
+  'O=C1CCCC1',
+  'FC(F)F',
+  'c1cc[nH]c1',
+  'NC(=O)C=C',
+  'OC1COC1',
+  'CC(C)(C)O',
+  'N#CC1=CC=CO1',
+  'CC1(C)OC1C#N',
+  'OCC(O)CO',
+];
+
+type AssetKind = 'page JS' | 'page CSS' | 'HTML' | 'worker JS' | 'wasm' | 'lazy JS' | 'lazy data';
+
+function assetKind(name: string): AssetKind {
+  if (name.endsWith('.html')) return 'HTML';
+  if (name.endsWith('.css')) return 'page CSS';
+  if (name.endsWith('.wasm')) return 'wasm';
+  if (name.startsWith('predict.worker')) return 'worker JS';
+  if (
+    name.startsWith('conformer.worker') ||
+    name.startsWith('3Dmol') ||
+    name.startsWith('ModelPage')
+  )
+    return 'lazy JS';
+  if (name.endsWith('.json')) return 'lazy data';
+  return 'page JS';
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+function bundleSizes() {
+  const files = walk(DIST)
+    .filter((path) => !path.includes(`${DIST}/models/`))
+    .map((path) => {
+      const bytes = readFileSync(path);
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      return {
+        file: path.slice(DIST.length + 1),
+        kind: assetKind(name),
+        bytes: bytes.length,
+        gzipBytes: gzipSync(bytes, { level: 9 }).length,
+      };
+    })
+    .filter((f) => /\.(js|css|html|wasm|json)$/.test(f.file))
+    .sort((a, b) => b.gzipBytes - a.gzipBytes);
+  const byKind: Record<string, { bytes: number; gzipBytes: number }> = {};
+  for (const f of files) {
+    byKind[f.kind] ??= { bytes: 0, gzipBytes: 0 };
+    byKind[f.kind].bytes += f.bytes;
+    byKind[f.kind].gzipBytes += f.gzipBytes;
+  }
+  const tfWasmVariants = files.filter((f) => f.file.includes('tfjs-backend-wasm'));
+  const threaded = tfWasmVariants.find((f) => f.file.includes('threaded-simd'));
+  const rdkitWasm = files.find((f) => f.file.includes('RDKit_minimal'));
+  // What a first visit downloads before its first prediction: page + worker + RDKit + one tfjs wasm.
+  const firstPrediction =
+    (byKind['HTML']?.gzipBytes ?? 0) +
+    (byKind['page JS']?.gzipBytes ?? 0) +
+    (byKind['page CSS']?.gzipBytes ?? 0) +
+    (byKind['worker JS']?.gzipBytes ?? 0) +
+    (rdkitWasm?.gzipBytes ?? 0) +
+    (threaded?.gzipBytes ?? 0);
+  const model = walk(join(DIST, 'models')).reduce((sum, path) => sum + statSync(path).size, 0);
+  return { files, byKind, firstPredictionGzipBytes: firstPrediction, modelFilesBytes: model };
+}
+
+async function startPreview(): Promise<() => void> {
+  const child = spawn(
+    'npx',
+    ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('vite preview did not start within 30 s')),
+      30_000,
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes(String(PORT))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
+  });
+  return () => child.kill('SIGTERM');
+}
+
+/** Navigation to the first prediction on screen, through a ?smiles= link (parse + featurize + predict). */
+async function timeToFirstPrediction(
+  page: Page,
+): Promise<{ firstPredictionMs: number; editorReadyMs: number; modelReadyMs: number }> {
+  const start = Date.now();
+  await page.goto(`${BASE}/?smiles=CCO&name=ethanol`);
+  const editor = page.getByTestId('editor').locator('canvas').first();
+  const ready = page.locator('[data-testid=active-backend][data-status=ready]');
+  const value = page.getByTestId('value-gap');
+  let editorReadyMs = NaN;
+  let modelReadyMs = NaN;
+  await Promise.all([
+    editor.waitFor({ timeout: 120_000 }).then(() => (editorReadyMs = Date.now() - start)),
+    ready.waitFor({ timeout: 120_000 }).then(() => (modelReadyMs = Date.now() - start)),
+    value.waitFor({ timeout: 120_000 }),
+  ]);
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid=value-gap]')?.textContent ?? '') !== '',
+    null,
+    {
+      timeout: 120_000,
+    },
+  );
+  return { firstPredictionMs: Date.now() - start, editorReadyMs, modelReadyMs };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function benchBackend(page: Page, backend: string, batchSize: number) {
+  await page.goto(`${BASE}/?bench=1&backend=${backend}`);
+  const status = page.getByTestId('active-backend');
+  await page
+    .locator('[data-testid=active-backend]:not([data-status=loading])')
+    .waitFor({ timeout: 180_000 });
+  const active = await status.getAttribute('data-backend');
+  if (active !== backend)
+    return {
+      backend,
+      error: `page fell back to ${active || 'nothing'}: ${await page
+        .getByTestId('backend-notice')
+        .textContent()
+        .catch(() => '')}`,
+    };
+  const result = await page.evaluate(
+    ([smiles, size]) =>
+      (
+        window as unknown as {
+          qm9Bench: (s: string[], r: number, b: number) => Promise<BenchmarkResult>;
+        }
+      ).qm9Bench(smiles, 30, size),
+    [MOLECULES, batchSize] as const,
+  );
+  const warm = result.singleMs.slice(5);
+  return {
+    backend,
+    singleMoleculeMs: {
+      median: median(warm),
+      min: Math.min(...warm),
+      max: Math.max(...warm),
+      repeats: warm.length,
+    },
+    batch: {
+      molecules: result.batchMolecules,
+      ms: result.batchMs,
+      moleculesPerSecond: (result.batchMolecules / result.batchMs) * 1000,
+    },
+    featurizeMoleculesPerSecond: (MOLECULES.length / result.featurizeMs) * 1000,
+    crossOriginIsolated: await page.evaluate(() => self.crossOriginIsolated),
+  };
+}
+
+async function main(): Promise<void> {
+  const sizes = bundleSizes();
+  const stop = await startPreview();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: chromiumArgs,
+    headless: true,
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const cold = await timeToFirstPrediction(page);
+    console.log('cold first prediction', JSON.stringify(cold));
+    const warmRuns = [];
+    for (let i = 0; i < 3; i++) {
+      warmRuns.push(await timeToFirstPrediction(page));
+      console.log('warm first prediction', JSON.stringify(warmRuns[i]));
+    }
+    const backends = [];
+    for (const [backend, batchSize] of [
+      // tfjs-cpu loops over every segment in UnsortedSegmentSum, and the GPU backends run on
+      // SwiftShader without a GPU: smaller batches keep those runs to seconds.
+      ['wasm', 4096],
+      ['cpu', 64],
+      ['webgl', 128],
+      ['webgpu', 64],
+    ] as const) {
+      backends.push(await benchBackend(page, backend, batchSize));
+      console.log(JSON.stringify(backends[backends.length - 1]));
+    }
+    const adapter = await page.evaluate(async () => {
+      const gpu = (
+        navigator as unknown as {
+          gpu?: {
+            requestAdapter(): Promise<{
+              info?: { vendor: string; architecture: string; description: string };
+            } | null>;
+          };
+        }
+      ).gpu;
+      const a = await gpu?.requestAdapter();
+      return a?.info
+        ? `${a.info.vendor} ${a.info.architecture} ${a.info.description}`.trim()
+        : a
+          ? 'adapter without info'
+          : 'none';
+    });
+    const result = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      },
+      browser: `Chromium ${browser.version()} headless`,
+      webgpuAdapter: adapter,
+      notes: [
+        'Single-molecule latency and batch throughput are predict() calls inside the page worker on the named backend, after warm-up.',
+        'First prediction: navigation to /?smiles=CCO until the gap value is on screen (worker start, RDKit + tfjs wasm, model load, featurize, predict).',
+        'Without a real GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU): those figures check function, not GPU speed.',
+      ],
+      bundle: sizes,
+      pageLoad: {
+        coldCache: cold,
+        warmCache: warmRuns,
+        warmCacheFirstPredictionMedianMs: median(warmRuns.map((r) => r.firstPredictionMs)),
+      },
+      backends,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/web.json', JSON.stringify(result, null, 2) + '\n');
+    console.log(
+      JSON.stringify(
+        {
+          firstPredictionCold: cold.firstPredictionMs,
+          firstPredictionWarm: result.pageLoad.warmCacheFirstPredictionMedianMs,
+          gzipFirstVisit: sizes.firstPredictionGzipBytes,
+        },
+        null,
+        1,
+      ),
+    );
+  } finally {
+    await browser.close();
+    stop();
+  }
+}
+
+await main();

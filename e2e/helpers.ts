@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, type Download, type Page } from '@playwright/test';
+
+/** The model the page loads by default (see src/ui/engine.ts); Node loads the same files to compare. */
+export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? 'public/models/qm9-gnn';
+export const modelPublished = existsSync(`${MODEL_DIR}/model.json`);
+export const NO_MODEL_REASON = `no trained model in ${MODEL_DIR} yet (training publishes it)`;
+
+/** Waits until the worker has loaded the model on some backend, and returns that backend. */
+export async function waitForModel(page: Page, timeout = 90_000): Promise<string> {
+  const status = page.getByTestId('active-backend');
+  await expect(status).toHaveAttribute('data-status', 'ready', { timeout });
+  return (await status.getAttribute('data-backend')) ?? '';
+}
+
+export async function waitForJob(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.getByTestId('job')).toHaveAttribute('data-phase', 'done', { timeout });
+}
+
+export interface TestFile {
+  name: string;
+  content: string;
+  mimeType?: string;
+}
+
+/** A real drag-and-drop: the files arrive through a DataTransfer on a drop event, as from the desktop. */
+export async function dropFiles(page: Page, files: TestFile[]): Promise<void> {
+  const transfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list)
+      dt.items.add(new File([f.content], f.name, { type: f.mimeType ?? 'text/plain' }));
+    return dt;
+  }, files);
+  const target = page.locator('main');
+  await target.dispatchEvent('dragenter', { dataTransfer: transfer });
+  await target.dispatchEvent('dragover', { dataTransfer: transfer });
+  await target.dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+export async function pickFiles(page: Page, files: TestFile[]): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(
+    files.map((f) => ({
+      name: f.name,
+      mimeType: f.mimeType ?? 'text/plain',
+      buffer: Buffer.from(f.content),
+    })),
+  );
+}
+
+export async function downloadText(download: Download): Promise<string> {
+  const path = await download.path();
+  return readFileSync(path, 'utf8');
+}
+
+/** Minimal RFC 4180 reader for the page's own CSV export (quoted cells may hold commas). */
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  const [header, ...body] = rows;
+  return body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
+}
+
+/** Ethanol by hand in OpenChemLib's editor: a bond, its end turned into O, a carbon added at the start. */
+export async function drawEthanol(page: Page): Promise<void> {
+  const editor = page.getByTestId('editor');
+  await expect(editor.locator('canvas').first()).toBeVisible();
+  const box = await editor.boundingBox();
+  if (!box) throw new Error('editor has no layout box');
+  const at = (x: number, y: number) => page.mouse.click(box.x + x, box.y + y);
+  // Toolbar cells are 19 px wide, in two columns down the left edge (bond tool: row 6, O: row 15).
+  const bondTool = { x: 13, y: 118 };
+  const oxygenTool = { x: 13, y: 286 };
+  const start = { x: 250, y: 200 };
+  // The single-bond tool draws C-C from the click point; OCL puts the second atom 30 degrees up-right.
+  await at(start.x, start.y);
+  await at(oxygenTool.x, oxygenTool.y);
+  await at(start.x + 21, start.y - 12);
+  await at(bondTool.x, bondTool.y);
+  await at(start.x, start.y);
+}
+
+export function sdfRecord(
+  title: string,
+  atoms: [string, number, number, number][],
+  bonds: [number, number, number][],
+  fields: Record<string, string> = {},
+): string {
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  const lines = [
+    title,
+    '  handwritten',
+    '',
+    `${pad(atoms.length, 3)}${pad(bonds.length, 3)}  0  0  0  0  0  0  0  0999 V2000`,
+  ];
+  for (const [el, x, y, z] of atoms) {
+    lines.push(
+      `${pad(x.toFixed(4), 10)}${pad(y.toFixed(4), 10)}${pad(z.toFixed(4), 10)} ${el.padEnd(3)} 0  0  0  0  0  0  0  0  0  0  0  0`,
+    );
+  }
+  for (const [a, b, order] of bonds) lines.push(`${pad(a, 3)}${pad(b, 3)}${pad(order, 3)}  0`);
+  lines.push('M  END');
+  for (const [k, v] of Object.entries(fields)) lines.push(`> <${k}>`, v, '');
+  lines.push('$$$$');
+  return lines.join('\n') + '\n';
+}

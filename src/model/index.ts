@@ -1,0 +1,22 @@
+/** Public API of the model layer, shared by the browser worker, the server and the CLIs. */
+export { loadPredictor } from './predictor';
+export type { InMemoryModel, LoadOptions, Predictor } from './predictor';
+export { setupBackend } from './backend';
+export type { BackendName, BackendOptions } from './backend';
+export { applyWasmKernelFixes } from './wasmKernelFixes';
+export { applyCpuKernelFixes } from './cpuKernelFixes';
+export { MANIFEST_FILES } from './weightsIO';
+export type { WeightPrecision } from './weightsIO';
+export type { ModelManifest } from './manifest';
+export type {
+  ModelCard,
+  TargetMetrics,
+  ReferenceStats,
+  DistributionSummary,
+  Histogram,
+  QuantizationReport,
+} from './modelCard';
+export { QUANTILE_LEVELS } from './modelCard';
+export type { Architecture } from './gnn';
+export { TARGETS } from './types';
+export type { GraphInput, MoleculePrediction, TargetKey } from './types';

@@ -1,0 +1,64 @@
+import { lazy, Suspense } from 'react';
+import { useApp } from './store';
+import { BackendBar, BackendNotice, ModelUpdateNotice } from './components/BackendBar';
+import { BatchTable } from './components/BatchTable';
+import { FileDrop } from './components/FileDrop';
+import { JobProgress } from './components/JobProgress';
+import { LoggingPanel } from './components/LoggingPanel';
+import { MoleculeDetail } from './components/MoleculeDetail';
+import { PasteBox } from './components/PasteBox';
+import { StructureEditor } from './components/StructureEditor';
+
+const ModelPage = lazy(() =>
+  import('./components/ModelPage').then((m) => ({ default: m.ModelPage })),
+);
+
+export function App() {
+  const tab = useApp((s) => s.tab);
+  const setTab = useApp((s) => s.setTab);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>QM9 property predictor</h1>
+        <nav className="tabs" role="tablist" aria-label="Pages">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'predict'}
+            onClick={() => setTab('predict')}
+          >
+            Predict
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'model'}
+            onClick={() => setTab('model')}
+          >
+            Model
+          </button>
+        </nav>
+        <BackendBar />
+      </header>
+      <BackendNotice />
+      <ModelUpdateNotice />
+      <JobProgress />
+      {/* The predict page stays mounted on the model tab: the editor keeps its drawing. */}
+      <main className="predict" hidden={tab !== 'predict'}>
+        <div className="inputs">
+          <StructureEditor />
+          <PasteBox />
+          <FileDrop />
+          <LoggingPanel />
+        </div>
+        <MoleculeDetail />
+      </main>
+      {tab === 'predict' && <BatchTable />}
+      {tab === 'model' && (
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <ModelPage />
+        </Suspense>
+      )}
+    </div>
+  );
+}

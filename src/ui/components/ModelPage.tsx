@@ -1,0 +1,281 @@
+import { TARGETS } from '../../model/types';
+import type { ModelCard, TargetMetrics } from '../../model/modelCard';
+import { asCard, testErrorHistogram } from '../cardView';
+import { formatValue } from '../format';
+import { useApp } from '../store';
+import { Histogram } from './Histogram';
+
+function coverageCell(value: number | undefined, nominal: number) {
+  if (value === undefined) return <td className="num">–</td>;
+  // Within 5 points of the nominal level counts as calibrated (the project's goal for the 90% interval).
+  const calibrated = Math.abs(value - nominal) <= 0.05;
+  return <td className={`num ${calibrated ? 'ok' : 'off'}`}>{(value * 100).toFixed(1)}%</td>;
+}
+
+function AccuracyTable({ card }: { card: ModelCard }) {
+  const baseline = new Map((card.baseline?.test ?? []).map((m) => [m.key, m] as const));
+  const byKey = new Map(card.metrics.test.map((m) => [m.key, m] as const));
+  return (
+    <table className="card-table" data-testid="accuracy-table">
+      <thead>
+        <tr>
+          <th>Property</th>
+          <th>Unit</th>
+          <th>Test MAE</th>
+          <th>RMSE</th>
+          <th>R²</th>
+          <th title="Share of test molecules inside the central 50% predictive interval">
+            50% interval
+          </th>
+          <th title="Share of test molecules inside the central 90% predictive interval">
+            90% interval
+          </th>
+          {card.baseline && <th>Baseline MAE</th>}
+          <th>Training distribution</th>
+        </tr>
+      </thead>
+      <tbody>
+        {TARGETS.map((t) => {
+          const m: TargetMetrics | undefined = byKey.get(t.key);
+          const distribution = card.referenceStats?.predictions?.[t.key];
+          return (
+            <tr key={t.key}>
+              <th scope="row">{t.label}</th>
+              <td>{t.unit}</td>
+              <td className="num">{formatValue(m?.mae)}</td>
+              <td className="num">{formatValue(m?.rmse)}</td>
+              <td className="num">{formatValue(m?.r2)}</td>
+              {coverageCell(m?.coverage50, 0.5)}
+              {coverageCell(m?.coverage90, 0.9)}
+              {card.baseline && <td className="num">{formatValue(baseline.get(t.key)?.mae)}</td>}
+              <td>
+                {distribution && (
+                  <Histogram
+                    histogram={distribution.histogram}
+                    label={`${t.label}: predictions on training molecules`}
+                  />
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** Observed against nominal coverage: a calibrated model sits on the diagonal. */
+function CalibrationPlot({ metrics }: { metrics: TargetMetrics[] }) {
+  const size = 220;
+  const pad = 28;
+  const scale = (v: number) => pad + v * (size - 2 * pad);
+  const points = metrics.flatMap((m) => [
+    ...(m.coverage50 === undefined ? [] : [{ key: m.key, nominal: 0.5, observed: m.coverage50 }]),
+    ...(m.coverage90 === undefined ? [] : [{ key: m.key, nominal: 0.9, observed: m.coverage90 }]),
+  ]);
+  if (points.length === 0) return <p className="muted">The model card has no interval coverage.</p>;
+  return (
+    <svg
+      width={size}
+      height={size}
+      role="img"
+      aria-label="Calibration: observed vs nominal interval coverage"
+      className="calibration"
+    >
+      <line
+        x1={scale(0)}
+        y1={size - scale(0)}
+        x2={scale(1)}
+        y2={size - scale(1)}
+        className="diagonal"
+      />
+      <line
+        x1={scale(0)}
+        y1={size - scale(0)}
+        x2={scale(1)}
+        y2={size - scale(0)}
+        className="axis"
+      />
+      <line
+        x1={scale(0)}
+        y1={size - scale(0)}
+        x2={scale(0)}
+        y2={size - scale(1)}
+        className="axis"
+      />
+      <text x={size / 2} y={size - 4} textAnchor="middle">
+        nominal
+      </text>
+      <text x={10} y={size / 2} textAnchor="middle" transform={`rotate(-90 10 ${size / 2})`}>
+        observed
+      </text>
+      {points.map((p) => (
+        <circle
+          key={`${p.key}-${p.nominal}`}
+          cx={scale(p.nominal)}
+          cy={size - scale(p.observed)}
+          r={3.5}
+        >
+          <title>
+            {p.key}: {(p.observed * 100).toFixed(1)}% inside the {p.nominal * 100}% interval
+          </title>
+        </circle>
+      ))}
+    </svg>
+  );
+}
+
+/** One residual histogram per target: how far off the model is on molecules it never saw. */
+function ErrorHistograms({ card }: { card: ModelCard }) {
+  const available = TARGETS.filter((t) => testErrorHistogram(card, t.key));
+  if (available.length === 0) {
+    return <p className="muted">This model card carries no test-error histograms.</p>;
+  }
+  return (
+    <div className="error-histograms" data-testid="error-histograms">
+      {available.map((t) => {
+        const histogram = testErrorHistogram(card, t.key)!;
+        const lo = histogram.edges[0];
+        const hi = histogram.edges[histogram.edges.length - 1];
+        return (
+          <figure key={t.key}>
+            <Histogram
+              histogram={histogram}
+              value={0}
+              width={180}
+              height={60}
+              label={`${t.label}: test errors`}
+            />
+            <figcaption>
+              {t.key}: {formatValue(lo)} … {formatValue(hi)} {t.unit}
+            </figcaption>
+          </figure>
+        );
+      })}
+    </div>
+  );
+}
+
+function KeyValues({ entries }: { entries: [string, unknown][] }) {
+  return (
+    <dl className="kv">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function ModelPage() {
+  const model = useApp((s) => s.model);
+  const backend = useApp((s) => s.backend);
+  const card = asCard(model?.card);
+  if (!model) {
+    return (
+      <section className="panel model-page">
+        <h2>Model</h2>
+        <p className="muted">
+          {backend.status === 'failed' ? `No model loaded: ${backend.error}` : 'Loading the model…'}
+        </p>
+      </section>
+    );
+  }
+  if (!card) {
+    return (
+      <section className="panel model-page">
+        <h2>
+          {model.name} {model.version}
+        </h2>
+        <p className="muted">This model was published without a model card.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel model-page" data-testid="model-page">
+      <h2>
+        {card.name} {card.version}
+      </h2>
+      <p>{card.description}</p>
+      <h3>Accuracy on the QM9 test split</h3>
+      <AccuracyTable card={card} />
+      <h3>Errors on the test split (predicted − true)</h3>
+      <ErrorHistograms card={card} />
+      <div className="model-columns">
+        <div>
+          <h3>Uncertainty calibration</h3>
+          <p className="muted">{card.uncertainty?.method ?? 'no uncertainty method recorded'}</p>
+          <CalibrationPlot metrics={card.metrics.test} />
+        </div>
+        <div>
+          <h3>Training data</h3>
+          <KeyValues
+            entries={[
+              ['file', card.data.file],
+              ['sha256', card.data.sha256],
+              ['rows', card.data.rows],
+              ['characterized rows', card.data.characterizedRows],
+              ['featurization errors', card.data.featurizationErrors],
+              ['split', card.data.split.rule],
+              [
+                'train / validation / test',
+                `${card.data.split.train} / ${card.data.split.validation} / ${card.data.split.test}`,
+              ],
+              ['parameters', card.parameters],
+              ['created', card.createdAt],
+            ]}
+          />
+          <h3>Training</h3>
+          <KeyValues entries={Object.entries(card.training)} />
+        </div>
+      </div>
+      {card.ablations.length > 0 && (
+        <>
+          <h3>Ablations</h3>
+          <ul>
+            {card.ablations.map((a) => (
+              <li key={a.name}>
+                <strong>{a.name}</strong>: {a.description} — {a.result}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {card.quantization.length > 0 && (
+        <>
+          <h3>Weight precision</h3>
+          <table className="card-table">
+            <thead>
+              <tr>
+                <th>Precision</th>
+                <th>Weight bytes</th>
+                <th>Test MAE change (gap, eV)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {card.quantization.map((q) => (
+                <tr key={q.precision}>
+                  <td>{q.precision}</td>
+                  <td className="num">{q.weightBytes.toLocaleString()}</td>
+                  <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {card.limitations.length > 0 && (
+        <>
+          <h3>Limitations</h3>
+          <ul>
+            {card.limitations.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,272 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setupBackend } from '../src/model/backend';
+import { createModel, type GraphModel } from '../src/model/gnn';
+import type { ModelCard, QuantizationReport, TargetMetrics } from '../src/model/modelCard';
+import { TARGETS } from '../src/model/types';
+import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
+import { computeDriftReference } from '../server/drift/reference';
+import { loadTensors, writeJsonAtomic } from './checkpoint';
+import { shardName, writeModelFiles } from './modelFiles';
+import { loadQm9Dataset } from './dataset';
+import { formatMetricsTable } from './metrics';
+import { packedToGraph } from './packedToGraph';
+import { column, metricsOf, predictPacked } from './predictPacked';
+import { referenceStats } from './referenceStats';
+import { Rng } from './rng';
+import { readRunResults, type RunResults } from './runArtifacts';
+import { SPLIT_RULE } from './split';
+
+export interface ExportOptions {
+  /** Run directory of the baseline to compare with in the model card. */
+  baselineRun?: string;
+  /** Extra card sections (ablations, limitations) from a JSON file. */
+  notesFile?: string;
+  /** Molecules of the training split summarized for the drift reference. */
+  referenceSample?: number;
+}
+
+const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
+const DEFAULT_NOTES = 'training/model-notes.json';
+const DEFAULT_BASELINE_RUN = 'qm9-baseline-gap';
+
+async function maybeJson<T>(file: string | undefined): Promise<T | null> {
+  if (!file) return null;
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes public/models/<name>/: a manifest + shard per precision and model-card.json. */
+export async function exportRun(runDir: string, options: ExportOptions): Promise<string> {
+  await setupBackend({ backend: 'wasm' });
+  const results = await readRunResults(runDir);
+  const { config, transform } = results;
+  const outDir = path.join(config.exportDir, config.name);
+  await mkdir(outDir, { recursive: true });
+  const weights = await loadTensors(runDir, 'final');
+  const dataset = await loadQm9Dataset(config.data, config.cacheDir, (m) =>
+    process.stderr.write(`${m}\n`),
+  );
+  if (dataset.sha256 !== results.data.sha256) {
+    throw new Error(
+      `data ${config.data} has sha256 ${dataset.sha256}, the run was trained on ${results.data.sha256}`,
+    );
+  }
+
+  const quantization: QuantizationReport[] = [];
+  let float32Test: TargetMetrics[] | null = null;
+  let referenceModel: GraphModel | null = null;
+  for (const precision of PRECISIONS) {
+    const { manifest, data } = await writeModelFiles(
+      outDir,
+      {
+        name: config.name,
+        version: config.version,
+        architecture: config.architecture,
+        outputTransform: transform,
+      },
+      weights,
+      precision,
+    );
+    // Evaluate exactly what was written: decode the bytes as a browser would.
+    const model = createModel(config.architecture, 0);
+    const decoded = decodeWeights(
+      data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+      manifest.weightsManifest,
+    );
+    model.setWeights(decoded);
+    tf.dispose(Object.values(decoded));
+    const test = metricsOf(
+      await predictPacked(model, transform, dataset.packed, dataset.split.test),
+      transform,
+      dataset.packed,
+    );
+    if (precision === 'float32') {
+      const drift = Math.max(
+        ...test.map((m, k) => Math.abs(m.mae - results.metrics.test[k].mae) / m.mae),
+      );
+      if (drift > 1e-3)
+        process.stderr.write(
+          `note: float32 test MAE differs from the run's by up to ${(100 * drift).toFixed(2)}% (featurizer changed since training?)\n`,
+        );
+      float32Test = test;
+      referenceModel = model;
+    } else model.dispose();
+    quantization.push({
+      precision,
+      manifest: MANIFEST_FILES[precision],
+      weightBytes: data.byteLength,
+      testMaeDelta: Object.fromEntries(test.map((m, k) => [m.key, m.mae - float32Test![k].mae])),
+    });
+    process.stderr.write(
+      `${precision}: ${data.byteLength} bytes, gap MAE delta ${quantization.at(-1)!.testMaeDelta.gap ?? '-'}\n`,
+    );
+  }
+
+  const sampleSize = Math.min(options.referenceSample ?? 10_000, dataset.split.train.length);
+  const sample = new Rng(config.seed + 7)
+    .shuffle(Int32Array.from(dataset.split.train))
+    .subarray(0, sampleSize)
+    .sort();
+  const samplePred = await predictPacked(referenceModel!, transform, dataset.packed, sample);
+  const predictions = Object.fromEntries(
+    transform.targets.map((key, k) => [
+      key,
+      column(samplePred.values, k, transform.targets.length),
+    ]),
+  );
+  referenceModel!.dispose();
+
+  // Convention: a product run is compared with the baseline run next to it unless told otherwise.
+  const baselineRun =
+    options.baselineRun ??
+    (config.architecture.kind === 'product'
+      ? path.join(config.runsDir, DEFAULT_BASELINE_RUN)
+      : null);
+  const baseline = baselineRun ? await readRunResults(baselineRun).catch(() => null) : null;
+  if (baselineRun && !baseline)
+    process.stderr.write(
+      `note: no finished baseline run in ${baselineRun}; the card has no baseline section\n`,
+    );
+  const notes =
+    (await maybeJson<{ ablations?: ModelCard['ablations']; limitations?: string[] }>(
+      options.notesFile ?? DEFAULT_NOTES,
+    )) ?? {};
+  const h = results.state.history;
+  const card: ModelCard = {
+    name: config.name,
+    version: config.version,
+    createdAt: new Date().toISOString(),
+    description: config.description,
+    architecture: config.architecture,
+    parameters: results.parameters,
+    targets: transform.targets.map((key) => {
+      const t = TARGETS.find((x) => x.key === key)!;
+      return { key, label: t.label, unit: t.unit };
+    }),
+    data: {
+      file: path.basename(config.data),
+      sha256: results.data.sha256,
+      rows: results.data.rows,
+      characterizedRows: results.data.characterizedRows,
+      featurizationErrors: results.data.featurizationErrors,
+      split: { rule: SPLIT_RULE, ...results.data.split },
+    },
+    metrics: { test: float32Test!, validation: results.metrics.validation },
+    uncertainty: transform.calibration
+      ? {
+          method:
+            'mean-variance head (Gaussian NLL on detached means), std scaled per target so the central 90% interval covers 90% of the validation split (split-conformal)',
+          calibration: Object.fromEntries(
+            transform.targets.map((k, i) => [k, transform.calibration![i]]),
+          ),
+        }
+      : null,
+    baseline: baseline
+      ? {
+          name: baseline.config.name,
+          description: baseline.config.description,
+          test: baseline.metrics.test,
+          training: {
+            epochs: baseline.state.epochsDone,
+            bestEpoch: baseline.state.bestEpoch,
+            wallSeconds: Math.round(baseline.state.trainSeconds),
+            moleculesPerSecond: Math.round(
+              mean(baseline.state.history.map((r) => r.moleculesPerSecond)),
+            ),
+            backend: baseline.backend,
+          },
+        }
+      : null,
+    training: {
+      backend: results.backend,
+      seed: config.seed,
+      epochs: results.state.epochsDone,
+      epochsPlanned: results.state.epochsPlanned,
+      bestEpoch: results.state.bestEpoch,
+      wallSeconds: Math.round(results.state.trainSeconds),
+      moleculesPerSecond: Math.round(mean(h.map((r) => r.moleculesPerSecond))),
+      hyperparameters: {
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        schedule: config.schedule,
+        warmupEpochs: config.warmupEpochs,
+        minLrFactor: config.minLrFactor,
+        loss: config.loss,
+        normalization: config.normalization,
+        timeBudgetMinutes: config.timeBudgetMinutes,
+        optimizer: 'Adam (beta1 0.9, beta2 0.999, eps 1e-8)',
+      },
+      gitCommit: results.gitCommit,
+      finishedAt: results.finishedAt,
+      history: h.map((r) => ({
+        epoch: r.epoch,
+        trainLoss: r.trainLoss,
+        valScore: r.valScore,
+        valGapMae: r.valMae.gap,
+        seconds: Math.round(r.seconds),
+      })),
+    },
+    quantization,
+    ablations: notes.ablations ?? [],
+    referenceStats: referenceStats(dataset.packed, sample, predictions),
+    limitations: notes.limitations ?? [],
+  };
+  const gapIndex = transform.targets.indexOf('gap');
+  if (gapIndex >= 0) {
+    const gaps = Array.from(column(samplePred.values, gapIndex, transform.targets.length));
+    card.driftReference = computeDriftReference(
+      Array.from(sample, (i) => packedToGraph(dataset.packed, i)),
+      gaps,
+      {
+        seed: config.seed,
+        source: `QM9 training split, seeded sample of ${sample.length} of ${dataset.split.train.length} molecules; gap = this model's prediction`,
+      },
+    );
+  }
+  await writeJsonAtomic(path.join(outDir, 'model-card.json'), card);
+  const sizes = await Promise.all(
+    PRECISIONS.map(async (p) => `${p} ${(await stat(path.join(outDir, shardName(p)))).size} B`),
+  );
+  process.stderr.write(
+    `exported ${outDir} (${sizes.join(', ')})\n${formatMetricsTable(float32Test!)}\n`,
+  );
+  tf.dispose(Object.values(weights));
+  return outDir;
+}
+
+function mean(a: number[]): number {
+  return a.length ? a.reduce((s, v) => s + v, 0) / a.length : NaN;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opts: ExportOptions = {};
+  let runDir: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--baseline') opts.baselineRun = args[++i];
+    else if (args[i] === '--notes') opts.notesFile = args[++i];
+    else if (args[i] === '--reference-sample') opts.referenceSample = Number(args[++i]);
+    else if (args[i] === '--run') runDir = args[++i];
+    else if (!args[i].startsWith('--') && !runDir) runDir = args[i];
+    else throw new Error(`unexpected argument "${args[i]}"`);
+  }
+  if (!runDir)
+    throw new Error(
+      'usage: npm run export -- --run training/runs/<name> [--baseline training/runs/<baseline>] [--notes file.json]',
+    );
+  await exportRun(runDir, opts);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: Error) => {
+    process.stderr.write(`export: ${err.message}\n`);
+    process.exit(1);
+  });
+}
+
+export type { RunResults };

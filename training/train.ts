@@ -1,0 +1,139 @@
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setupBackend } from '../src/model/backend';
+import { saveTensors, writeJsonAtomic } from './checkpoint';
+import { parseTrainArgs, type TrainConfig } from './config';
+import { loadQm9Dataset, type Qm9Dataset } from './dataset';
+import { calibrationFactor, formatMetricsTable } from './metrics';
+import { column, metricsOf, predictPacked, truthColumn } from './predictPacked';
+import type { RunResults } from './runArtifacts';
+import { fitOutputTransform } from './standardize';
+import { Rng } from './rng';
+import { Trainer } from './trainer';
+
+export function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Trains one configuration end to end and writes its results to the run directory. */
+export async function trainRun(
+  config: TrainConfig,
+  dataset: Qm9Dataset,
+  resume: boolean,
+): Promise<RunResults> {
+  const runDir = path.join(config.runsDir, config.name);
+  mkdirSync(runDir, { recursive: true });
+  const logFile = path.join(runDir, 'log.jsonl');
+  const log = (r: Record<string, unknown>) => appendFileSync(logFile, JSON.stringify(r) + '\n');
+  const backend = await setupBackend({ backend: 'wasm' });
+  let trainIds = dataset.split.train;
+  if (config.maxTrainMolecules && config.maxTrainMolecules < trainIds.length) {
+    // A seeded random subset: the table is sorted by gdb index, so a prefix would hold only small molecules.
+    trainIds = new Rng(config.seed + 1)
+      .shuffle(Int32Array.from(trainIds))
+      .subarray(0, config.maxTrainMolecules)
+      .sort();
+  }
+  const transform = fitOutputTransform(
+    dataset.packed,
+    trainIds,
+    config.architecture.targets,
+    config.normalization,
+  );
+  const trainer = new Trainer(
+    config,
+    dataset.packed,
+    trainIds,
+    dataset.split.validation,
+    transform,
+    { runDir, log },
+  );
+  if (resume) await trainer.resume();
+  log({
+    type: 'data',
+    file: dataset.file,
+    sha256: dataset.sha256,
+    rows: dataset.rows,
+    characterized: dataset.characterizedRows,
+    featurizationErrors: dataset.errors.length,
+    backend,
+  });
+  const { model, state } = await trainer.run();
+
+  const val = await predictPacked(model, transform, dataset.packed, dataset.split.validation);
+  if (val.std) {
+    transform.calibration = transform.targets.map((key, k) =>
+      calibrationFactor(
+        column(val.values, k, transform.targets.length),
+        truthColumn(dataset.packed, dataset.split.validation, key),
+        column(val.std!, k, transform.targets.length),
+      ),
+    );
+  }
+  const valPred = await predictPacked(model, transform, dataset.packed, dataset.split.validation);
+  const testPred = await predictPacked(model, transform, dataset.packed, dataset.split.test);
+  const results: RunResults = {
+    config,
+    transform,
+    state,
+    parameters: model.countParameters(),
+    backend,
+    data: {
+      file: dataset.file,
+      sha256: dataset.sha256,
+      rows: dataset.rows,
+      characterizedRows: dataset.characterizedRows,
+      featurizationErrors: dataset.errors.length,
+      split: {
+        train: trainIds.length,
+        validation: dataset.split.validation.length,
+        test: dataset.split.test.length,
+      },
+    },
+    metrics: {
+      validation: metricsOf(valPred, transform, dataset.packed),
+      test: metricsOf(testPred, transform, dataset.packed),
+    },
+    finishedAt: new Date().toISOString(),
+    gitCommit: gitCommit(),
+  };
+  await saveTensors(runDir, 'final', model.variables);
+  await writeJsonAtomic(path.join(runDir, 'results.json'), results);
+  log({ type: 'results', test: results.metrics.test });
+  process.stderr.write(
+    `\n${config.name}: test split\n${formatMetricsTable(results.metrics.test)}\n`,
+  );
+  trainer.dispose();
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { config, resume } = await parseTrainArgs(process.argv.slice(2));
+  const dataset = await loadQm9Dataset(config.data, config.cacheDir, (m) =>
+    process.stderr.write(`${m}\n`),
+  );
+  if (dataset.errors.length) {
+    process.stderr.write(
+      `${dataset.errors.length} molecules could not be featurized and are left out (first: line ${dataset.errors[0].line}, ${dataset.errors[0].message})\n`,
+    );
+  }
+  await trainRun(config, dataset, resume);
+  const { exportRun } = await import('./export');
+  await exportRun(path.join(config.runsDir, config.name), {});
+  tf.disposeVariables();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: Error) => {
+    process.stderr.write(`train: ${err.message}\n`);
+    process.exit(1);
+  });
+}
