@@ -190,6 +190,8 @@ describe('XYZ', () => {
     expect(methane).toMatchObject({ name: 'methane', smiles: 'C', record: 1 });
     expect(water).toMatchObject({ name: 'water', smiles: 'O', record: 2 });
     expect(methane.coords?.[1]).toEqual([0.6293, 0.6293, 0.6293]);
+    // The molblock carries the file's coordinates to the 3D view and to SDF export.
+    expect(methane.molblock).toContain('0.6293');
   });
 
   it('assigns bond orders: benzene becomes aromatic, nitromethane gets its charges', () => {

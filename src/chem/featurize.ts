@@ -35,7 +35,10 @@ export interface RecordMeta {
 }
 
 export interface FeaturizeOptions {
-  /** Keep a molblock with all hydrogens, for depiction and SDF export (it doubles the cost). */
+  /**
+   * Keep a molblock with all hydrogens, for depiction and SDF export (it doubles the cost).
+   * Default: only when the input had 3D coordinates, which the molblock then carries.
+   */
   molblock?: boolean;
 }
 
@@ -90,7 +93,8 @@ export function featurizeMol(
   // Hydrogens are appended from RDKit's implicit counts in Chem.AddHs order (each heavy atom's in
   // turn): cheaper than add_hs_in_place and a larger JSON. RDKit adds them itself only where
   // coordinates or a molblock must cover them too.
-  if (options.molblock || mol.has_coords() === 3) mol.add_hs_in_place();
+  const has3d = mol.has_coords() === 3;
+  if (options.molblock || has3d) mol.add_hs_in_place();
 
   const json = JSON.parse(mol.get_json()) as RdkitJson;
   const m = json.molecules[0];
@@ -184,7 +188,7 @@ export function featurizeMol(
   };
   const coords = coordinates3d(m);
   if (coords) graph.coords = coords;
-  if (options.molblock) graph.molblock = mol.get_molblock();
+  if (options.molblock ?? has3d) graph.molblock = mol.get_molblock();
   return graph;
 }
 
