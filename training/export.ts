@@ -132,10 +132,12 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     process.stderr.write(
       `note: no finished baseline run in ${baselineRun}; the card has no baseline section\n`,
     );
+  // The notes file holds one entry per model name (ablations and limitations for its card).
+  type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };
   const notes =
-    (await maybeJson<{ ablations?: ModelCard['ablations']; limitations?: string[] }>(
-      options.notesFile ?? DEFAULT_NOTES,
-    )) ?? {};
+    (await maybeJson<Record<string, CardNotes>>(options.notesFile ?? DEFAULT_NOTES))?.[
+      config.name
+    ] ?? {};
   const h = results.state.history;
   const card: ModelCard = {
     name: config.name,
