@@ -33,21 +33,28 @@ const MOLECULES = [
   'OCC(O)CO',
 ];
 
-type AssetKind = 'page JS' | 'page CSS' | 'HTML' | 'worker JS' | 'wasm' | 'lazy JS' | 'lazy data';
+type AssetKind =
+  | 'page JS'
+  | 'page CSS'
+  | 'HTML'
+  | 'worker JS'
+  | 'wasm'
+  | 'service worker'
+  | 'lazy JS'
+  | 'lazy data';
 
+/** What loads when: the page and prediction worker before the first prediction, the rest on demand. */
 function assetKind(name: string): AssetKind {
   if (name.endsWith('.html')) return 'HTML';
   if (name.endsWith('.css')) return 'page CSS';
   if (name.endsWith('.wasm')) return 'wasm';
   if (name.startsWith('predict.worker')) return 'worker JS';
-  if (
-    name.startsWith('conformer.worker') ||
-    name.startsWith('3Dmol') ||
-    name.startsWith('ModelPage')
-  )
-    return 'lazy JS';
-  if (name.endsWith('.json')) return 'lazy data';
-  return 'page JS';
+  if (name === 'sw.js' || name === 'registerSW.js' || name.startsWith('workbox-'))
+    return 'service worker';
+  if (name.startsWith('index-') || name.startsWith('rolldown-runtime')) return 'page JS';
+  if (name.endsWith('.json') || name.endsWith('.webmanifest')) return 'lazy data';
+  // Dynamic chunks: 3Dmol, the model page, the structure worker, tfjs' WebGPU backend.
+  return 'lazy JS';
 }
 
 function walk(dir: string): string[] {
@@ -94,9 +101,18 @@ function bundleSizes() {
 }
 
 async function startPreview(): Promise<() => void> {
+  // Node runs vite itself (no npx wrapper), so stopping the child stops the server.
   const child = spawn(
-    'npx',
-    ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'preview',
+      '--port',
+      String(PORT),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -35,17 +35,34 @@ test('a 1,000-molecule file completes while the page stays responsive', async ({
   const job = page.getByTestId('job');
   await expect(job).toHaveAttribute('data-phase', /reading|predicting/);
 
-  // While the worker runs, the main thread still handles clicks at once.
-  const modelTab = page.getByRole('tab', { name: 'Model' });
-  const clickedAt = Date.now();
-  await modelTab.click({ timeout: 2_000 });
-  await expect(modelTab).toHaveAttribute('aria-selected', 'true', { timeout: 1_000 });
-  const handledMs = Date.now() - clickedAt;
-  test.info().annotations.push({ type: 'click handled in (ms)', description: String(handledMs) });
-  const phaseDuringClick = await job.getAttribute('data-phase');
+  // While the worker runs, the main thread still handles clicks: switch tabs back and forth until
+  // the job ends, timing each switch. The bound is loose because CI shares two cores with other
+  // jobs and renders WebGL in software; a page that ran inference on its main thread would miss
+  // it by the length of the whole job.
+  const tabs = [
+    page.getByRole('tab', { name: 'Model' }),
+    page.getByRole('tab', { name: 'Predict' }),
+  ];
+  const handledMs: number[] = [];
+  const phases = new Set<string>();
+  for (let i = 0; ; i++) {
+    const phase = (await job.getAttribute('data-phase')) ?? '';
+    if (phase !== 'reading' && phase !== 'predicting') break;
+    phases.add(phase);
+    const tab = tabs[i % 2];
+    const clickedAt = Date.now();
+    await tab.click({ timeout: 3_000 });
+    await expect(tab).toHaveAttribute('aria-selected', 'true', { timeout: 1_000 });
+    handledMs.push(Date.now() - clickedAt);
+  }
+  expect(handledMs.length).toBeGreaterThan(0);
   test
     .info()
-    .annotations.push({ type: 'job phase at click', description: String(phaseDuringClick) });
+    .annotations.push(
+      { type: 'tab switches during the job', description: String(handledMs.length) },
+      { type: 'slowest switch (ms)', description: String(Math.max(...handledMs)) },
+      { type: 'job phases seen', description: [...phases].join(', ') },
+    );
 
   await page.getByRole('tab', { name: 'Predict' }).click();
   await waitForJob(page, 300_000);

@@ -80,6 +80,14 @@ async function stopServer(server: ServerProcess): Promise<void> {
   clearTimeout(killer);
 }
 
+/** A log_records row as the SQLite store keeps it (JSON text columns). */
+interface StoredRow {
+  node_features: string;
+  edge_index: string;
+  prediction: string;
+  smiles: string | null;
+}
+
 /** The server's own answer to how many records it holds. */
 async function storedCount(server: LogServer): Promise<number> {
   const response = await fetch(`${server.url}/log/count`, {
@@ -447,6 +455,26 @@ test.describe('the app predicting', () => {
     await expect(status).toHaveAttribute('data-queued', '0');
     await expect(status).toHaveAttribute('data-sent', '50');
     await expect(status).toHaveAttribute('data-rejected', '0');
+
+    // What arrived is what the panel promised: graph, gap and metadata, no SMILES without consent.
+    const db = new Database(server.sqliteFile, { readonly: true });
+    try {
+      const rows = db
+        .prepare('SELECT node_features, edge_index, prediction, smiles FROM log_records')
+        .all() as StoredRow[];
+      expect(rows).toHaveLength(50);
+      for (const row of rows) {
+        expect(row.smiles).toBeNull();
+        expect((JSON.parse(row.node_features) as number[][]).every((f) => f.length === 11)).toBe(
+          true,
+        );
+        expect(JSON.parse(row.edge_index)).toHaveLength(2);
+        const [gap] = JSON.parse(row.prediction) as number[];
+        expect(Number.isFinite(gap)).toBe(true);
+      }
+    } finally {
+      db.close();
+    }
   });
 
   test('with logging off, predicting sends nothing', async ({ page }) => {

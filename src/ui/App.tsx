@@ -4,7 +4,7 @@ import { BackendBar, BackendNotice, ModelUpdateNotice } from './components/Backe
 import { BatchTable } from './components/BatchTable';
 import { FileDrop } from './components/FileDrop';
 import { JobProgress } from './components/JobProgress';
-import { LoggingPanel } from './components/LoggingPanel';
+import { LoggingSettings } from './components/LoggingSettings';
 import { MoleculeDetail } from './components/MoleculeDetail';
 import { PasteBox } from './components/PasteBox';
 import { StructureEditor } from './components/StructureEditor';
@@ -49,11 +49,13 @@ export function App() {
           <StructureEditor />
           <PasteBox />
           <FileDrop />
-          <LoggingPanel />
+          <LoggingSettings />
         </div>
         <MoleculeDetail />
       </main>
-      {tab === 'predict' && <BatchTable />}
+      <div hidden={tab !== 'predict'}>
+        <BatchTable />
+      </div>
       {tab === 'model' && (
         <Suspense fallback={<p className="muted">Loading…</p>}>
           <ModelPage />

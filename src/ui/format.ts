@@ -1,6 +1,3 @@
-import { TARGETS, type TargetKey } from '../model/types';
-import type { MoleculePrediction } from '../model/types';
-
 /** Four significant digits, without exponent noise for the ranges QM9 properties take. */
 export function formatValue(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '';
@@ -17,12 +14,3 @@ export function formatMs(ms: number): string {
       ? `${ms.toFixed(0)} ms`
       : `${(ms / 1000).toFixed(2)} s`;
 }
-
-export function targetValue(
-  prediction: MoleculePrediction | undefined,
-  key: TargetKey,
-): number | undefined {
-  return prediction?.values[key];
-}
-
-export const TARGET_KEYS: TargetKey[] = TARGETS.map((t) => t.key);

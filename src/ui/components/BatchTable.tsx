@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { TARGETS, type TargetKey } from '../../model/types';
-import { depictSvg, molfileFromSmiles } from '../depict';
+import { molfile2d } from '../structures';
+import { Depiction } from './Depiction';
 import { downloadText, rowsToCsv, rowsToSdf } from '../exportResults';
 import { formatValue } from '../format';
 import { useApp } from '../store';
@@ -52,12 +53,23 @@ function StatusCell({ row }: { row: ResultRow }) {
   );
 }
 
-function Thumbnail({ row }: { row: ResultRow }) {
-  const svg = row.status === 'error' ? null : depictSvg(row.smiles, row.molblock, 72, 54);
-  return svg ? (
-    <span className="thumb" dangerouslySetInnerHTML={{ __html: svg }} />
-  ) : (
-    <span className="thumb" />
+/** SDF of the rows; rows read from SMILES get a 2D layout from the structure worker first. */
+async function exportSdf(rows: ResultRow[]): Promise<void> {
+  const layouts = new Map<number, string>();
+  await Promise.all(
+    rows
+      .filter((row) => row.status !== 'error' && !row.molblock && row.smiles)
+      .map((row) =>
+        molfile2d({ smiles: row.smiles }).then(
+          (molfile) => layouts.set(row.id, molfile),
+          () => undefined, // left out of the SDF; the CSV still lists it
+        ),
+      ),
+  );
+  downloadText(
+    'predictions.sdf',
+    rowsToSdf(rows, (row) => layouts.get(row.id)),
+    'chemical/x-mdl-sdfile',
   );
 }
 
@@ -145,16 +157,7 @@ export function BatchTable() {
         >
           Export CSV
         </button>
-        <button
-          type="button"
-          onClick={() =>
-            downloadText(
-              'predictions.sdf',
-              rowsToSdf(visible, (row) => (row.smiles ? molfileFromSmiles(row.smiles) : undefined)),
-              'chemical/x-mdl-sdfile',
-            )
-          }
-        >
+        <button type="button" onClick={() => void exportSdf(visible)}>
           Export SDF
         </button>
         <button type="button" onClick={() => useApp.setState({ rows: [], selectedId: null })}>
@@ -190,7 +193,7 @@ export function BatchTable() {
                   <span className="muted small">{row.source}</span>
                 </td>
                 <td className="structure-cell">
-                  <Thumbnail row={row} />
+                  <Depiction row={row} width={72} height={54} className="thumb" />
                   <code className="small">{row.smiles}</code>
                 </td>
                 <StatusCell row={row} />

@@ -44,11 +44,24 @@ export function LoggingSettings() {
     }
   })();
 
+  // The box shows the user's click at once; the stored setting catches up when IndexedDB has it.
+  const [optimistic, setOptimistic] = useState<Partial<typeof settings>>({});
+  const shown = { ...settings, ...optimistic };
   const apply = (change: Parameters<typeof controller.update>[0]) => {
     setSaveError(null);
-    controller.update(change).catch((error: unknown) => {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    });
+    setOptimistic((o) => ({ ...o, ...change }));
+    controller
+      .update(change)
+      .catch((error: unknown) => {
+        setSaveError(error instanceof Error ? error.message : String(error));
+      })
+      .finally(() =>
+        setOptimistic((o) => {
+          const rest = { ...o };
+          for (const key of Object.keys(change) as (keyof typeof change)[]) delete rest[key];
+          return rest;
+        }),
+      );
   };
 
   const saveEndpoint = (event: FormEvent) => {
@@ -98,7 +111,7 @@ export function LoggingSettings() {
         <input
           type="checkbox"
           data-testid="log-enabled"
-          checked={settings.enabled}
+          checked={shown.enabled}
           disabled={!loaded}
           onChange={(event) => apply({ enabled: event.target.checked })}
         />{' '}
@@ -109,7 +122,7 @@ export function LoggingSettings() {
         <input
           type="checkbox"
           data-testid="log-smiles"
-          checked={settings.includeSmiles}
+          checked={shown.includeSmiles}
           disabled={!loaded}
           onChange={(event) => apply({ includeSmiles: event.target.checked })}
         />{' '}

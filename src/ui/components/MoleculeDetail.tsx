@@ -1,9 +1,9 @@
 import { TARGETS } from '../../model/types';
 import { asCard, percentileInHistogram, trainingDistribution } from '../cardView';
-import { depictSvg } from '../depict';
 import { formatValue } from '../format';
 import { selectedRow, useApp } from '../store';
 import type { ResultRow } from '../worker/protocol';
+import { Depiction } from './Depiction';
 import { Histogram } from './Histogram';
 import { Viewer3D } from './Viewer3D';
 
@@ -93,14 +93,6 @@ function PropertyTable({ row }: { row: ResultRow }) {
   );
 }
 
-function Depiction({ row }: { row: ResultRow }) {
-  const svg = depictSvg(row.smiles, row.molblock, 280, 220);
-  if (!svg) return <div className="depiction muted">no 2D depiction</div>;
-  return (
-    <div className="depiction" data-testid="depiction" dangerouslySetInnerHTML={{ __html: svg }} />
-  );
-}
-
 /** Everything about the selected molecule: identity, domain, the 12 properties, 2D and 3D. */
 export function MoleculeDetail() {
   const row = useApp(selectedRow);
@@ -131,7 +123,7 @@ export function MoleculeDetail() {
       </header>
       {row.status !== 'error' && (
         <div className="structure">
-          <Depiction row={row} />
+          <Depiction row={row} width={280} height={220} className="depiction" testId="depiction" />
           <Viewer3D row={row} />
         </div>
       )}

@@ -2,26 +2,32 @@ import { useEffect, useRef } from 'react';
 import { CanvasEditor, Molecule } from 'openchemlib';
 import { EDITOR_SOURCE, predictSmiles, runJob } from '../engine';
 import { EXAMPLES } from '../examples';
+import { molfile2d } from '../structures';
 
 const DEBOUNCE_MS = 350;
 
 let editorInstance: CanvasEditor | null = null;
-/** A molecule asked for before the editor mounted (a ?smiles= link); shown once it exists. */
-let pendingSmiles: string | null = null;
+/** A molfile asked for before the editor mounted (a ?smiles= link); shown once it exists. */
+let pendingMolfile: string | null = null;
+/** Only the latest request may fill the editor when several layouts are in flight. */
+let latestRequest = 0;
 
-function setEditorMolecule(editor: CanvasEditor, smiles: string): void {
-  try {
-    editor.setMolecule(Molecule.fromSmiles(smiles));
-  } catch {
-    // OpenChemLib rejects a few SMILES RDKit reads; the prediction still runs, the editor stays as it was.
-  }
-}
-
-/** Shows a molecule in the editor (now, or once it mounts); predicts it unless that already started. */
+/**
+ * Shows a molecule in the editor (now, or once it mounts); predicts it unless that already started.
+ * The 2D layout comes from the structure worker: OpenChemLib's first SMILES layout on the main
+ * thread would freeze the page for a second.
+ */
 export function showInEditor(smiles: string, name: string, predict = true): void {
-  if (editorInstance) setEditorMolecule(editorInstance, smiles);
-  else pendingSmiles = smiles;
   if (predict) predictSmiles(smiles, name);
+  const request = ++latestRequest;
+  molfile2d({ smiles }).then(
+    (molfile) => {
+      if (request !== latestRequest) return;
+      if (editorInstance) editorInstance.setMolecule(Molecule.fromMolfile(molfile));
+      else pendingMolfile = molfile;
+    },
+    () => undefined, // OpenChemLib cannot lay it out: the prediction still runs, the editor stays as it was
+  );
 }
 
 function predictDrawing(molecule: Molecule): void {
@@ -40,9 +46,9 @@ export function StructureEditor() {
     if (!host.current) return;
     const editor = new CanvasEditor(host.current);
     editorInstance = editor;
-    if (pendingSmiles) {
-      setEditorMolecule(editor, pendingSmiles);
-      pendingSmiles = null;
+    if (pendingMolfile) {
+      editor.setMolecule(Molecule.fromMolfile(pendingMolfile));
+      pendingMolfile = null;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     editor.setOnChangeListener((event) => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { coordsToXyz, generateConformer } from '../conformers';
+import { conformer, coordsToXyz } from '../structures';
 import type { ResultRow } from '../worker/protocol';
+import type { GLViewer } from '3dmol';
 
 type Source = { format: 'xyz' | 'sdf'; data: string; origin: 'file' | 'generated' };
 
@@ -13,7 +14,7 @@ async function structure3d(row: ResultRow): Promise<Source> {
     };
   }
   if (!row.molblock && !row.smiles) throw new Error('no structure to show');
-  const data = await generateConformer({ molblock: row.molblock, smiles: row.smiles });
+  const data = await conformer({ molblock: row.molblock, smiles: row.smiles });
   return { format: 'sdf', data, origin: 'generated' };
 }
 
@@ -26,16 +27,20 @@ export function Viewer3D({ row }: { row: ResultRow }) {
     origin?: Source['origin'];
   } | null>(null);
 
+  // One viewer (one WebGL context) per mount, reused for every molecule: creating a context
+  // costs most of a second on software GL.
+  const viewer = useRef<GLViewer | null>(null);
+
   useEffect(() => {
-    let disposed = false;
-    let viewer: { clear(): void } | null = null;
+    let stale = false;
     void (async () => {
       try {
         const [$3Dmol, source] = await Promise.all([import('3dmol'), structure3d(row)]);
-        if (disposed || !host.current) return;
-        host.current.replaceChildren();
-        const v = $3Dmol.createViewer(host.current, { backgroundColor: 'white' });
-        viewer = v;
+        if (stale || !host.current) return;
+        viewer.current ??= $3Dmol.createViewer(host.current, { backgroundColor: 'white' });
+        const v = viewer.current;
+        v.clear();
+        v.resize(); // the host may have been hidden (model tab) when the viewer was made
         v.addModel(source.data, source.format);
         v.setStyle({}, { stick: { radius: 0.14 }, sphere: { scale: 0.25 } });
         v.zoomTo();
@@ -44,13 +49,12 @@ export function Viewer3D({ row }: { row: ResultRow }) {
         v.render();
         setState({ id: row.id, status: 'shown', origin: source.origin });
       } catch (error) {
-        if (!disposed)
+        if (!stale)
           setState({ id: row.id, status: error instanceof Error ? error.message : String(error) });
       }
     })();
     return () => {
-      disposed = true;
-      viewer?.clear();
+      stale = true;
     };
   }, [row]);
 

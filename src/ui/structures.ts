@@ -1,0 +1,98 @@
+// The page's side of the structure workers: 2D depictions and molfiles on one, 3D conformers on
+// another (a slow conformer never holds up the thumbnails), each answer cached.
+import type { StructureInput, StructureReply, StructureRequest } from './worker/structure.worker';
+
+type Kind = StructureRequest['kind'];
+type Request =
+  { kind: 'svg'; width: number; height: number } | { kind: 'molfile2d' } | { kind: 'conformer' };
+
+class StructureWorker {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (reply: StructureReply) => void>();
+
+  request(input: StructureInput, request: Request): Promise<string> {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('./worker/structure.worker.ts', import.meta.url), {
+        type: 'module',
+      });
+      this.worker.onmessage = (event: MessageEvent<StructureReply>) => {
+        this.waiting.get(event.data.requestId)?.(event.data);
+        this.waiting.delete(event.data.requestId);
+      };
+    }
+    const requestId = this.nextId++;
+    const result = new Promise<string>((resolve, reject) => {
+      this.waiting.set(requestId, (reply) =>
+        reply.ok ? resolve(reply.text) : reject(new Error(reply.message)),
+      );
+    });
+    this.worker.postMessage({ requestId, ...input, ...request } as StructureRequest);
+    return result;
+  }
+}
+
+const drawing = new StructureWorker();
+const building = new StructureWorker();
+const cache = new Map<string, Promise<string>>();
+const settled = new Map<string, string | null>();
+const CACHE_LIMIT = 4000;
+
+function cached(key: string, make: () => Promise<string>): Promise<string> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    settled.delete(oldest);
+  }
+  const result = make();
+  cache.set(key, result);
+  result.then(
+    (text) => settled.set(key, text),
+    () => settled.set(key, null),
+  );
+  return result;
+}
+
+function keyOf(kind: Kind, input: StructureInput, size = ''): string {
+  return `${kind}${size}:${input.smiles ?? ''}:${input.smiles ? '' : (input.molblock ?? '')}`;
+}
+
+/** SVG markup of the 2D structure. */
+export function depiction(input: StructureInput, width: number, height: number): Promise<string> {
+  return cached(keyOf('svg', input, `${width}x${height}`), () =>
+    drawing.request(input, { kind: 'svg', width, height }),
+  );
+}
+
+/** The depiction if it is already drawn (undefined: not yet; null: it failed). */
+export function depictionIfReady(
+  input: StructureInput,
+  width: number,
+  height: number,
+): string | null | undefined {
+  return settled.get(keyOf('svg', input, `${width}x${height}`));
+}
+
+/** A V2000 molfile with a 2D layout, for the editor and for SDF export of SMILES input. */
+export function molfile2d(input: StructureInput): Promise<string> {
+  return cached(keyOf('molfile2d', input), () => drawing.request(input, { kind: 'molfile2d' }));
+}
+
+/** A generated 3D conformer (molfile) for a molecule whose input had no coordinates. */
+export function conformer(input: StructureInput): Promise<string> {
+  return cached(keyOf('conformer', input), () => building.request(input, { kind: 'conformer' }));
+}
+
+const ELEMENT_SYMBOLS = ['', 'H', 'He', 'Li', 'Be', 'B', 'C', 'N', 'O', 'F', 'Ne'];
+
+/** XYZ text from the input's own coordinates, so 3Dmol shows exactly what the file held. */
+export function coordsToXyz(atomicNumbers: number[], coords: number[][], title: string): string {
+  const lines = [String(atomicNumbers.length), title.replace(/\s+/g, ' ')];
+  atomicNumbers.forEach((z, i) => {
+    const [x, y, zc] = coords[i];
+    lines.push(`${ELEMENT_SYMBOLS[z] ?? 'X'} ${x.toFixed(5)} ${y.toFixed(5)} ${zc.toFixed(5)}`);
+  });
+  return lines.join('\n') + '\n';
+}
