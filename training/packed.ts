@@ -1,4 +1,9 @@
-import { NUM_ELEMENTS, NUM_NODE_FEATURES, type GraphBatchArrays } from '../src/model/batch';
+import {
+  allocateBatch,
+  NUM_ELEMENTS,
+  NUM_NODE_FEATURES,
+  type GraphBatchArrays,
+} from '../src/model/batch';
 import type { GraphInput } from '../src/model/types';
 
 /** Many featurized molecules in flat typed arrays (compact, cacheable, fast to batch). */
@@ -63,17 +68,7 @@ export function batchFromPacked(p: PackedGraphs, ids: ArrayLike<number>): GraphB
     numNodes += p.nodeOffset[i + 1] - p.nodeOffset[i];
     numEdges += p.edgeOffset[i + 1] - p.edgeOffset[i];
   }
-  const b: GraphBatchArrays = {
-    numGraphs: ids.length,
-    numNodes,
-    x: new Float32Array(numNodes * NUM_NODE_FEATURES),
-    src: new Int32Array(numEdges),
-    dst: new Int32Array(numEdges),
-    bond: new Int32Array(numEdges),
-    graphIndex: new Int32Array(numNodes),
-    nodeCounts: new Int32Array(ids.length),
-    elementCounts: new Float32Array(ids.length * NUM_ELEMENTS),
-  };
+  const b = allocateBatch(ids.length, numNodes, numEdges);
   let nb = 0;
   let eb = 0;
   for (let k = 0; k < ids.length; k++) {

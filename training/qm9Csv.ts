@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'fflate';
 import { TARGETS, type TargetKey } from '../src/model/types';
+import { parseDelimited } from '../src/chem/formats/table';
 
 export const HARTREE_TO_EV = 27.211386;
 /** QM9 columns stored in Hartree; the model and app use eV. */
@@ -33,25 +34,7 @@ export function hartreeToEv(value: number): number {
 /** Splits one CSV line; handles double-quoted fields (SMILES never need them, other tools add them). */
 export function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
+  return parseDelimited(line, ',')[0] ?? [''];
 }
 
 /**

@@ -49,6 +49,25 @@ function bondClass(row: number[] | undefined, mol: number, edge: number): number
  * Checks and concatenates featurized molecules. `requireBonds`: the model uses bond types, so a
  * molecule without edgeAttr is an error rather than a silent "all single bonds".
  */
+/** Zeroed arrays for a batch of the given size. */
+export function allocateBatch(
+  numGraphs: number,
+  numNodes: number,
+  numEdges: number,
+): GraphBatchArrays {
+  return {
+    numGraphs,
+    numNodes,
+    x: new Float32Array(numNodes * NUM_NODE_FEATURES),
+    src: new Int32Array(numEdges),
+    dst: new Int32Array(numEdges),
+    bond: new Int32Array(numEdges),
+    graphIndex: new Int32Array(numNodes),
+    nodeCounts: new Int32Array(numGraphs),
+    elementCounts: new Float32Array(numGraphs * NUM_ELEMENTS),
+  };
+}
+
 export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): GraphBatchArrays {
   let numNodes = 0;
   let numEdges = 0;
@@ -72,17 +91,7 @@ export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): Gr
     numNodes += g.x.length;
     numEdges += g.edgeIndex[0].length;
   });
-  const out: GraphBatchArrays = {
-    numGraphs: graphs.length,
-    numNodes,
-    x: new Float32Array(numNodes * NUM_NODE_FEATURES),
-    src: new Int32Array(numEdges),
-    dst: new Int32Array(numEdges),
-    bond: new Int32Array(numEdges),
-    graphIndex: new Int32Array(numNodes),
-    nodeCounts: new Int32Array(graphs.length),
-    elementCounts: new Float32Array(graphs.length * NUM_ELEMENTS),
-  };
+  const out = allocateBatch(graphs.length, numNodes, numEdges);
   let nodeBase = 0;
   let edgeBase = 0;
   graphs.forEach((g, m) => {
