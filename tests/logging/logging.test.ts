@@ -25,11 +25,15 @@ describe('retryDelayMs', () => {
 
   it('doubles per failure, within [half, full] of the nominal delay, up to the cap', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999 }), (n, r) => {
-        const nominal = Math.min(60_000, 1000 * 2 ** (n - 1));
-        const delay = retryDelayMs(n, options, () => r);
-        return delay >= nominal / 2 && delay < nominal + 1e-9;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (n, r) => {
+          const nominal = Math.min(60_000, 1000 * 2 ** (n - 1));
+          const delay = retryDelayMs(n, options, () => r);
+          return delay >= nominal / 2 && delay < nominal + 1e-9;
+        },
+      ),
     );
     expect(retryDelayMs(1, options, () => 0)).toBe(500);
     expect(retryDelayMs(3, options, () => 0)).toBe(2000);
