@@ -60,6 +60,8 @@ async function startLogServer(port = 0, args: string[] = []): Promise<LogServer>
     {
       PORT: String(port),
       SQLITE_FILE: sqliteFile,
+      // CI exports DATABASE_URL for the server's storage tests; these servers keep their own file.
+      DATABASE_URL: '',
       REPORT_TOKEN,
       CORS_ORIGINS: APP_ORIGIN,
       // /predict is not under test: an empty models folder keeps tfjs from loading in the server.
