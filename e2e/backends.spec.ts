@@ -48,6 +48,7 @@ test.beforeAll(async () => {
 
 for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
   test(`page predictions on ${backend} match Node within 1e-4`, async ({ page }) => {
+    // Skipped only on a checkout without a trained model in public/models; never under CI.
     test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
     await page.goto('/');
     await waitForModel(page);

@@ -433,6 +433,7 @@ test('settings panel: off by default, says what is sent and where, keeps a good 
 });
 
 test.describe('the app predicting', () => {
+  // Skipped only on a checkout without a trained model in public/models; never under CI.
   test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
 
   test('50 molecules predicted offline reach the server exactly once when back online', async ({

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TargetMetrics } from '../src/model/modelCard';
+import type { CardData, TargetMetrics } from '../src/model/modelCard';
 import type { OutputTransform } from '../src/model/outputTransform';
 import type { TrainConfig } from './config';
 import type { TrainState } from './trainer';
@@ -12,14 +12,7 @@ export interface RunResults {
   state: TrainState;
   parameters: number;
   backend: string;
-  data: {
-    file: string;
-    sha256: string;
-    rows: number;
-    characterizedRows: number;
-    featurizationErrors: number;
-    split: { train: number; validation: number; test: number };
-  };
+  data: Omit<CardData, 'split'> & { split: Omit<CardData['split'], 'rule'> };
   metrics: { validation: TargetMetrics[]; test: TargetMetrics[] };
   finishedAt: string;
   gitCommit: string | null;

@@ -55,6 +55,16 @@ export interface ReferenceStats {
   predictions: Partial<Record<TargetKey, DistributionSummary>>;
 }
 
+/** Which data the model was trained on, and how it was split. */
+export interface CardData {
+  file: string;
+  sha256: string;
+  rows: number;
+  characterizedRows: number;
+  featurizationErrors: number;
+  split: { rule: string; train: number; validation: number; test: number };
+}
+
 export interface ModelCard {
   name: string;
   version: string;
@@ -63,14 +73,7 @@ export interface ModelCard {
   architecture: Architecture;
   parameters: number;
   targets: { key: TargetKey; label: string; unit: string }[];
-  data: {
-    file: string;
-    sha256: string;
-    rows: number;
-    characterizedRows: number;
-    featurizationErrors: number;
-    split: { rule: string; train: number; validation: number; test: number };
-  };
+  data: CardData;
   metrics: { test: TargetMetrics[]; validation: TargetMetrics[] };
   uncertainty: { method: string; calibration: Partial<Record<TargetKey, number>> } | null;
   baseline: {
