@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, type Download, type Page } from '@playwright/test';
+import { parseDelimited } from '../src/chem/formats/table';
 
 /** The model the page loads by default (see src/ui/engine.ts); Node loads the same files to compare. */
 export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? 'public/models/qm9-gnn';
@@ -52,37 +53,9 @@ export async function downloadText(download: Download): Promise<string> {
   return readFileSync(path, 'utf8');
 }
 
-/** Minimal RFC 4180 reader for the page's own CSV export (quoted cells may hold commas). */
+/** The page's own CSV export as header-keyed rows (quoted cells may hold commas). */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  const [header, ...body] = rows;
+  const [header, ...body] = parseDelimited(text.replace(/\r\n?/g, '\n'), ',');
   return body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
 }
 

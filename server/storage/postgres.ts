@@ -2,17 +2,7 @@
 // is atomic, and it resolves only after the commit (synchronous_commit on by default).
 import pg from 'pg';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations';
-import type { LogStore, StoredRecord } from './types';
-
-const COLUMNS = [
-  'idempotency_key',
-  'client_timestamp',
-  'model_version',
-  'node_features',
-  'edge_index',
-  'prediction',
-  'smiles',
-] as const;
+import { RECORD_COLUMNS, recordValues, type LogStore, type StoredRecord } from './types';
 
 // Serializes concurrent migrations from several server processes.
 const MIGRATION_LOCK_ID = 720_951_001;
@@ -62,19 +52,11 @@ export async function openPostgresStore(
       const params: unknown[] = [];
       const tuples = records.map((r) => {
         const base = params.length;
-        params.push(
-          r.idempotency_key,
-          r.timestamp,
-          r.model_version,
-          JSON.stringify(r.node_features),
-          JSON.stringify(r.edge_index),
-          JSON.stringify(r.prediction),
-          r.smiles ?? null,
-        );
-        return `(${COLUMNS.map((_, i) => `$${base + i + 1}`).join(', ')})`;
+        params.push(...recordValues(r));
+        return `(${RECORD_COLUMNS.map((_, i) => `$${base + i + 1}`).join(', ')})`;
       });
       const result = await pool.query(
-        `INSERT INTO log_records (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+        `INSERT INTO log_records (${RECORD_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
          ON CONFLICT (idempotency_key) DO NOTHING`,
         params,
       );

@@ -4,7 +4,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations';
-import type { InsertResult, LogRecord, LogStore, StoredRecord } from './types';
+import {
+  RECORD_COLUMNS,
+  recordValues,
+  type InsertResult,
+  type LogRecord,
+  type LogStore,
+  type StoredRecord,
+} from './types';
 
 interface Row {
   id: number;
@@ -45,24 +52,14 @@ export function openSqliteStore(
   migrate(db);
 
   const insertOne = db.prepare(
-    `INSERT INTO log_records
-       (idempotency_key, received_at, client_timestamp, model_version, node_features, edge_index, prediction, smiles)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO log_records (${RECORD_COLUMNS.join(', ')}, received_at)
+     VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')}, ?)
      ON CONFLICT (idempotency_key) DO NOTHING`,
   );
   const insertRecords = (records: readonly LogRecord[], receivedAt: string) => {
     let inserted = 0;
     for (const r of records) {
-      inserted += insertOne.run(
-        r.idempotency_key,
-        receivedAt,
-        r.timestamp,
-        r.model_version,
-        JSON.stringify(r.node_features),
-        JSON.stringify(r.edge_index),
-        JSON.stringify(r.prediction),
-        r.smiles ?? null,
-      ).changes;
+      inserted += insertOne.run(...recordValues(r), receivedAt).changes;
     }
     return inserted;
   };

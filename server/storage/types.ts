@@ -39,3 +39,27 @@ export interface LogStore {
   schemaVersions(): Promise<number[]>;
   close(): Promise<void>;
 }
+
+/** Columns both stores fill from a record, in the order of recordValues. */
+export const RECORD_COLUMNS = [
+  'idempotency_key',
+  'client_timestamp',
+  'model_version',
+  'node_features',
+  'edge_index',
+  'prediction',
+  'smiles',
+] as const;
+
+/** A record's values for RECORD_COLUMNS; graphs and predictions are stored as JSON text. */
+export function recordValues(r: LogRecord): (string | null)[] {
+  return [
+    r.idempotency_key,
+    r.timestamp,
+    r.model_version,
+    JSON.stringify(r.node_features),
+    JSON.stringify(r.edge_index),
+    JSON.stringify(r.prediction),
+    r.smiles ?? null,
+  ];
+}
