@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -7,6 +7,32 @@ const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+const EMSCRIPTEN_POOL = 'var pthreadPoolSize=8;';
+
+/**
+ * tfjs-backend-wasm's threaded build starts 8 pthread workers and waits until each has instantiated
+ * the wasm module before the backend is ready, although XNNPACK only uses one thread per logical
+ * core (and the calling thread is one of them). On a 2-core machine the 6 unused workers cost about
+ * 1.5 s of CPU on the way to the first prediction, so the pool is sized to the core count (at most 8).
+ */
+function wasmThreadPoolPerCore(): Plugin {
+  return {
+    name: 'tfjs-wasm-thread-pool-per-core',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm') || !id.includes('threaded-simd')) return null;
+      if (id.includes('.worker.')) return null;
+      if (!code.includes(EMSCRIPTEN_POOL)) {
+        this.warn(`${id}: no "${EMSCRIPTEN_POOL}" (tfjs upgraded?); the pool stays at its default`);
+        return null;
+      }
+      return code.replace(
+        EMSCRIPTEN_POOL,
+        'var pthreadPoolSize=Math.min(8,Math.max(1,navigator.hardwareConcurrency||8));',
+      );
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
@@ -52,6 +78,8 @@ export default defineConfig({
   preview: { headers: isolation },
   worker: {
     format: 'es',
+    // Worker bundles run their own plugin list; the tfjs wasm backend lives in the prediction worker.
+    plugins: () => [wasmThreadPoolPerCore()],
     // tfjs-backend-wasm starts its pthreads from `factory.toString()`; renaming identifiers or
     // compressing the worker bundle leaves that source pointing at names that do not exist there.
     rolldownOptions: { output: { minify: { compress: false, mangle: false } } },

@@ -51,7 +51,13 @@ function assetKind(name: string): AssetKind {
   if (name.startsWith('predict.worker')) return 'worker JS';
   if (name === 'sw.js' || name === 'registerSW.js' || name.startsWith('workbox-'))
     return 'service worker';
-  if (name.startsWith('index-') || name.startsWith('rolldown-runtime')) return 'page JS';
+  // index- is the small entry chunk that starts the worker; startApp- is React and the app it loads at once.
+  if (
+    name.startsWith('index-') ||
+    name.startsWith('startApp-') ||
+    name.startsWith('rolldown-runtime')
+  )
+    return 'page JS';
   if (name.endsWith('.json') || name.endsWith('.webmanifest')) return 'lazy data';
   // Dynamic chunks: 3Dmol, the model page, the structure worker, tfjs' WebGPU backend.
   return 'lazy JS';
@@ -133,10 +139,42 @@ async function startPreview(): Promise<() => void> {
   return () => child.kill('SIGTERM');
 }
 
+/** Start-up marks (page and worker) in ms since navigation, rounded, in the order they happened. */
+type Stages = Record<string, number>;
+
+/**
+ * The page's performance marks: its own (boot, worker requested, React render) and the worker's
+ * (script running, RDKit, each backend's probe/init/model load/warm-up), which engine.ts places on the
+ * page's timeline from the model-ready message; plus when the worker script and wasm files arrived.
+ */
+async function startupStages(page: Page): Promise<Stages> {
+  return page.evaluate(() => {
+    const stages: Record<string, number> = {};
+    for (const mark of performance.getEntriesByType('mark')) {
+      stages[mark.name] = Math.round(mark.startTime);
+    }
+    for (const entry of performance.getEntriesByType('resource')) {
+      const file = entry.name.slice(entry.name.lastIndexOf('/') + 1);
+      if (/^(predict\.worker|index|startApp)-.*\.js$/.test(file)) {
+        stages[`fetched ${file.replace(/-[\w-]+\.js$/, '.js')}`] = Math.round(
+          (entry as PerformanceResourceTiming).responseEnd,
+        );
+      }
+    }
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    stages['page DOMContentLoaded'] = Math.round(nav.domContentLoadedEventEnd);
+    return Object.fromEntries(Object.entries(stages).sort((a, b) => a[1] - b[1]));
+  });
+}
+
 /** Navigation to the first prediction on screen, through a ?smiles= link (parse + featurize + predict). */
-async function timeToFirstPrediction(
-  page: Page,
-): Promise<{ firstPredictionMs: number; editorReadyMs: number; modelReadyMs: number }> {
+async function timeToFirstPrediction(page: Page): Promise<{
+  firstPredictionMs: number;
+  editorReadyMs: number;
+  modelReadyMs: number;
+  loadAverage1m: number;
+  stages: Stages;
+}> {
   const start = Date.now();
   await page.goto(`${BASE}/?smiles=CCO&name=ethanol`);
   const editor = page.getByTestId('editor').locator('canvas').first();
@@ -156,7 +194,15 @@ async function timeToFirstPrediction(
       timeout: 120_000,
     },
   );
-  return { firstPredictionMs: Date.now() - start, editorReadyMs, modelReadyMs };
+  const firstPredictionMs = Date.now() - start;
+  return {
+    firstPredictionMs,
+    editorReadyMs,
+    modelReadyMs,
+    // The CPU is shared (2 cores, a training job): the load says how far a figure is from an idle machine.
+    loadAverage1m: os.loadavg()[0],
+    stages: await startupStages(page),
+  };
 }
 
 function median(values: number[]): number {
@@ -266,6 +312,7 @@ async function main(): Promise<void> {
       notes: [
         'Single-molecule latency and batch throughput are predict() calls inside the page worker on the named backend, after warm-up.',
         'First prediction: navigation to /?smiles=CCO until the gap value is on screen (worker start, RDKit + tfjs wasm, model load, featurize, predict).',
+        'stages: performance marks in ms since navigation, page ("boot", "worker requested", "react render requested") and worker ("worker: ..."; auto answers on wasm first, then probes webgpu/webgl). loadAverage1m: the 1-minute load average when the run ended.',
         'Without a real GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU): those figures check function, not GPU speed.',
       ],
       bundle: sizes,

@@ -87,3 +87,41 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
       .annotations.push({ type: 'max relative difference', description: worst.toExponential(2) });
   });
 }
+
+test('auto answers on wasm first, then moves to a hardware GPU or says why it stays', async ({
+  page,
+}) => {
+  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
+  await page.goto('/?smiles=CCO&name=ethanol');
+  const active = page.getByTestId('active-backend');
+  // The first answer never waits for GPU probing.
+  await expect(active).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  await expect(page.getByTestId('value-gap')).not.toHaveText('');
+  const hardwareGpu = await page.evaluate(async () => {
+    const gpu = (
+      navigator as unknown as {
+        gpu?: {
+          requestAdapter(): Promise<{
+            info?: { isFallbackAdapter?: boolean; vendor?: string };
+          } | null>;
+        };
+      }
+    ).gpu;
+    const adapter = await gpu?.requestAdapter();
+    return Boolean(
+      adapter &&
+      !adapter.info?.isFallbackAdapter &&
+      !/swiftshader/i.test(adapter.info?.vendor ?? ''),
+    );
+  });
+  if (hardwareGpu) {
+    await expect(active).toHaveAttribute('data-backend', 'webgpu', { timeout: 60_000 });
+  } else {
+    // Software GPU adapters (SwiftShader) are passed over in auto, and the notice says so.
+    await expect(page.getByTestId('backend-notice')).toContainText('Using wasm.', {
+      timeout: 60_000,
+    });
+    await expect(page.getByTestId('backend-notice')).toContainText('webgpu unavailable');
+    await expect(active).toHaveAttribute('data-backend', 'wasm');
+  }
+});

@@ -3,7 +3,12 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setupBackend } from '../src/model/backend';
 import { createModel, type GraphModel } from '../src/model/gnn';
-import type { ModelCard, QuantizationReport, TargetMetrics } from '../src/model/modelCard';
+import type {
+  ModelCard,
+  QuantizationReport,
+  TargetMetrics,
+  TestResiduals,
+} from '../src/model/modelCard';
 import { TARGETS } from '../src/model/types';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
 import { computeDriftReference } from '../server/drift/reference';
@@ -12,11 +17,20 @@ import { shardName, writeModelFiles } from './modelFiles';
 import { loadQm9Dataset } from './dataset';
 import { formatMetricsTable } from './metrics';
 import { packedToGraph } from './packedToGraph';
-import { column, metricsOf, predictPacked } from './predictPacked';
+import type { OutputTransform } from '../src/model/outputTransform';
+import type { PackedGraphs } from './packed';
+import {
+  column,
+  metricsOf,
+  predictPacked,
+  truthColumn,
+  type PackedPredictions,
+} from './predictPacked';
 import { referenceStats } from './referenceStats';
 import { Rng } from './rng';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
+import { errorHistogram, parityGrid } from './testResiduals';
 
 export interface ExportOptions {
   /** Run directory of the baseline to compare with in the model card. */
@@ -59,6 +73,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
 
   const quantization: QuantizationReport[] = [];
   let float32Test: TargetMetrics[] | null = null;
+  let testResiduals: TestResiduals | null = null;
   let referenceModel: GraphModel | null = null;
   for (const precision of PRECISIONS) {
     const { manifest, data } = await writeModelFiles(
@@ -80,12 +95,10 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     );
     model.setWeights(decoded);
     tf.dispose(Object.values(decoded));
-    const test = metricsOf(
-      await predictPacked(model, transform, dataset.packed, dataset.split.test),
-      transform,
-      dataset.packed,
-    );
+    const testPred = await predictPacked(model, transform, dataset.packed, dataset.split.test);
+    const test = metricsOf(testPred, transform, dataset.packed);
     if (precision === 'float32') {
+      testResiduals = residualsOf(testPred, transform, dataset.packed);
       const drift = Math.max(
         ...test.map((m, k) => Math.abs(m.mae - results.metrics.test[k].mae) / m.mae),
       );
@@ -158,7 +171,11 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
       featurizationErrors: results.data.featurizationErrors,
       split: { rule: SPLIT_RULE, ...results.data.split },
     },
-    metrics: { test: float32Test!, validation: results.metrics.validation },
+    metrics: {
+      test: float32Test!,
+      validation: results.metrics.validation,
+      testResiduals: testResiduals!,
+    },
     uncertainty: transform.calibration
       ? {
           method:
@@ -239,6 +256,22 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   );
   tf.dispose(Object.values(weights));
   return outDir;
+}
+
+function residualsOf(
+  pred: PackedPredictions,
+  transform: OutputTransform,
+  packed: PackedGraphs,
+): TestResiduals {
+  const t = transform.targets.length;
+  const residuals: TestResiduals = { errorHistograms: {}, parity: {} };
+  transform.targets.forEach((key, k) => {
+    const predicted = column(pred.values, k, t);
+    const truth = truthColumn(packed, pred.ids, key);
+    residuals.errorHistograms[key] = errorHistogram(predicted, truth);
+    residuals.parity[key] = parityGrid(predicted, truth);
+  });
+  return residuals;
 }
 
 function mean(a: number[]): number {

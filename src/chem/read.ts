@@ -1,8 +1,9 @@
 import { gunzipSync } from 'fflate';
 import { ChemError, MAX_FILE_BYTES } from './errors';
-import { parseSdf } from './formats/sdf';
-import { parseSmilesLines, parseTable } from './formats/table';
-import { parseXyz } from './formats/xyz';
+import { lazyRecords, type MoleculeRecords } from './formats/records';
+import { sdfRecords } from './formats/sdf';
+import { smilesLineRecords, tableRecords } from './formats/table';
+import { xyzRecords } from './formats/xyz';
 import type { FeaturizeOptions } from './featurize';
 import { guardRecord } from './molecule';
 import type { MoleculeResult } from './types';
@@ -24,12 +25,12 @@ const EXTENSIONS: Record<string, MoleculeFormat> = {
 
 export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
 
-function fileError(source: string, message: string): MoleculeResult[] {
-  return [
+function fileError(source: string, message: string): MoleculeRecords {
+  return lazyRecords([message], () =>
     guardRecord(source, { record: 0, name: '' }, () => {
       throw new ChemError(message);
     }),
-  ];
+  );
 }
 
 function isGzip(bytes: Uint8Array): boolean {
@@ -81,29 +82,36 @@ export function sniffFormat(text: string): MoleculeFormat {
   return 'smiles';
 }
 
-function parseAs(format: MoleculeFormat, text: string, options: ReadOptions): MoleculeResult[] {
+function recordsAs(format: MoleculeFormat, text: string, options: ReadOptions): MoleculeRecords {
   switch (format) {
     case 'sdf':
-      return parseSdf(text, options);
+      return sdfRecords(text, options);
     case 'xyz':
-      return parseXyz(text, options);
+      return xyzRecords(text, options);
     case 'csv':
-      return parseTable(text, ',', options);
+      return tableRecords(text, ',', options);
     case 'tsv':
-      return parseTable(text, '\t', options);
+      return tableRecords(text, '\t', options);
     case 'smiles':
-      return parseSmilesLines(text, options);
+      return smilesLineRecords(text, options);
   }
 }
 
 export type ReadOptions = FeaturizeOptions & { source?: string };
 
-/** Every molecule of a file; one bad record gives one error result, the others still parse. */
-export function readMoleculeFile(
+function orNoMolecules(records: MoleculeRecords, source: string): MoleculeRecords {
+  return records.total > 0 ? records : fileError(source, 'no molecules found');
+}
+
+/**
+ * A file opened for reading: decoded and split at once, each record parsed when iteration reaches
+ * it (see MoleculeRecords). One bad record gives one error result, the others still parse.
+ */
+export function openMoleculeFile(
   fileName: string,
   bytes: Uint8Array,
   options: FeaturizeOptions = {},
-): MoleculeResult[] {
+): MoleculeRecords {
   const source = fileName;
   let text: string;
   try {
@@ -113,18 +121,34 @@ export function readMoleculeFile(
   }
   if (text.trim() === '') return fileError(source, 'empty file');
   const format = formatOf(fileName) ?? sniffFormat(text);
-  const results = parseAs(format, text, { ...options, source });
-  return results.length > 0 ? results : fileError(source, 'no molecules found');
+  return orNoMolecules(recordsAs(format, text, { ...options, source }), source);
 }
 
-/** Pasted text: SMILES lines, or a molfile / SD / XYZ block. */
+/** Every molecule of a file at once. */
+export function readMoleculeFile(
+  fileName: string,
+  bytes: Uint8Array,
+  options: FeaturizeOptions = {},
+): MoleculeResult[] {
+  return [...openMoleculeFile(fileName, bytes, options).results];
+}
+
+/** Pasted text opened for reading: SMILES lines, or a molfile / SD / XYZ block. */
+export function openText(
+  text: string,
+  source = 'input',
+  options: FeaturizeOptions = {},
+): MoleculeRecords {
+  const clean = text.replace(/\r\n?/g, '\n');
+  if (clean.trim() === '') return fileError(source, 'nothing to read');
+  return orNoMolecules(recordsAs(sniffFormat(clean), clean, { ...options, source }), source);
+}
+
+/** Every molecule of pasted text at once. */
 export function parseText(
   text: string,
   source = 'input',
   options: FeaturizeOptions = {},
 ): MoleculeResult[] {
-  const clean = text.replace(/\r\n?/g, '\n');
-  if (clean.trim() === '') return fileError(source, 'nothing to read');
-  const results = parseAs(sniffFormat(clean), clean, { ...options, source });
-  return results.length > 0 ? results : fileError(source, 'no molecules found');
+  return [...openText(text, source, options).results];
 }

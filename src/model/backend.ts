@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+// tfjs-core with the cpu and wasm backends only: the GPU backends (and tfjs' layers, converter and data
+// packages, which nothing here uses) would otherwise be parsed by every page load before any prediction.
+import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import './cpuKernelFixes';
 import './wasmKernelFixes';
@@ -12,6 +14,12 @@ export interface BackendOptions {
   wasmPaths?: string | Record<string, string>;
 }
 
+/** GPU backends the caller imports before asking for them (browser only, loaded when tried). */
+const LAZY_BACKENDS: Partial<Record<BackendName, string>> = {
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+  webgl: '@tensorflow/tfjs-backend-webgl',
+};
+
 /** Picks the first backend in the list that initializes; returns its name. */
 export async function setupBackend(options: BackendOptions = {}): Promise<BackendName> {
   const wanted = options.backend ?? ['wasm', 'cpu'];
@@ -19,8 +27,9 @@ export async function setupBackend(options: BackendOptions = {}): Promise<Backen
   if (options.wasmPaths) setWasmPaths(options.wasmPaths as string);
   const failures: string[] = [];
   for (const name of list) {
-    if (name === 'webgpu' && !tf.findBackendFactory('webgpu')) {
-      failures.push('webgpu: backend not registered (import @tensorflow/tfjs-backend-webgpu)');
+    const lazyPackage = LAZY_BACKENDS[name];
+    if (lazyPackage && !tf.findBackendFactory(name)) {
+      failures.push(`${name}: backend not registered (import ${lazyPackage})`);
       continue;
     }
     try {

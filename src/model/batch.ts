@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GraphInput } from './types';
 
 export const NUM_NODE_FEATURES = 11;

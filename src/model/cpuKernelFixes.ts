@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 
 /*
  * tfjs-backend-cpu 4.22 computes UnsortedSegmentSum with one mask-multiply-sum per segment

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { NUM_BOND_TYPES, NUM_NODE_FEATURES, type GraphBatchTensors } from './batch';
 import { segmentMean, segmentSum, stopGradient } from './graphOps';
 import type { TargetKey } from './types';
@@ -21,6 +21,8 @@ export interface ProductArchitecture {
   hidden: number;
   layers: number;
   targets: TargetKey[];
+  /** false: messages ignore the bond type (an ablation; the embedding tables stay, unused). */
+  bondTypes?: boolean;
 }
 
 export type Architecture = BaselineArchitecture | ProductArchitecture;
@@ -31,6 +33,9 @@ export interface ForwardOutput {
   /** [numGraphs, numTargets] log variance in standardized space; product model only. */
   logVar?: tf.Tensor2D;
 }
+
+/** What pooling needs of a batch: which graph each node belongs to, and the graphs' sizes. */
+export type PoolingIndex = Pick<GraphBatchTensors, 'graphIndex' | 'numGraphs' | 'invCounts'>;
 
 /** Readout sums over up to 29 atoms; scaling keeps them on the scale of the mean pool at init. */
 const SUM_POOL_SCALE = 0.1;
@@ -201,10 +206,17 @@ export class ProductModel extends GraphModel {
   }
 
   forward(b: GraphBatchTensors): ForwardOutput {
+    return this.readout(this.embedAtoms(b), b);
+  }
+
+  /** Final node embeddings [numNodes, hidden], after the last ReLU: what the readout pools. */
+  embedAtoms(b: GraphBatchTensors): tf.Tensor2D {
     let h = apply(this.embed, b.x);
     for (const layer of this.layers) {
       const message = tf.relu(
-        tf.add(tf.gather(h, b.src), tf.gather(layer.bond, b.bond)),
+        this.arch.bondTypes === false
+          ? tf.gather(h, b.src)
+          : tf.add(tf.gather(h, b.src), tf.gather(layer.bond, b.bond)),
       ) as tf.Tensor2D;
       const agg = segmentSum(message, b.dst, b.numNodes);
       const update = apply(
@@ -213,7 +225,14 @@ export class ProductModel extends GraphModel {
       );
       h = tf.add(h, update) as tf.Tensor2D;
     }
-    h = tf.relu(h);
+    return tf.relu(h);
+  }
+
+  /**
+   * Pools node embeddings per graph and runs both heads. Only b.graphIndex, b.numGraphs and
+   * b.invCounts are read, so attribution can pass scaled copies of h under a batch of copies.
+   */
+  readout(h: tf.Tensor2D, b: PoolingIndex): ForwardOutput {
     const summed = tf.mul(segmentSum(h, b.graphIndex, b.numGraphs), SUM_POOL_SCALE) as tf.Tensor2D;
     const pooled = tf.concat(
       [summed, tf.mul(summed, tf.mul(b.invCounts, 1 / SUM_POOL_SCALE))],

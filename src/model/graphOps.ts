@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Sums rows of `data` into `numSegments` buckets. The gradient is a plain gather: tfjs's built-in

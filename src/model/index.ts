@@ -1,6 +1,8 @@
 /** Public API of the model layer, shared by the browser worker, the server and the CLIs. */
 export { loadPredictor } from './predictor';
 export type { InMemoryModel, LoadOptions, Predictor } from './predictor';
+export { foldHydrogens, DEFAULT_IG_STEPS } from './attribution';
+export type { AtomContributions, FoldedContribution } from './attribution';
 export { setupBackend } from './backend';
 export type { BackendName, BackendOptions } from './backend';
 export { applyWasmKernelFixes } from './wasmKernelFixes';

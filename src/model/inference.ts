@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors, disposeBatch, NUM_ELEMENTS, type GraphBatchArrays } from './batch';
 import type { GraphModel } from './gnn';
 import { predictiveStd, toTargetUnits, type OutputTransform } from './outputTransform';

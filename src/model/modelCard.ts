@@ -8,6 +8,20 @@ export interface Histogram {
   counts: number[];
 }
 
+/** Counts of test molecules by true value (rows) and predicted value (columns), shared edges. */
+export interface ParityGrid {
+  edges: number[];
+  counts: number[][];
+  /** Molecules outside the grid's range on either axis. */
+  outside: number;
+}
+
+/** Per-target residual summaries on the test split, for the model page. */
+export interface TestResiduals {
+  errorHistograms: Partial<Record<TargetKey, Histogram & { clipped: number }>>;
+  parity: Partial<Record<TargetKey, ParityGrid>>;
+}
+
 export interface DistributionSummary {
   n: number;
   mean: number;
@@ -74,7 +88,7 @@ export interface ModelCard {
   parameters: number;
   targets: { key: TargetKey; label: string; unit: string }[];
   data: CardData;
-  metrics: { test: TargetMetrics[]; validation: TargetMetrics[] };
+  metrics: { test: TargetMetrics[]; validation: TargetMetrics[]; testResiduals?: TestResiduals };
   uncertainty: { method: string; calibration: Partial<Record<TargetKey, number>> } | null;
   baseline: {
     name: string;

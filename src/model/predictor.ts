@@ -1,3 +1,4 @@
+import { integratedGradients, type AtomContributions } from './attribution';
 import { batchFromGraphs } from './batch';
 import { setupBackend, type BackendOptions, type BackendName } from './backend';
 import { createModel } from './gnn';
@@ -33,6 +34,15 @@ export interface Predictor {
   backend: BackendName;
   targets: TargetKey[];
   predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;
+  /**
+   * Each atom's learned contribution to one target (integrated gradients on the final node
+   * embeddings), in the target's unit; product models only. `steps`: Riemann steps (default 256).
+   */
+  contributions(
+    graph: GraphInput,
+    target: TargetKey,
+    options?: { steps?: number },
+  ): Promise<AtomContributions>;
   dispose(): void;
 }
 
@@ -184,6 +194,11 @@ export async function loadPredictor(
         });
       }
       return out;
+    },
+    async contributions(graph, target, options = {}) {
+      if (disposed) throw new Error(`model ${manifest.name} has been disposed`);
+      const arrays = batchFromGraphs([graph], requireBonds);
+      return integratedGradients(model, manifest.outputTransform, arrays, target, options.steps);
     },
     dispose() {
       disposed = true;

@@ -3,6 +3,8 @@
 import { loadModel, predictSmiles } from './engine';
 import { BACKEND_ORDER, type BackendChoice } from './worker/protocol';
 
+performance.mark('boot');
+
 export const startupParams = new URLSearchParams(window.location.search);
 
 const backend = startupParams.get('backend');

@@ -1,4 +1,10 @@
-import type { DistributionSummary, Histogram, ModelCard, TargetMetrics } from '../model/modelCard';
+import type {
+  DistributionSummary,
+  Histogram,
+  ModelCard,
+  ParityGrid,
+  TargetMetrics,
+} from '../model/modelCard';
 import type { TargetKey } from '../model/types';
 
 /** The model card as the worker sent it; null when the model was published without one. */
@@ -18,14 +24,16 @@ export function testMetrics(card: ModelCard | null, key: TargetKey): TargetMetri
   return card?.metrics?.test?.find((m) => m.key === key) ?? null;
 }
 
-/**
- * Test-split residuals (predicted minus true, target units) per target. Not yet part of ModelCard:
- * training's export is asked to add `metrics.testErrorHistograms`; until then the page says so.
- */
-export function testErrorHistogram(card: ModelCard | null, key: TargetKey): Histogram | null {
-  const metrics = card?.metrics as
-    { testErrorHistograms?: Partial<Record<TargetKey, Histogram>> } | undefined;
-  return metrics?.testErrorHistograms?.[key] ?? null;
+/** Test-split residuals (predicted minus true, target units); cards exported before them have none. */
+export function testErrorHistogram(
+  card: ModelCard | null,
+  key: TargetKey,
+): (Histogram & { clipped: number }) | null {
+  return card?.metrics?.testResiduals?.errorHistograms[key] ?? null;
+}
+
+export function testParity(card: ModelCard | null, key: TargetKey): ParityGrid | null {
+  return card?.metrics?.testResiduals?.parity[key] ?? null;
 }
 
 /** Share of the histogram's mass below value (0..1), interpolating inside the bin. */

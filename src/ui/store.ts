@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { TargetKey } from '../model/types';
 import type { BackendChoice, BackendName, ModelInfo, ResultRow } from './worker/protocol';
 
 export type Tab = 'predict' | 'model';
@@ -39,8 +40,11 @@ export interface AppState {
   job: JobState | null;
   rows: ResultRow[];
   selectedId: number | null;
+  /** Atom colouring in the detail view: off by default, one property at a time. */
+  contributions: { on: boolean; target: TargetKey };
   setTab(tab: Tab): void;
   select(id: number | null): void;
+  setContributions(change: Partial<AppState['contributions']>): void;
 }
 
 export const useApp = create<AppState>()((set) => ({
@@ -59,8 +63,11 @@ export const useApp = create<AppState>()((set) => ({
   job: null,
   rows: [],
   selectedId: null,
+  contributions: { on: false, target: 'gap' },
   setTab: (tab) => set({ tab }),
   select: (selectedId) => set({ selectedId }),
+  setContributions: (change) =>
+    set((state) => ({ contributions: { ...state.contributions, ...change } })),
 }));
 
 export function selectedRow(state: AppState): ResultRow | null {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backendsToTry, loadWithFallback } from '../../src/ui/worker/backendFallback';
+import {
+  backendsToTry,
+  loadWithFallback,
+  startPlan,
+  upgradeBackend,
+} from '../../src/ui/worker/backendFallback';
 import type { BackendName } from '../../src/ui/worker/protocol';
 
 function steps(broken: { init?: BackendName[]; verify?: BackendName[]; load?: BackendName[] }) {
@@ -37,6 +42,7 @@ describe('loadWithFallback', () => {
       predictor: 'model@webgpu',
       backend: 'webgpu',
       notice: null,
+      failures: [],
     });
   });
 
@@ -58,5 +64,55 @@ describe('loadWithFallback', () => {
   it('fails with every reason when no backend works', async () => {
     const { steps: s } = steps({ init: ['wasm', 'cpu'] });
     await expect(loadWithFallback('wasm', s)).rejects.toThrow(/wasm unavailable.*cpu unavailable/);
+  });
+});
+
+describe('startPlan', () => {
+  it('answers auto on wasm first and tries the GPU backends afterwards, best first', () => {
+    expect(startPlan('auto')).toEqual({ first: ['wasm', 'cpu'], upgrades: ['webgpu', 'webgl'] });
+  });
+
+  it('keeps a user pick and its fallbacks, with nothing to upgrade to', () => {
+    expect(startPlan('webgl')).toEqual({ first: ['webgl', 'wasm', 'cpu'], upgrades: [] });
+  });
+});
+
+describe('upgradeBackend', () => {
+  const onWasm = { predictor: 'model@wasm', backend: 'wasm' as const, notice: null, failures: [] };
+
+  it('switches to the best GPU backend that runs the model', async () => {
+    const { steps: s, disposed } = steps({ init: ['webgpu'] });
+    const upgraded = await upgradeBackend(onWasm, ['webgpu', 'webgl'], s, () => false);
+    expect(upgraded).toMatchObject({ predictor: 'model@webgl', backend: 'webgl' });
+    expect(upgraded?.notice).toBe('webgpu unavailable (no webgpu adapter). Using webgl.');
+    expect(disposed).toEqual([]);
+  });
+
+  it('stays on the current backend and says why each GPU backend was passed over', async () => {
+    const { steps: s } = steps({ init: ['webgpu'], verify: ['webgl'] });
+    const kept = await upgradeBackend(onWasm, ['webgpu', 'webgl'], s, () => false);
+    expect(kept?.predictor).toBe('model@wasm');
+    expect(kept?.notice).toBe(
+      'webgpu unavailable (no webgpu adapter); webgl could not run the model (kernel missing). Using wasm.',
+    );
+  });
+
+  it('keeps the current model when a faster backend cannot load the files', async () => {
+    const { steps: s } = steps({ load: ['webgpu'] });
+    const kept = await upgradeBackend(onWasm, ['webgpu'], s, () => false);
+    expect(kept?.backend).toBe('wasm');
+    expect(kept?.notice).toContain('HTTP 404');
+  });
+
+  it('gives up and disposes what it loaded once a newer load replaced it', async () => {
+    const { steps: s, disposed } = steps({});
+    let stop = false;
+    const verify = s.verify;
+    s.verify = async (p: string, b: BackendName) => {
+      await verify(p, b);
+      stop = true;
+    };
+    await expect(upgradeBackend(onWasm, ['webgpu'], s, () => stop)).resolves.toBeNull();
+    expect(disposed).toEqual(['model@webgpu']);
   });
 });

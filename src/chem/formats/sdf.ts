@@ -1,6 +1,6 @@
 import { ChemError, MAX_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
-import type { MoleculeResult } from '../types';
+import { lazyRecords, type MoleculeRecords } from './records';
 
 export interface SdfRecord {
   record: number;
@@ -60,17 +60,17 @@ function heavyAtomLines(molblock: string): number {
   return count;
 }
 
-export function parseSdf(text: string, options: ParseOptions = {}): MoleculeResult[] {
+export function sdfRecords(text: string, options: ParseOptions = {}): MoleculeRecords {
   const source = options.source ?? 'input';
   const records = splitSdf(text);
   if (records.length === 0) {
-    return [
+    return lazyRecords([null], () =>
       guardRecord(source, { record: 1, name: '' }, () => {
         throw new ChemError('no records');
       }),
-    ];
+    );
   }
-  return records.map((r) => {
+  return lazyRecords(records, (r) => {
     const meta = { record: r.record, name: r.title, fields: r.fields };
     return guardRecord(source, meta, () => {
       if (r.molblock.trim() === '') throw new ChemError('empty record');

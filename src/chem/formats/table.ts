@@ -1,6 +1,6 @@
 import { ChemError } from '../errors';
 import { guardRecord, parseSmiles, type ParseOptions } from '../molecule';
-import type { MoleculeResult } from '../types';
+import { lazyRecords, type MoleculeRecords } from './records';
 
 /** RFC 4180 rows: quoted fields may hold the delimiter, quotes ("") and newlines. */
 export function parseDelimited(text: string, delimiter: string): string[][] {
@@ -43,24 +43,24 @@ function findSmilesColumn(header: string[]): number {
 }
 
 /** CSV/TSV with a header: SMILES column found by name, name/id kept, other columns kept as fields. */
-export function parseTable(
+export function tableRecords(
   text: string,
   delimiter: string,
   options: ParseOptions = {},
-): MoleculeResult[] {
+): MoleculeRecords {
   const source = options.source ?? 'input';
   const rows = parseDelimited(text, delimiter);
-  if (rows.length === 0) return [tableError(source, 'empty table')];
+  if (rows.length === 0) return tableError(source, 'empty table');
   const header = rows[0].map((h) => h.trim());
   const smilesCol = findSmilesColumn(header);
   if (smilesCol < 0) {
-    return [tableError(source, `no SMILES column in header (${header.slice(0, 8).join(', ')})`)];
+    return tableError(source, `no SMILES column in header (${header.slice(0, 8).join(', ')})`);
   }
   const lower = header.map((h) => h.toLowerCase());
   const nameCol =
     NAME_COLUMNS.map((n) => lower.indexOf(n)).find((i) => i >= 0 && i !== smilesCol) ?? -1;
   // Record numbers count data rows from 1, matching what a spreadsheet shows below the header.
-  return rows.slice(1).map((row, i) => {
+  return lazyRecords(rows.slice(1), (row, i) => {
     const record = i + 1;
     const name = nameCol >= 0 ? (row[nameCol] ?? '').trim() : '';
     const fields: Record<string, string> = {};
@@ -76,21 +76,23 @@ export function parseTable(
   });
 }
 
-function tableError(source: string, message: string): MoleculeResult {
-  return guardRecord(source, { record: 0, name: '' }, () => {
-    throw new ChemError(message);
-  });
+function tableError(source: string, message: string): MoleculeRecords {
+  return lazyRecords([message], () =>
+    guardRecord(source, { record: 0, name: '' }, () => {
+      throw new ChemError(message);
+    }),
+  );
 }
 
 /** .smi/.txt: one molecule a line, "SMILES [name]"; blank lines and # comments skipped. */
-export function parseSmilesLines(text: string, options: ParseOptions = {}): MoleculeResult[] {
+export function smilesLineRecords(text: string, options: ParseOptions = {}): MoleculeRecords {
   const source = options.source ?? 'input';
-  const results: MoleculeResult[] = [];
-  text.split('\n').forEach((line, i) => {
-    const trimmed = line.trim();
-    if (!trimmed || trimmed.startsWith('#')) return;
-    const [smiles, ...rest] = trimmed.split(/\s+/);
-    results.push(parseSmiles(smiles, { ...options, source, record: i + 1, name: rest.join(' ') }));
+  const lines = text
+    .split('\n')
+    .map((line, i) => ({ text: line.trim(), record: i + 1 }))
+    .filter((line) => line.text !== '' && !line.text.startsWith('#'));
+  return lazyRecords(lines, (line) => {
+    const [smiles, ...rest] = line.text.split(/\s+/);
+    return parseSmiles(smiles, { ...options, source, record: line.record, name: rest.join(' ') });
   });
-  return results;
 }

@@ -3,6 +3,7 @@ import { elementSymbol } from '../domain';
 import { ChemError, MAX_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import type { MoleculeResult } from '../types';
+import { lazyRecords, type MoleculeRecords } from './records';
 
 const Z_OF: Record<string, number> = {};
 for (let z = 1; z <= 118; z++) Z_OF[elementSymbol(z).toLowerCase()] = z;
@@ -123,9 +124,9 @@ export function xyzToMolblock(atoms: XyzAtom[], title: string): string {
   return lines.join('\n');
 }
 
-export function parseXyz(text: string, options: ParseOptions = {}): MoleculeResult[] {
+export function xyzRecords(text: string, options: ParseOptions = {}): MoleculeRecords {
   const source = options.source ?? 'input';
-  return splitXyz(text).map((block) => {
+  return lazyRecords(splitXyz(text), (block) => {
     const meta = { record: block.record, name: block.comment };
     return guardRecord(source, meta, () => {
       if (block.error || !block.atoms) throw new ChemError(block.error ?? 'no atoms');
@@ -139,4 +140,9 @@ export function parseXyz(text: string, options: ParseOptions = {}): MoleculeResu
       });
     });
   });
+}
+
+/** Every molecule of an XYZ text at once (scripts that want the whole list). */
+export function parseXyz(text: string, options: ParseOptions = {}): MoleculeResult[] {
+  return [...xyzRecords(text, options).results];
 }

@@ -16,9 +16,9 @@ export function JobProgress() {
           <span data-testid="job-count">
             {job.phase === 'reading' ? 'reading' : 'predicting'} {job.done.toLocaleString()} /{' '}
             {job.total.toLocaleString()}
-            {job.phase === 'predicting' &&
-              ` · ${Math.round(job.perSecond).toLocaleString()} molecules/s`}
-            {job.phase === 'reading' && job.total > 1 && ` files (${Math.round(fraction * 100)}%)`}
+            {job.phase === 'reading' ? ' records' : ''}
+            {` · ${Math.round(job.perSecond).toLocaleString()} molecules/s`}
+            {` (${Math.round(fraction * 100)}%)`}
           </span>
           <button type="button" onClick={cancelJob}>
             Cancel

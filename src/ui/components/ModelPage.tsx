@@ -1,9 +1,12 @@
 import { TARGETS } from '../../model/types';
 import type { ModelCard, TargetMetrics } from '../../model/modelCard';
-import { asCard, testErrorHistogram } from '../cardView';
+import { useState } from 'react';
+import type { TargetKey } from '../../model/types';
+import { asCard, testErrorHistogram, testParity } from '../cardView';
 import { formatValue } from '../format';
 import { useApp } from '../store';
 import { Histogram } from './Histogram';
+import { ParityPlot } from './ParityPlot';
 
 function coverageCell(value: number | undefined, nominal: number) {
   if (value === undefined) return <td className="num">–</td>;
@@ -125,6 +128,40 @@ function CalibrationPlot({ metrics }: { metrics: TargetMetrics[] }) {
   );
 }
 
+/** Predicted against true for one chosen target, with how many molecules fall off the plot. */
+function Parity({ card }: { card: ModelCard }) {
+  const available = TARGETS.filter((t) => testParity(card, t.key));
+  const [key, setKey] = useState<TargetKey>(
+    available.some((t) => t.key === 'gap') ? 'gap' : (available[0]?.key ?? 'gap'),
+  );
+  const target = available.find((t) => t.key === key);
+  const grid = target ? testParity(card, target.key) : null;
+  if (!target || !grid) return null;
+  return (
+    <div className="parity-panel">
+      <label>
+        Property{' '}
+        <select
+          value={key}
+          onChange={(e) => setKey(e.target.value as TargetKey)}
+          data-testid="parity-target"
+        >
+          {available.map((t) => (
+            <option key={t.key} value={t.key}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ParityPlot grid={grid} unit={target.unit} label={`${target.label}: predicted vs true`} />
+      <p className="muted">
+        {card.data.split.test.toLocaleString()} test molecules
+        {grid.outside > 0 ? `; ${grid.outside} outside the plotted range` : ''}.
+      </p>
+    </div>
+  );
+}
+
 /** One residual histogram per target: how far off the model is on molecules it never saw. */
 function ErrorHistograms({ card }: { card: ModelCard }) {
   const available = TARGETS.filter((t) => testErrorHistogram(card, t.key));
@@ -148,6 +185,7 @@ function ErrorHistograms({ card }: { card: ModelCard }) {
             />
             <figcaption>
               {t.key}: {formatValue(lo)} … {formatValue(hi)} {t.unit}
+              {histogram.clipped > 0 ? ` (${histogram.clipped} beyond, in the end bins)` : ''}
             </figcaption>
           </figure>
         );
@@ -201,6 +239,8 @@ export function ModelPage() {
       <p>{card.description}</p>
       <h3>Accuracy on the QM9 test split</h3>
       <AccuracyTable card={card} />
+      <h3>Parity on the test split</h3>
+      <Parity card={card} />
       <h3>Errors on the test split (predicted − true)</h3>
       <ErrorHistograms card={card} />
       <div className="model-columns">

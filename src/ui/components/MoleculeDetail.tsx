@@ -3,6 +3,12 @@ import { asCard, percentileInHistogram, trainingDistribution } from '../cardView
 import { formatValue } from '../format';
 import { selectedRow, useApp } from '../store';
 import type { ResultRow } from '../worker/protocol';
+import {
+  ContributionDepiction,
+  ContributionLegend,
+  ContributionToggle,
+  useContributions,
+} from './Contributions';
 import { Depiction } from './Depiction';
 import { Histogram } from './Histogram';
 import { Viewer3D } from './Viewer3D';
@@ -121,13 +127,28 @@ export function MoleculeDetail() {
         </div>
         <DomainBadge row={row} />
       </header>
-      {row.status !== 'error' && (
-        <div className="structure">
-          <Depiction row={row} width={280} height={220} className="depiction" testId="depiction" />
-          <Viewer3D row={row} />
-        </div>
-      )}
+      {row.status !== 'error' && <Structure row={row} />}
       {row.status !== 'error' && <PropertyTable row={row} />}
     </section>
+  );
+}
+
+/** 2D and 3D, coloured by atom contributions when the user turned that on. */
+function Structure({ row }: { row: ResultRow }) {
+  const contributions = useContributions(row);
+  const view = contributions.status === 'ready' ? contributions.view : null;
+  return (
+    <>
+      <ContributionToggle row={row} />
+      <div className="structure">
+        {view ? (
+          <ContributionDepiction view={view} />
+        ) : (
+          <Depiction row={row} width={280} height={220} className="depiction" testId="depiction" />
+        )}
+        <Viewer3D row={row} contributions={view} />
+      </div>
+      <ContributionLegend state={contributions} />
+    </>
   );
 }

@@ -5,6 +5,8 @@ export interface LoadedPredictor<P> {
   backend: BackendName;
   /** What failed before this backend took over; null when the first choice worked. */
   notice: string | null;
+  /** The failures the notice lists, one per backend passed over. */
+  failures: string[];
 }
 
 export interface BackendSteps<P> {
@@ -23,20 +25,42 @@ export function backendsToTry(choice: BackendChoice): BackendName[] {
   return BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(choice));
 }
 
+/** Backends that start without asking the GPU process anything (adapter probes cost seconds there). */
+const NO_GPU: readonly BackendName[] = ['wasm', 'cpu'];
+
+/**
+ * How a choice starts: `first` answers the first prediction, `upgrades` are tried afterwards, best first.
+ * Auto answers on wasm at once and only then probes the GPU backends it prefers, so the GPU probes
+ * (SwiftShader adapters take 0.5-3 s to create) are not on the way to the first prediction.
+ */
+export function startPlan(choice: BackendChoice): {
+  first: BackendName[];
+  upgrades: BackendName[];
+} {
+  if (choice !== 'auto') return { first: backendsToTry(choice), upgrades: [] };
+  return {
+    first: BACKEND_ORDER.filter((b) => NO_GPU.includes(b)),
+    upgrades: BACKEND_ORDER.filter((b) => !NO_GPU.includes(b)),
+  };
+}
+
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Loads on the first backend that starts and runs the model. A backend failure is never fatal while
- * another backend remains, but it is reported so the user knows why the page is slower than it could be.
- */
-export async function loadWithFallback<P>(
-  choice: BackendChoice,
+function noticeFor(failures: string[], backend: BackendName): string | null {
+  return failures.length > 0 ? `${failures.join('; ')}. Using ${backend}.` : null;
+}
+
+/** The first of `backends` that starts and runs the model, or null; each failure is added to `failures`. */
+async function firstThatRuns<P>(
+  backends: BackendName[],
   steps: BackendSteps<P>,
-): Promise<LoadedPredictor<P>> {
-  const failures: string[] = [];
-  for (const backend of backendsToTry(choice)) {
+  failures: string[],
+  stopped: () => boolean = () => false,
+): Promise<{ predictor: P; backend: BackendName } | null> {
+  for (const backend of backends) {
+    if (stopped()) return null;
     try {
       await steps.init(backend);
     } catch (error) {
@@ -51,8 +75,50 @@ export async function loadWithFallback<P>(
       failures.push(`${backend} could not run the model (${reason(error)})`);
       continue;
     }
-    const notice = failures.length > 0 ? `${failures.join('; ')}. Using ${backend}.` : null;
-    return { predictor, backend, notice };
+    return { predictor, backend };
   }
-  throw new Error(`No backend could run the model: ${failures.join('; ')}`);
+  return null;
+}
+
+/**
+ * Loads on the first backend that starts and runs the model. A backend failure is never fatal while
+ * another backend remains, but it is reported so the user knows why the page is slower than it could be.
+ */
+export async function loadWithFallback<P>(
+  choice: BackendChoice,
+  steps: BackendSteps<P>,
+  backends: BackendName[] = backendsToTry(choice),
+): Promise<LoadedPredictor<P>> {
+  const failures: string[] = [];
+  const found = await firstThatRuns(backends, steps, failures);
+  if (!found) throw new Error(`No backend could run the model: ${failures.join('; ')}`);
+  return { ...found, notice: noticeFor(failures, found.backend), failures };
+}
+
+/**
+ * Tries the preferred backends after the first answer came from `current`. Returns the better predictor
+ * (the caller disposes `current`), or `current` with a notice saying why each preferred backend was passed
+ * over; null when `stopped()` turned true (a newer load replaced this one), with anything it loaded disposed.
+ */
+export async function upgradeBackend<P>(
+  current: LoadedPredictor<P>,
+  upgrades: BackendName[],
+  steps: BackendSteps<P>,
+  stopped: () => boolean,
+): Promise<LoadedPredictor<P> | null> {
+  const failures: string[] = [];
+  let found: { predictor: P; backend: BackendName } | null = null;
+  try {
+    found = await firstThatRuns(upgrades, steps, failures, stopped);
+  } catch (error) {
+    // The model already runs on `current`, so a load error here only rules this backend out.
+    failures.push(`could not load the model for a faster backend (${reason(error)})`);
+  }
+  if (stopped()) {
+    if (found) steps.dispose(found.predictor);
+    return null;
+  }
+  if (found) return { ...found, notice: noticeFor(failures, found.backend), failures };
+  const all = [...failures, ...current.failures];
+  return { ...current, notice: noticeFor(all, current.backend), failures: all };
 }

@@ -1,17 +1,41 @@
 /// <reference lib="webworker" />
 // The page's only place for chemistry and inference: parsing 10,000 molecules or running the
 // model never blocks the main thread, and cancel is honoured between chunks.
+import { markStage, startupStages, timedStage } from './startupStages';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { initChem, parseSmiles, parseText, readMoleculeFile } from '../../chem';
-import type { MoleculeResult } from '../../chem/types';
+import {
+  initChem,
+  openMoleculeFile,
+  openText,
+  parseSmiles,
+  parseText,
+  type MoleculeRecords,
+} from '../../chem';
 import { setupBackend } from '../../model/backend';
 import { loadPredictor, type Predictor } from '../../model/predictor';
 import { chemInitOptions, tfWasmPaths } from './assets';
-import { loadWithFallback, type LoadedPredictor } from './backendFallback';
+import {
+  loadWithFallback,
+  startPlan,
+  upgradeBackend,
+  type BackendSteps,
+  type LoadedPredictor,
+} from './backendFallback';
+import { prefetchModel } from './modelPrefetch';
 import { softwareRenderer } from './gpuProbe';
 import { queuePredictions } from '../../logging';
 import { resultToRow, withPrediction, type WorkerRow } from './rows';
-import type { BenchmarkResult, FromWorker, JobInput, ToWorker } from './protocol';
+import { contributionView } from './contributions';
+import type { GraphInput } from '../../model/types';
+import type {
+  BackendChoice,
+  BackendName,
+  BenchmarkResult,
+  ContributionView,
+  FromWorker,
+  JobInput,
+  ToWorker,
+} from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 /**
@@ -47,11 +71,12 @@ async function logPredictions(rows: WorkerRow[]): Promise<void> {
 
 // Once per worker: tfjs refuses new wasm paths after the wasm backend has started.
 setWasmPaths(tfWasmPaths);
+markStage('worker imports evaluated');
 
 /** A clear message for the usual failure: no model published at that URL (SPA servers answer with a page). */
-async function assertModelPublished(modelUrl: string): Promise<void> {
+async function assertModelPublished(modelUrl: string, modelFetch: typeof fetch): Promise<void> {
   const url = new URL('model.json', new URL(modelUrl, self.location.href)).toString();
-  const response = await fetch(url);
+  const response = await modelFetch(url);
   const type = response.headers.get('content-type') ?? '';
   if (!response.ok || type.includes('text/html')) {
     throw new Error(
@@ -61,8 +86,8 @@ async function assertModelPublished(modelUrl: string): Promise<void> {
 }
 
 /** Methane: the smallest molecule that exercises every layer, to prove a backend and warm its kernels. */
-async function warmupGraph() {
-  await initChem(chemInitOptions());
+async function warmupGraph(): Promise<GraphInput> {
+  await timedStage('rdkit init', () => initChem(chemInitOptions()));
   const result = parseSmiles('C', { source: 'warm-up' });
   if (!result.ok) throw new Error(`warm-up molecule failed to parse: ${result.error.message}`);
   return result.molecule;
@@ -77,61 +102,144 @@ function yieldToMessages(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Bumped by each load-model message; a GPU upgrade still running for an older one gives up. */
+let loadGeneration = 0;
+/** The background GPU upgrade of the last auto load; a new load waits for it to stop. */
+let upgrading: Promise<void> = Promise.resolve();
+
+/** How the worker starts, loads and checks a predictor on one backend (the fallback logic is in backendFallback). */
+function predictorSteps(
+  modelUrl: string,
+  choice: BackendChoice,
+  modelFetch: typeof fetch,
+  warmup: Promise<GraphInput>,
+): BackendSteps<Predictor> {
+  return {
+    init: async (backend) => {
+      const software =
+        choice === 'auto'
+          ? await timedStage(`${backend} probe`, () => softwareRenderer(backend))
+          : null;
+      if (software) throw new Error(`${software}, slower than wasm here`);
+      await timedStage(`${backend} init`, async () => {
+        // src/model brings cpu and wasm; the GPU backends' code loads only when they are tried.
+        if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+        if (backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+        await setupBackend({ backend });
+      });
+    },
+    load: (backend) =>
+      timedStage(`${backend} model load`, async () => {
+        await assertModelPublished(modelUrl, modelFetch);
+        return loadPredictor(modelUrl, {
+          backend,
+          batchSize: backend === 'cpu' ? 16 : 256,
+          fetch: modelFetch,
+        });
+      }),
+    verify: async (predictor, backend) => {
+      const graph = await timedStage('warm-up molecule', () => warmup);
+      const [prediction] = await timedStage(`${backend} warm-up predict`, () =>
+        predictor.predict([graph]),
+      );
+      if (!Object.values(prediction.values).every((v) => Number.isFinite(v))) {
+        throw new Error('non-finite output on the warm-up molecule');
+      }
+    },
+    dispose: (predictor) => predictor.dispose(),
+  };
+}
+
+function postReady(requested: BackendChoice, started: number): void {
+  if (!loaded) return;
+  post({
+    type: 'model-ready',
+    backend: loaded.backend,
+    requested,
+    fallbackNotice: loaded.notice,
+    model: {
+      name: loaded.predictor.name,
+      version: loaded.predictor.version,
+      card: loaded.predictor.card,
+    },
+    loadMs: performance.now() - started,
+    stages: startupStages(),
+  });
+}
+
 async function loadModel(
   modelUrl: string,
   requested: ToWorker & { type: 'load-model' },
 ): Promise<void> {
   const started = performance.now();
+  const generation = ++loadGeneration;
+  markStage(`load-model ${requested.backend}`);
+  await upgrading;
   if (loaded) {
     loaded.predictor.dispose();
     loaded = null;
   }
   try {
-    // RDKit's wasm compiles while tfjs starts and the weights download.
+    // RDKit's wasm compiles while tfjs starts and the model files download.
+    const modelFetch = prefetchModel(modelUrl);
     const warmup = warmupGraph();
     warmup.catch(() => undefined);
-    loaded = await loadWithFallback<Predictor>(requested.backend, {
-      init: async (backend) => {
-        const software = requested.backend === 'auto' ? await softwareRenderer(backend) : null;
-        if (software) throw new Error(`${software}, slower than wasm here`);
-        // tfjs bundles webgl, cpu and (via src/model) wasm; WebGPU's backend loads only when tried.
-        if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
-        await setupBackend({ backend });
-      },
-      load: async (backend) => {
-        await assertModelPublished(modelUrl);
-        return loadPredictor(modelUrl, { backend, batchSize: backend === 'cpu' ? 16 : 256 });
-      },
-      verify: async (predictor) => {
-        const [prediction] = await predictor.predict([await warmup]);
-        if (!Object.values(prediction.values).every((v) => Number.isFinite(v))) {
-          throw new Error('non-finite output on the warm-up molecule');
-        }
-      },
-      dispose: (predictor) => predictor.dispose(),
-    });
+    const steps = predictorSteps(modelUrl, requested.backend, modelFetch, warmup);
+    const plan = startPlan(requested.backend);
+    loaded = await loadWithFallback<Predictor>(requested.backend, steps, plan.first);
     modelProblem = null;
-    post({
-      type: 'model-ready',
-      backend: loaded.backend,
-      requested: requested.backend,
-      fallbackNotice: loaded.notice,
-      model: {
-        name: loaded.predictor.name,
-        version: loaded.predictor.version,
-        card: loaded.predictor.card,
-      },
-      loadMs: performance.now() - started,
-    });
+    postReady(requested.backend, started);
+    if (plan.upgrades.length > 0) {
+      // After a macrotask, so that the first job (queued behind this load) starts before the probes.
+      upgrading = yieldToMessages().then(() =>
+        upgradeInBackground(plan.upgrades, steps, requested.backend, started, generation),
+      );
+    }
   } catch (error) {
     modelProblem = error instanceof Error ? error.message : String(error);
     post({ type: 'model-failed', requested: requested.backend, message: modelProblem });
   }
 }
 
-function readInput(input: JobInput): MoleculeResult[] {
-  if (input.kind === 'text') return parseText(input.text, input.source);
-  return readMoleculeFile(input.name, new Uint8Array(input.bytes));
+/**
+ * Moves an auto load from wasm to the preferred GPU backend once that one proves it runs the model.
+ * Jobs keep predicting on the current predictor meanwhile; tfjs copies tensors between backends if a
+ * job's step runs while the global backend has already changed.
+ */
+async function upgradeInBackground(
+  upgrades: BackendName[],
+  steps: BackendSteps<Predictor>,
+  requested: BackendChoice,
+  started: number,
+  generation: number,
+): Promise<void> {
+  const current = loaded;
+  if (!current) return;
+  const stopped = () => generation !== loadGeneration;
+  try {
+    const result = await upgradeBackend(current, upgrades, steps, stopped);
+    if (!result || stopped()) return;
+    // The search may have left active a backend that started but could not run the model.
+    await setupBackend({ backend: result.backend });
+    if (result.predictor !== current.predictor) current.predictor.dispose();
+    loaded = result;
+    postReady(requested, started);
+  } catch (error) {
+    // The model keeps running where it runs now; only the faster backend is lost.
+    console.warn('backend upgrade failed', error);
+  }
+}
+
+/**
+ * Longest stretch of reading between two looks at the message queue. Records take from under a
+ * millisecond to tens of milliseconds each (size, format, a busy machine), so the worker yields by
+ * time, not by count: progress and cancel stay within about this much of the user.
+ */
+const READ_SLICE_MS = 50;
+
+function openInput(input: JobInput): MoleculeRecords {
+  if (input.kind === 'text') return openText(input.text, input.source);
+  return openMoleculeFile(input.name, new Uint8Array(input.bytes));
 }
 
 async function runJob(message: ToWorker & { type: 'run-job' }): Promise<void> {
@@ -139,22 +247,33 @@ async function runJob(message: ToWorker & { type: 'run-job' }): Promise<void> {
   await initChem(chemInitOptions());
   const rows: WorkerRow[] = [];
   let nextId = message.firstRowId;
-  let read = 0;
   const readStart = performance.now();
-  for (const input of message.inputs) {
-    for (const result of readInput(input)) rows.push(resultToRow(result, nextId++));
-    read += 1;
+  // Opening splits every input into records up front (string work), so the total is known.
+  const opened = message.inputs.map(openInput);
+  const total = opened.reduce((n, records) => n + records.total, 0);
+  let sliceStart = performance.now();
+  const readingCancelled = async (): Promise<boolean> => {
     post({
       type: 'job-progress',
       jobId,
       phase: 'reading',
-      done: read,
-      total: message.inputs.length,
+      done: rows.length,
+      total,
       perSecond: rows.length / ((performance.now() - readStart) / 1000 || 1e-3),
     });
     await yieldToMessages();
-    if (cancelled.has(jobId)) return finishCancelled(jobId, rows);
+    sliceStart = performance.now();
+    return cancelled.has(jobId);
+  };
+  for (const records of opened) {
+    for (const result of records.results) {
+      rows.push(resultToRow(result, nextId++));
+      if (performance.now() - sliceStart >= READ_SLICE_MS && (await readingCancelled())) {
+        return finishCancelled(jobId, rows);
+      }
+    }
   }
+  if (await readingCancelled()) return finishCancelled(jobId, rows);
 
   await modelLoading;
   const toPredict = rows.filter((row) => row.status !== 'error');
@@ -244,6 +363,21 @@ async function benchmark(message: ToWorker & { type: 'benchmark' }): Promise<Ben
   return { backend: loaded.backend, singleMs, featurizeMs, batchMolecules: batch.length, batchMs };
 }
 
+function contributions(message: ToWorker & { type: 'contributions' }): void {
+  const { requestId, rowId, target } = message;
+  const reply = (result: ContributionView | null, error: string | null) =>
+    post({ type: 'contributions-result', requestId, rowId, target, result, error });
+  modelLoading
+    .then(() => {
+      if (!loaded) throw new Error(`no model: ${modelProblem}`);
+      return contributionView(loaded.predictor, message, target);
+    })
+    .then(
+      (result) => reply(result, null),
+      (error: unknown) => reply(null, error instanceof Error ? error.message : String(error)),
+    );
+}
+
 async function validate(requestId: number, text: string): Promise<void> {
   await initChem(chemInitOptions());
   const results = parseText(text, 'input');
@@ -305,6 +439,9 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
             error: error instanceof Error ? error.message : String(error),
           }),
       );
+      break;
+    case 'contributions':
+      contributions(message);
       break;
     case 'validate':
       validate(message.requestId, message.text).catch((error: unknown) =>

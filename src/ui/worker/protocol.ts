@@ -1,5 +1,5 @@
 import type { DomainWarning } from '../../chem/types';
-import type { MoleculePrediction } from '../../model/types';
+import type { MoleculePrediction, TargetKey } from '../../model/types';
 
 /** Backends in the order the app tries them when the user leaves the choice to it. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -47,6 +47,15 @@ export type ToWorker =
   | { type: 'cancel'; jobId: number }
   | { type: 'validate'; requestId: number; text: string }
   | {
+      type: 'contributions';
+      requestId: number;
+      rowId: number;
+      /** The row's structure: the worker re-reads it (it keeps graphs only during a job). */
+      molblock?: string;
+      smiles?: string;
+      target: TargetKey;
+    }
+  | {
       type: 'benchmark';
       requestId: number;
       smiles: string[];
@@ -66,6 +75,42 @@ export interface BenchmarkResult {
   batchMs: number;
 }
 
+/** One start-up mark; `at` is wall-clock epoch ms so page and worker marks share one timeline. */
+export interface StartupStage {
+  stage: string;
+  at: number;
+}
+
+/** A displayed atom: a heavy atom with its hydrogens folded in (or a lone hydrogen). */
+export interface AtomContributionView {
+  /** Index among the displayed atoms: the atom index of the 2D drawing. */
+  index: number;
+  element: string;
+  hydrogens: number;
+  /** Learned contribution in the target's unit. */
+  value: number;
+}
+
+/**
+ * One molecule's atom contributions to one property, ready to show. The prediction splits as
+ * value = reference + offset + learned; the atoms sum to `learned` up to the integration error.
+ */
+export interface ContributionView {
+  target: TargetKey;
+  atoms: AtomContributionView[];
+  learned: number;
+  /** Sum of the per-element reference values (0 for targets without one). */
+  reference: number;
+  /** The prediction for all-zero atom embeddings: the same for every molecule. */
+  offset: number;
+  value: number;
+  steps: number;
+  /** Colour scale limit: -range is full blue, +range full red. */
+  range: number;
+  /** RDKit 2D drawing with each displayed atom highlighted in its colour. */
+  svg: string;
+}
+
 /** A problem found in pasted text, located by its record (line for SMILES lists). */
 export interface InputIssue {
   record: number;
@@ -82,6 +127,8 @@ export type FromWorker =
       fallbackNotice: string | null;
       model: ModelInfo;
       loadMs: number;
+      /** Worker start-up marks (worker script, RDKit, each backend tried, model fetch and build, warm-up). */
+      stages: StartupStage[];
     }
   | { type: 'model-failed'; requested: BackendChoice; message: string }
   | {
@@ -110,5 +157,13 @@ export type FromWorker =
       type: 'benchmarked';
       requestId: number;
       result: BenchmarkResult | null;
+      error: string | null;
+    }
+  | {
+      type: 'contributions-result';
+      requestId: number;
+      rowId: number;
+      target: TargetKey;
+      result: ContributionView | null;
       error: string | null;
     };
