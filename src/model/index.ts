@@ -3,6 +3,7 @@ export { loadPredictor } from './predictor';
 export type { InMemoryModel, LoadOptions, Predictor } from './predictor';
 export { foldHydrogens, DEFAULT_IG_STEPS } from './attribution';
 export type { AtomContributions, FoldedContribution } from './attribution';
+export { averagePredictions } from './ensemble';
 export { setupBackend } from './backend';
 export type { BackendName, BackendOptions } from './backend';
 export { applyWasmKernelFixes } from './wasmKernelFixes';
