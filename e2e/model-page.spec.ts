@@ -1,0 +1,29 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { MODEL_DIR, modelPublished, NO_MODEL_REASON, waitForModel } from './helpers';
+
+test('the model page shows accuracy, a parity plot per property and the test-error histograms', async ({
+  page,
+}) => {
+  // Skipped only on a checkout without a trained model in public/models; never under CI.
+  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
+  const card = JSON.parse(readFileSync(`${MODEL_DIR}/model-card.json`, 'utf8')) as {
+    data: { split: { test: number } };
+  };
+  await page.goto('/');
+  await waitForModel(page);
+  await page.getByRole('tab', { name: 'Model' }).click();
+
+  await expect(page.getByTestId('accuracy-table').locator('tbody tr')).toHaveCount(12);
+  const parity = page.getByTestId('parity-plot');
+  await expect(parity).toHaveAttribute('aria-label', 'HOMO-LUMO gap: predicted vs true');
+  await expect(page.locator('.parity-panel')).toContainText(
+    `${card.data.split.test.toLocaleString('en-US')} test molecules`,
+  );
+  const gapCells = await parity.locator('rect.cell').count();
+  expect(gapCells).toBeGreaterThan(40);
+
+  await page.getByTestId('parity-target').selectOption('mu');
+  await expect(parity).toHaveAttribute('aria-label', 'Dipole moment: predicted vs true');
+  await expect(page.getByTestId('error-histograms').locator('figure')).toHaveCount(12);
+});
