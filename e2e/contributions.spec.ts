@@ -90,6 +90,7 @@ test('atom colours for aspirin: coloured drawing, legend, and atoms that sum to 
 });
 
 test('atom colours on a file with 3D coordinates colour the file’s own atoms', async ({ page }) => {
+  // Skipped only on a checkout without a trained model in public/models; never under CI.
   test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
   await page.goto('/');
   await waitForModel(page);
