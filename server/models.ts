@@ -2,6 +2,7 @@
 // inference API (src/model), and the drift reference from the model card.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isEnsembleManifest } from '../src/model/ensembleManifest';
 import { loadPredictor, type Predictor } from '../src/model/predictor';
 import { parseDriftReference, type DriftReference } from './drift/reference';
 
@@ -11,7 +12,7 @@ export interface ModelDirInfo {
   kind: string;
 }
 
-/** Model directories (those with a model.json), product models first. */
+/** Model directories (those with a model.json): ensembles first, then product models. */
 export async function listModelDirs(modelsDir: string): Promise<ModelDirInfo[]> {
   let entries: string[];
   try {
@@ -28,13 +29,16 @@ export async function listModelDirs(modelsDir: string): Promise<ModelDirInfo[]> 
       found.push({
         name,
         dir: join(modelsDir, name),
-        kind: String(manifest?.architecture?.kind ?? 'unknown'),
+        kind: isEnsembleManifest(manifest)
+          ? 'ensemble'
+          : String(manifest?.architecture?.kind ?? 'unknown'),
       });
     } catch {
       // Not a model directory.
     }
   }
-  return found.sort((a, b) => Number(b.kind === 'product') - Number(a.kind === 'product'));
+  const rank = (kind: string) => ['ensemble', 'product'].indexOf(kind) + 1 || 3;
+  return found.sort((a, b) => rank(a.kind) - rank(b.kind));
 }
 
 export interface ServingModels {
@@ -59,7 +63,7 @@ export async function loadServingModels(
   }
   const primary = await loadPredictor(chosen.dir, { backend: ['wasm', 'cpu'] });
   let bondFree: Predictor | null = null;
-  if (chosen.kind === 'product') {
+  if (primary.needsBondTypes) {
     const baseline = dirs.find((d) => d.kind === 'baseline');
     if (baseline) bondFree = await loadPredictor(baseline.dir, { backend: ['wasm', 'cpu'] });
   } else {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './testing/serverProcess';
-import { writeUntrainedModel } from './testing/modelDir';
+import { writeEnsembleDir, writeUntrainedModel } from './testing/modelDir';
+import { averagePredictions, loadPredictor } from '../src/model';
 import { chain } from './testing/molecules';
 import { computeDriftReference } from './drift/reference';
 
@@ -25,12 +26,20 @@ beforeAll(async () => {
   const modelsDir = join(dir, 'models');
   const graphs = ['C', 'CC', 'CCO', 'CCC', 'CN'].map(chain);
   const reference = computeDriftReference(graphs, [10, 9, 8.5, 9.2, 8]);
-  await writeUntrainedModel(
-    modelsDir,
-    'gnn-product',
-    { kind: 'product', hidden: 16, layers: 2, targets: ['homo', 'lumo', 'gap'] },
-    reference,
-  );
+  await writeUntrainedModel(modelsDir, 'gnn-product', {
+    kind: 'product',
+    hidden: 16,
+    layers: 2,
+    targets: ['homo', 'lumo', 'gap'],
+  });
+  await writeUntrainedModel(modelsDir, 'gnn-gap', {
+    kind: 'product',
+    hidden: 16,
+    layers: 2,
+    targets: ['gap'],
+  });
+  // The ensemble is what the server serves: it is listed before the product models.
+  writeEnsembleDir(modelsDir, 'gnn-ensemble', ['gnn-product', 'gnn-gap'], reference);
   await writeUntrainedModel(modelsDir, 'gnn-baseline', {
     kind: 'baseline',
     hidden: 16,
@@ -78,7 +87,20 @@ describe('POST /predict', () => {
     expect(Object.keys(body.properties).sort()).toEqual(['gap', 'homo', 'lumo']);
     expect(body.uncertainty.gap).toBeGreaterThan(0);
     expect(body.units).toEqual({ homo: 'eV', lumo: 'eV', gap: 'eV' });
-    expect(body.model).toEqual({ name: 'gnn-product', version: '0.0.0-untrained' });
+    expect(body.model).toEqual({ name: 'gnn-ensemble', version: '0.0.0-untrained' });
+
+    // The ensemble's gap is the average of its two members', loaded here with the same code.
+    const members = await Promise.all(
+      ['gnn-product', 'gnn-gap'].map((m) =>
+        loadPredictor(join(dir, 'models', m), { backend: 'wasm' }),
+      ),
+    );
+    const [expected] = averagePredictions(
+      await Promise.all(members.map((m) => m.predict([ethanol]))),
+    );
+    expect(body.properties.gap).toBeCloseTo(expected.values.gap!, 5);
+    expect(body.properties.homo).toBeCloseTo(expected.values.homo!, 5);
+    members.forEach((m) => m.dispose());
   });
 
   it('serves old clients without bond types from the bond-free (original architecture) model', async () => {

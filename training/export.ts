@@ -11,12 +11,10 @@ import type {
 } from '../src/model/modelCard';
 import { TARGETS } from '../src/model/types';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
-import { computeDriftReference } from '../server/drift/reference';
 import { loadTensors, writeJsonAtomic } from './checkpoint';
 import { shardName, writeModelFiles } from './modelFiles';
 import { loadQm9Dataset } from './dataset';
 import { formatMetricsTable } from './metrics';
-import { packedToGraph } from './packedToGraph';
 import type { OutputTransform } from '../src/model/outputTransform';
 import type { PackedGraphs } from './packed';
 import {
@@ -26,11 +24,9 @@ import {
   truthColumn,
   type PackedPredictions,
 } from './predictPacked';
-import { referenceStats } from './referenceStats';
-import { Rng } from './rng';
+import { referenceSample, referenceSections, residualSections } from './cardSections';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
-import { errorHistogram, parityGrid } from './testResiduals';
 
 export interface ExportOptions {
   /** Run directory of the baseline to compare with in the model card. */
@@ -39,6 +35,8 @@ export interface ExportOptions {
   notesFile?: string;
   /** Molecules of the training split summarized for the drift reference. */
   referenceSample?: number;
+  /** Where <name>/ is written instead of the run config's exportDir. */
+  exportDir?: string;
 }
 
 const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
@@ -59,7 +57,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   await setupBackend({ backend: 'wasm' });
   const results = await readRunResults(runDir);
   const { config, transform } = results;
-  const outDir = path.join(config.exportDir, config.name);
+  const outDir = path.join(options.exportDir ?? config.exportDir, config.name);
   await mkdir(outDir, { recursive: true });
   const weights = await loadTensors(runDir, 'final');
   const dataset = await loadQm9Dataset(config.data, config.cacheDir, (m) =>
@@ -120,11 +118,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     );
   }
 
-  const sampleSize = Math.min(options.referenceSample ?? 10_000, dataset.split.train.length);
-  const sample = new Rng(config.seed + 7)
-    .shuffle(Int32Array.from(dataset.split.train))
-    .subarray(0, sampleSize)
-    .sort();
+  const sample = referenceSample(dataset.split.train, config.seed, options.referenceSample);
   const samplePred = await predictPacked(referenceModel!, transform, dataset.packed, sample);
   const predictions = Object.fromEntries(
     transform.targets.map((key, k) => [
@@ -232,21 +226,15 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     },
     quantization,
     ablations: notes.ablations ?? [],
-    referenceStats: referenceStats(dataset.packed, sample, predictions),
     limitations: notes.limitations ?? [],
+    ...referenceSections(
+      dataset.packed,
+      sample,
+      dataset.split.train.length,
+      predictions,
+      config.seed,
+    ),
   };
-  const gapIndex = transform.targets.indexOf('gap');
-  if (gapIndex >= 0) {
-    const gaps = Array.from(column(samplePred.values, gapIndex, transform.targets.length));
-    card.driftReference = computeDriftReference(
-      Array.from(sample, (i) => packedToGraph(dataset.packed, i)),
-      gaps,
-      {
-        seed: config.seed,
-        source: `QM9 training split, seeded sample of ${sample.length} of ${dataset.split.train.length} molecules; gap = this model's prediction`,
-      },
-    );
-  }
   await writeJsonAtomic(path.join(outDir, 'model-card.json'), card);
   const sizes = await Promise.all(
     PRECISIONS.map(async (p) => `${p} ${(await stat(path.join(outDir, shardName(p)))).size} B`),
@@ -264,14 +252,11 @@ function residualsOf(
   packed: PackedGraphs,
 ): TestResiduals {
   const t = transform.targets.length;
-  const residuals: TestResiduals = { errorHistograms: {}, parity: {} };
-  transform.targets.forEach((key, k) => {
-    const predicted = column(pred.values, k, t);
-    const truth = truthColumn(packed, pred.ids, key);
-    residuals.errorHistograms[key] = errorHistogram(predicted, truth);
-    residuals.parity[key] = parityGrid(predicted, truth);
-  });
-  return residuals;
+  return residualSections(
+    transform.targets,
+    (key) => column(pred.values, transform.targets.indexOf(key), t),
+    (key) => truthColumn(packed, pred.ids, key),
+  );
 }
 
 function mean(a: number[]): number {
@@ -287,12 +272,13 @@ async function main(): Promise<void> {
     else if (args[i] === '--notes') opts.notesFile = args[++i];
     else if (args[i] === '--reference-sample') opts.referenceSample = Number(args[++i]);
     else if (args[i] === '--run') runDir = args[++i];
+    else if (args[i] === '--export-dir') opts.exportDir = args[++i];
     else if (!args[i].startsWith('--') && !runDir) runDir = args[i];
     else throw new Error(`unexpected argument "${args[i]}"`);
   }
   if (!runDir)
     throw new Error(
-      'usage: npm run export -- --run training/runs/<name> [--baseline training/runs/<baseline>] [--notes file.json]',
+      'usage: npm run export -- --run training/runs/<name> [--baseline training/runs/<baseline>] [--notes file.json] [--export-dir public/models]',
     );
   await exportRun(runDir, opts);
 }

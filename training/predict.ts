@@ -14,7 +14,7 @@ export interface PredictCliOptions {
   precision: WeightPrecision;
 }
 
-const DEFAULT_MODEL = 'public/models/qm9-gnn';
+const DEFAULT_MODEL = 'public/models/qm9-gnn-ensemble';
 
 function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;

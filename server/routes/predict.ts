@@ -73,7 +73,7 @@ export function predictRoutes(
       if (loaded === null) return reply.code(503).send({ detail: 'Model not ready' });
       if (loaded instanceof Error)
         return reply.code(503).send({ detail: `Model not available: ${loaded.message}` });
-      const needsBonds = loaded.primary.manifest.architecture.kind === 'product';
+      const needsBonds = loaded.primary.needsBondTypes;
       const model = body.edge_attr || !needsBonds ? loaded.primary : loaded.bondFree;
       if (!model) {
         return unprocessable(

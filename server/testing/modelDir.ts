@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createModel, type Architecture } from '../../src/model/gnn';
 import { setupBackend } from '../../src/model/backend';
 import { encodeWeights } from '../../src/model/weightsIO';
+import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../../src/model/ensembleManifest';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/model/manifest';
 import type { DriftReference } from '../drift/reference';
 
@@ -34,6 +35,32 @@ export async function writeUntrainedModel(
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
   writeFileSync(join(dir, 'weights.bin'), data);
+  writeFileSync(
+    join(dir, 'model-card.json'),
+    JSON.stringify({ name, version: manifest.version, driftReference }),
+  );
+  return dir;
+}
+
+/** An ensemble directory over member directories already written beside it. */
+export function writeEnsembleDir(
+  modelsDir: string,
+  name: string,
+  members: string[],
+  driftReference?: DriftReference,
+): string {
+  const dir = join(modelsDir, name);
+  mkdirSync(dir, { recursive: true });
+  const manifest: EnsembleManifest = {
+    format: ENSEMBLE_FORMAT,
+    formatVersion: 1,
+    name,
+    version: '0.0.0-untrained',
+    precision: 'float32',
+    members: members.map((m) => `../${m}/`),
+    stdScale: {},
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
   writeFileSync(
     join(dir, 'model-card.json'),
     JSON.stringify({ name, version: manifest.version, driftReference }),

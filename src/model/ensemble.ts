@@ -1,4 +1,8 @@
-import type { MoleculePrediction, TargetKey } from './types';
+import type { AtomContributions } from './attribution';
+import type { EnsembleManifest } from './ensembleManifest';
+import type { ModelCard } from './modelCard';
+import type { Predictor } from './predictor';
+import { TARGETS, type MoleculePrediction, type TargetKey } from './types';
 
 /**
  * Combines the predictions of several models for the same molecules: per target, the mean of the
@@ -40,4 +44,69 @@ export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePr
       });
     return { values, std, warnings };
   });
+}
+
+/**
+ * The members' atom contributions averaged, as the ensemble's value is their average: integrated
+ * gradients are linear in the model, so the averaged atoms still sum to the averaged learned part.
+ */
+export function averageContributions(perModel: AtomContributions[]): AtomContributions {
+  if (perModel.length === 0) throw new Error('no model predicts this target');
+  const n = perModel.length;
+  const meanOf = (pick: (c: AtomContributions) => number) =>
+    perModel.reduce((s, c) => s + pick(c), 0) / n;
+  const atoms = perModel[0].atoms.map((_, i) => meanOf((c) => c.atoms[i]));
+  return {
+    target: perModel[0].target,
+    atoms,
+    learned: meanOf((c) => c.learned),
+    reference: meanOf((c) => c.reference),
+    offset: meanOf((c) => c.offset),
+    value: meanOf((c) => c.value),
+    steps: perModel[0].steps,
+  };
+}
+
+/**
+ * One predictor over several loaded models: the mixture of averagePredictions with the
+ * ensemble's validation-fitted std factors applied.
+ */
+export function ensemblePredictor(
+  manifest: EnsembleManifest,
+  members: Predictor[],
+  card: ModelCard | null,
+): Predictor {
+  const targets = TARGETS.map((t) => t.key).filter((key) =>
+    members.some((m) => m.targets.includes(key)),
+  );
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    card,
+    needsBondTypes: members.some((m) => m.needsBondTypes),
+    members: members.flatMap((m) => m.members),
+    backend: members[0].backend,
+    targets,
+    async predict(graphs) {
+      const perModel = [];
+      for (const member of members) perModel.push(await member.predict(graphs));
+      return averagePredictions(perModel).map((p) => {
+        for (const [key, factor] of Object.entries(manifest.stdScale) as [TargetKey, number][]) {
+          if (p.std[key] !== undefined) p.std[key] = p.std[key]! * factor;
+        }
+        return p;
+      });
+    },
+    async contributions(graph, target, options) {
+      const having = members.filter((m) => m.targets.includes(target));
+      if (having.length === 0) throw new Error(`${manifest.name} does not predict ${target}`);
+      const perModel = [];
+      for (const member of having)
+        perModel.push(await member.contributions(graph, target, options));
+      return averageContributions(perModel);
+    },
+    dispose() {
+      for (const member of members) member.dispose();
+    },
+  };
 }

@@ -79,6 +79,20 @@ export interface CardData {
   split: { rule: string; train: number; validation: number; test: number };
 }
 
+/** For an ensemble's card: what each member is and how well it does alone. */
+export interface EnsembleMember {
+  name: string;
+  version: string;
+  /** The member's directory relative to the ensemble's. */
+  path: string;
+  description: string;
+  architecture: Architecture;
+  parameters: number;
+  /** The member alone on the test split (float32). */
+  test: TargetMetrics[];
+  training: Record<string, unknown>;
+}
+
 export interface ModelCard {
   name: string;
   version: string;
@@ -101,6 +115,8 @@ export interface ModelCard {
   ablations: { name: string; description: string; result: string }[];
   referenceStats: ReferenceStats;
   limitations: string[];
+  /** Present when the model is an ensemble; `architecture` is then its first member's. */
+  ensemble?: { combination: string; members: EnsembleMember[] };
   /** Sample of training graphs and gap predictions in the drift server's format (server/drift/reference.ts). */
   driftReference?: unknown;
 }

@@ -6,7 +6,10 @@ import { predictBatchArrays } from './inference';
 import { checkManifest, type ModelManifest } from './manifest';
 import type { ModelCard } from './modelCard';
 import type { GraphInput, MoleculePrediction, TargetKey } from './types';
-import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from './weightsIO';
+import { decodeWeights, type WeightPrecision } from './weightsIO';
+import { ensemblePredictor } from './ensemble';
+import { checkEnsembleManifest, isEnsembleManifest } from './ensembleManifest';
+import { memberSource, openModelSource, type ModelFileReader } from './modelSource';
 
 /** Model files already in memory (e.g. from a bundle, IndexedDB or a test). */
 export interface InMemoryModel {
@@ -30,7 +33,10 @@ export interface Predictor {
   version: string;
   /** The model card, or null when the source had none. */
   card: ModelCard | null;
-  manifest: ModelManifest;
+  /** Whether molecules must carry bond types (edgeAttr): product models use them in message passing. */
+  needsBondTypes: boolean;
+  /** The models behind the predictions: one, or an ensemble's members. */
+  members: { name: string; version: string }[];
   backend: BackendName;
   targets: TargetKey[];
   predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;
@@ -46,108 +52,75 @@ export interface Predictor {
   dispose(): void;
 }
 
-interface FileReader {
-  text(name: string): Promise<string | null>;
-  bytes(name: string): Promise<ArrayBuffer>;
-}
-
-function isUrl(source: string): boolean {
-  return (
-    /^(https?:|blob:|data:)/i.test(source) ||
-    typeof process === 'undefined' ||
-    !process.versions?.node
-  );
-}
-
-function urlReader(base: string, fetchImpl: typeof fetch): FileReader {
-  const dir = base.endsWith('/') ? base : `${base}/`;
-  const get = async (name: string) => {
-    const url = new URL(
-      name,
-      new URL(dir, globalThis.location?.href ?? 'http://localhost/'),
-    ).toString();
-    const res = await fetchImpl(url);
-    return { res, url };
-  };
-  return {
-    async text(name) {
-      const { res, url } = await get(name);
-      if (res.status === 404) return null;
-      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-      return res.text();
-    },
-    async bytes(name) {
-      const { res, url } = await get(name);
-      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-      return res.arrayBuffer();
-    },
-  };
-}
-
-async function fileReader(dir: string): Promise<FileReader> {
-  // Kept out of the browser bundle: only Node reaches this branch.
-  const fsModule = 'node:fs/promises';
-  const pathModule = 'node:path';
-  const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
-  const path = (await import(/* @vite-ignore */ pathModule)) as typeof import('node:path');
-  return {
-    async text(name) {
-      try {
-        return await fs.readFile(path.join(dir, name), 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw err;
-      }
-    },
-    async bytes(name) {
-      const b = await fs.readFile(path.join(dir, name));
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-    },
-  };
-}
-
-async function readSource(
-  source: string,
-  options: LoadOptions,
-): Promise<{ manifest: ModelManifest; weights: ArrayBuffer[]; card: ModelCard | null }> {
-  const precision = options.precision ?? 'float32';
-  const manifestName = MANIFEST_FILES[precision];
-  // A path to a manifest file loads that manifest; otherwise the source is the model directory.
-  const m = /^(.*?)([^/\\]+\.json)$/.exec(source);
-  const [dir, file] = m ? [m[1] || '.', m[2]] : [source, manifestName];
-  const reader = isUrl(source)
-    ? urlReader(dir, options.fetch ?? globalThis.fetch.bind(globalThis))
-    : await fileReader(dir);
-  const text = await reader.text(file);
-  if (text === null) throw new Error(`${source}: no ${file} found`);
-  const manifest = checkManifest(JSON.parse(text), `${dir}/${file}`);
-  const weights = await Promise.all(
-    manifest.weightsManifest.flatMap((g) => g.paths).map((p) => reader.bytes(p)),
-  );
-  const cardText = await reader.text('model-card.json');
-  return { manifest, weights, card: cardText ? (JSON.parse(cardText) as ModelCard) : null };
+async function readCard(reader: ModelFileReader): Promise<ModelCard | null> {
+  const text = await reader.text('model-card.json');
+  return text ? (JSON.parse(text) as ModelCard) : null;
 }
 
 /**
- * Loads a trained model from a directory (Node), a URL (browser), or memory, and returns a predictor
- * that gives values and one-sigma uncertainties in the units of TARGETS.
+ * Loads a trained model (or an ensemble directory naming member models) from a directory (Node),
+ * a URL (browser), or memory, and returns a predictor that gives values and one-sigma
+ * uncertainties in the units of TARGETS.
  */
 export async function loadPredictor(
   source: string | InMemoryModel,
   options: LoadOptions = {},
 ): Promise<Predictor> {
   const backend = await setupBackend(options);
-  const loaded =
-    typeof source === 'string'
-      ? await readSource(source, options)
-      : {
-          manifest: checkManifest(source.modelJson, 'modelJson'),
-          weights: Array.isArray(source.weights) ? source.weights : [source.weights],
-          card: source.card ?? null,
-        };
-  const { manifest } = loaded;
+  if (typeof source !== 'string') {
+    const weights = Array.isArray(source.weights) ? source.weights : [source.weights];
+    const manifest = checkManifest(source.modelJson, 'modelJson');
+    return singleModel(manifest, weights, source.card ?? null, backend, options);
+  }
+  return loadFromSource(source, options, backend, true);
+}
+
+async function loadFromSource(
+  source: string,
+  options: LoadOptions,
+  backend: BackendName,
+  withCard: boolean,
+): Promise<Predictor> {
+  const { dir, file, reader } = await openModelSource(
+    source,
+    options.precision ?? 'float32',
+    options.fetch,
+  );
+  const text = await reader.text(file);
+  if (text === null) throw new Error(`${source}: no ${file} found`);
+  const json: unknown = JSON.parse(text);
+  const card = withCard ? readCard(reader) : Promise.resolve(null);
+  card.catch(() => undefined); // awaited below; a member's failure may come first
+  if (isEnsembleManifest(json)) {
+    const manifest = checkEnsembleManifest(json, `${dir}/${file}`);
+    const members = await Promise.all(
+      manifest.members.map((m) =>
+        loadFromSource(
+          memberSource(dir, m),
+          { ...options, precision: manifest.precision },
+          backend,
+          false,
+        ),
+      ),
+    );
+    return ensemblePredictor(manifest, members, await card);
+  }
+  const manifest = checkManifest(json, `${dir}/${file}`);
+  const weights = await Promise.all(
+    manifest.weightsManifest.flatMap((g) => g.paths).map((p) => reader.bytes(p)),
+  );
+  return singleModel(manifest, weights, await card, backend, options);
+}
+
+function singleModel(
+  manifest: ModelManifest,
+  weights: ArrayBuffer[],
+  card: ModelCard | null,
+  backend: BackendName,
+  options: LoadOptions,
+): Predictor {
   const model = createModel(manifest.architecture, 0);
-  const named = decodeWeights(loaded.weights, manifest.weightsManifest);
+  const named = decodeWeights(weights, manifest.weightsManifest);
   try {
     model.setWeights(named);
   } finally {
@@ -161,8 +134,9 @@ export async function loadPredictor(
   return {
     name: manifest.name,
     version: manifest.version,
-    card: loaded.card,
-    manifest,
+    card,
+    needsBondTypes: requireBonds,
+    members: [{ name: manifest.name, version: manifest.version }],
     backend,
     targets,
     async predict(graphs) {

@@ -12,6 +12,13 @@ const FILES: Record<string, string> = {
   'shard-b.bin': 'BBBB',
   'model-card.json': '{"name":"tiny"}',
   'other.txt': 'not part of the model',
+  // An ensemble directory naming two member directories beside it.
+  'ens/model.json': JSON.stringify({ format: 'qm9-gnn-ensemble', members: ['../m1/', '../m2'] }),
+  'ens/model-card.json': '{"name":"ens"}',
+  'm1/model.json': JSON.stringify({ weightsManifest: [{ paths: ['w1.bin'], weights: [] }] }),
+  'm1/w1.bin': '1111',
+  'm2/model.json': JSON.stringify({ weightsManifest: [{ paths: ['w2.bin'], weights: [] }] }),
+  'm2/w2.bin': '2222',
 };
 
 let server: Server;
@@ -34,8 +41,8 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 50 && requests.length < 4; i++) {
+async function settle(expected = 4): Promise<void> {
+  for (let i = 0; i < 50 && requests.length < expected; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -71,5 +78,22 @@ describe('prefetchModel', () => {
     await settle();
     expect((await modelFetch(`${base}missing/model.json`)).status).toBe(404);
     expect(await (await modelFetch(`${base}other.txt`)).text()).toBe(FILES['other.txt']);
+  });
+
+  it("follows an ensemble's members: their manifests and shards, not their cards", async () => {
+    requests.length = 0;
+    const modelFetch = prefetchModel(`${base}ens/`);
+    await settle(6);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // nothing more should follow
+    expect([...requests].sort()).toEqual([
+      'ens/model-card.json',
+      'ens/model.json',
+      'm1/model.json',
+      'm1/w1.bin',
+      'm2/model.json',
+      'm2/w2.bin',
+    ]);
+    expect(await (await modelFetch(`${base}m2/w2.bin`)).text()).toBe('2222');
+    expect(requests.filter((name) => name === 'm2/w2.bin')).toHaveLength(1);
   });
 });

@@ -239,6 +239,7 @@ export function ModelPage() {
       <p>{card.description}</p>
       <h3>Accuracy on the QM9 test split</h3>
       <AccuracyTable card={card} />
+      {card.ensemble && <EnsembleMembers ensemble={card.ensemble} />}
       <h3>Parity on the test split</h3>
       <Parity card={card} />
       <h3>Errors on the test split (predicted − true)</h3>
@@ -317,5 +318,41 @@ export function ModelPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** An ensemble's members and how each does alone on the gap, beside the ensemble's own table. */
+function EnsembleMembers({ ensemble }: { ensemble: NonNullable<ModelCard['ensemble']> }) {
+  return (
+    <>
+      <h3>Ensemble members</h3>
+      <p className="muted">{ensemble.combination}</p>
+      <table className="card-table" data-testid="ensemble-members">
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Predicts</th>
+            <th>Test MAE alone (gap, eV)</th>
+            <th>Parameters</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ensemble.members.map((m) => (
+            <tr key={m.name}>
+              <td title={m.description}>
+                {m.name} {m.version}
+              </td>
+              <td>
+                {m.architecture.targets.length === 1
+                  ? m.architecture.targets[0]
+                  : `${m.architecture.targets.length} targets`}
+              </td>
+              <td className="num">{formatValue(m.test.find((t) => t.key === 'gap')?.mae)}</td>
+              <td className="num">{m.parameters.toLocaleString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -1,0 +1,60 @@
+// Model-card sections computed the same way for a single exported model and for an ensemble.
+import type { ReferenceStats, TestResiduals } from '../src/model/modelCard';
+import type { TargetKey } from '../src/model/types';
+import { computeDriftReference } from '../server/drift/reference';
+import type { PackedGraphs } from './packed';
+import { packedToGraph } from './packedToGraph';
+import { referenceStats } from './referenceStats';
+import { Rng } from './rng';
+import { errorHistogram, parityGrid } from './testResiduals';
+
+/** A seeded sample of training molecules (sorted ids) for the reference statistics. */
+export function referenceSample(train: Int32Array, seed: number, size = 10_000): Int32Array {
+  return new Rng(seed + 7)
+    .shuffle(Int32Array.from(train))
+    .subarray(0, Math.min(size, train.length))
+    .sort();
+}
+
+/**
+ * The training-set reference the app's histograms and the drift report compare against: feature
+ * and size distributions of the sample, the model's predictions on it, and the drift server's table.
+ */
+export function referenceSections(
+  packed: PackedGraphs,
+  sample: Int32Array,
+  trainCount: number,
+  predictions: Partial<Record<TargetKey, Float64Array>>,
+  seed: number,
+): { referenceStats: ReferenceStats; driftReference?: unknown } {
+  const stats = referenceStats(packed, sample, predictions);
+  const gaps = predictions.gap;
+  if (!gaps) return { referenceStats: stats };
+  return {
+    referenceStats: stats,
+    driftReference: computeDriftReference(
+      Array.from(sample, (i) => packedToGraph(packed, i)),
+      Array.from(gaps),
+      {
+        seed,
+        source: `QM9 training split, seeded sample of ${sample.length} of ${trainCount} molecules; gap = this model's prediction`,
+      },
+    ),
+  };
+}
+
+/** Error histograms and parity grids per target, for the model page. */
+export function residualSections(
+  targets: TargetKey[],
+  predicted: (key: TargetKey) => ArrayLike<number>,
+  truth: (key: TargetKey) => ArrayLike<number>,
+): TestResiduals {
+  const residuals: TestResiduals = { errorHistograms: {}, parity: {} };
+  for (const key of targets) {
+    const p = predicted(key);
+    const t = truth(key);
+    residuals.errorHistograms[key] = errorHistogram(p, t);
+    residuals.parity[key] = parityGrid(p, t);
+  }
+  return residuals;
+}

@@ -1,0 +1,266 @@
+// Publishes an ensemble directory: manifests naming the member model directories (one per weight
+// precision), std factors fitted on the validation split, and a model card measured on the test split
+// by loading the written directory through the app's own loader.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setupBackend } from '../src/model/backend';
+import { ensemblePredictor } from '../src/model/ensemble';
+import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
+import type { ModelCard, QuantizationReport, TargetMetrics } from '../src/model/modelCard';
+import { loadPredictor, type Predictor } from '../src/model/predictor';
+import {
+  TARGETS,
+  type GraphInput,
+  type MoleculePrediction,
+  type TargetKey,
+} from '../src/model/types';
+import { MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
+import { referenceSample, referenceSections, residualSections } from './cardSections';
+import { writeJsonAtomic } from './checkpoint';
+import { loadQm9Dataset, type Qm9Dataset } from './dataset';
+import { calibrationFactor, formatMetricsTable, targetMetrics } from './metrics';
+import { packedToGraph } from './packedToGraph';
+import { truthColumn } from './predictPacked';
+
+export interface EnsembleConfig {
+  name: string;
+  version: string;
+  description: string;
+  /** Member model directories (exported by `npm run export`), the multi-task model first. */
+  members: string[];
+  /** The ensemble's directory; members are referred to relative to it. */
+  out: string;
+  data: string;
+  cacheDir: string;
+  /** Seed of the reference sample (the same rule as a single model's export; default 1). */
+  seed?: number;
+  /** Card notes (ablations, limitations) under the ensemble's name. */
+  notesFile?: string;
+}
+
+const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
+const COMBINATION =
+  'Per target, the mean of the members that predict it; the std is that of the equal-weight mixture of their calibrated Gaussians, sqrt(mean(std^2) + variance of the means), times a per-target factor fitted on the validation split so the central 90% interval covers 90% there.';
+
+async function readJson<T>(file: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}
+
+function columnOf(
+  preds: MoleculePrediction[],
+  key: TargetKey,
+  field: 'values' | 'std',
+): Float64Array {
+  return Float64Array.from(preds, (p) => p[field][key]!);
+}
+
+function metricsTable(
+  preds: MoleculePrediction[],
+  targets: TargetKey[],
+  dataset: Qm9Dataset,
+  ids: Int32Array,
+): TargetMetrics[] {
+  return targets.map((key) =>
+    targetMetrics(
+      key,
+      columnOf(preds, key, 'values'),
+      truthColumn(dataset.packed, ids, key),
+      preds[0]?.std[key] !== undefined ? columnOf(preds, key, 'std') : null,
+    ),
+  );
+}
+
+async function shardBytes(dir: string, precision: WeightPrecision): Promise<number> {
+  const manifest = await readJson<{ weightsManifest: { paths: string[] }[] }>(
+    path.join(dir, MANIFEST_FILES[precision]),
+  );
+  const sizes = await Promise.all(
+    manifest.weightsManifest
+      .flatMap((g) => g.paths)
+      .map(async (p) => (await stat(path.join(dir, p))).size),
+  );
+  return sizes.reduce((s, v) => s + v, 0);
+}
+
+export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
+  await setupBackend({ backend: 'wasm' });
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  const memberCards = await Promise.all(
+    config.members.map((dir) => readJson<ModelCard>(path.join(dir, 'model-card.json'))),
+  );
+  const dataset = await loadQm9Dataset(config.data, config.cacheDir, log);
+  memberCards.forEach((card, i) => {
+    if (card.data.sha256 !== dataset.sha256)
+      throw new Error(
+        `${config.members[i]} was trained on data with sha256 ${card.data.sha256}, ${config.data} has ${dataset.sha256}`,
+      );
+  });
+  const graphsOf = (ids: Int32Array): GraphInput[] =>
+    Array.from(ids, (i) => packedToGraph(dataset.packed, i));
+
+  // Fit the std factors on validation with the members as they will be loaded (float32).
+  const members = await Promise.all(config.members.map((dir) => loadPredictor(dir)));
+  const manifestFor = (
+    precision: WeightPrecision,
+    stdScale: EnsembleManifest['stdScale'],
+  ): EnsembleManifest => ({
+    format: ENSEMBLE_FORMAT,
+    formatVersion: 1,
+    name: config.name,
+    version: config.version,
+    precision,
+    members: config.members.map((dir) => `${path.relative(config.out, dir)}/`),
+    stdScale,
+  });
+  const unscaled = ensemblePredictor(manifestFor('float32', {}), members, null);
+  const valIds = dataset.split.validation;
+  const valRaw = await unscaled.predict(graphsOf(valIds));
+  const targets = unscaled.targets;
+  const stdScale: EnsembleManifest['stdScale'] = {};
+  for (const key of targets) {
+    if (valRaw[0]?.std[key] === undefined) continue;
+    stdScale[key] = calibrationFactor(
+      columnOf(valRaw, key, 'values'),
+      truthColumn(dataset.packed, valIds, key),
+      columnOf(valRaw, key, 'std'),
+    );
+  }
+  const testIds = dataset.split.test;
+  const testGraphs = graphsOf(testIds);
+  const alone = await Promise.all(
+    members.map(async (m) =>
+      metricsTable(await m.predict(testGraphs), m.targets, dataset, testIds),
+    ),
+  );
+  unscaled.dispose();
+  for (const precision of PRECISIONS)
+    await writeJsonAtomic(
+      path.join(config.out, MANIFEST_FILES[precision]),
+      manifestFor(precision, stdScale),
+    );
+
+  // Measure exactly what was written, through the loader the app and the server use.
+  const quantization: QuantizationReport[] = [];
+  let float32: { test: TargetMetrics[]; preds: MoleculePrediction[]; predictor: Predictor } | null =
+    null;
+  for (const precision of PRECISIONS) {
+    const predictor = await loadPredictor(config.out, { precision });
+    const preds = await predictor.predict(testGraphs);
+    const test = metricsTable(preds, targets, dataset, testIds);
+    float32 ??= { test, preds, predictor };
+    if (float32.predictor !== predictor) predictor.dispose();
+    const reference = float32.test;
+    const sizes = await Promise.all(config.members.map((dir) => shardBytes(dir, precision)));
+    quantization.push({
+      precision,
+      manifest: MANIFEST_FILES[precision],
+      weightBytes: sizes.reduce((s, v) => s + v, 0),
+      testMaeDelta: Object.fromEntries(test.map((m, k) => [m.key, m.mae - reference[k].mae])),
+    });
+    log(`${precision}: gap MAE ${test.find((m) => m.key === 'gap')?.mae.toFixed(4)} eV`);
+  }
+  const { predictor } = float32!;
+  const validation = metricsTable(
+    await predictor.predict(graphsOf(valIds)),
+    targets,
+    dataset,
+    valIds,
+  );
+  const seed = config.seed ?? 1;
+  const sample = referenceSample(dataset.split.train, seed);
+  const samplePreds = await predictor.predict(graphsOf(sample));
+  const predictions = Object.fromEntries(
+    targets.map((key) => [key, columnOf(samplePreds, key, 'values')]),
+  );
+  predictor.dispose();
+
+  const primary = memberCards[0];
+  type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };
+  const notes =
+    (
+      await readJson<Record<string, CardNotes>>(
+        config.notesFile ?? 'training/model-notes.json',
+      ).catch(() => null)
+    )?.[config.name] ?? {};
+  const wallSeconds = memberCards.reduce(
+    (s, c) => s + Number((c.training as { wallSeconds?: number }).wallSeconds ?? 0),
+    0,
+  );
+  const card: ModelCard = {
+    name: config.name,
+    version: config.version,
+    createdAt: new Date().toISOString(),
+    description: config.description,
+    architecture: primary.architecture,
+    parameters: memberCards.reduce((s, c) => s + c.parameters, 0),
+    targets: targets.map((key) => {
+      const t = TARGETS.find((x) => x.key === key)!;
+      return { key, label: t.label, unit: t.unit };
+    }),
+    data: primary.data,
+    metrics: {
+      test: float32!.test,
+      validation,
+      testResiduals: residualSections(
+        targets,
+        (key) => columnOf(float32!.preds, key, 'values'),
+        (key) => truthColumn(dataset.packed, testIds, key),
+      ),
+    },
+    uncertainty: { method: COMBINATION, calibration: stdScale },
+    baseline: primary.baseline,
+    training: {
+      wallSeconds,
+      members: memberCards
+        .map(
+          (c) =>
+            `${c.name} ${c.version}: ${c.training.epochs} epochs, ${Math.round(Number(c.training.wallSeconds) / 60)} min`,
+        )
+        .join('; '),
+      note: 'members trained separately, one after the other, each on one core of this 2-core machine; their own cards hold the full training records',
+    },
+    quantization,
+    ablations: [...primary.ablations, ...(notes.ablations ?? [])],
+    limitations: notes.limitations ?? primary.limitations,
+    ensemble: {
+      combination: COMBINATION,
+      members: memberCards.map((c, i) => ({
+        name: c.name,
+        version: c.version,
+        path: `${path.relative(config.out, config.members[i])}/`,
+        description: c.description,
+        architecture: c.architecture,
+        parameters: c.parameters,
+        test: alone[i],
+        training: c.training,
+      })),
+    },
+    ...referenceSections(dataset.packed, sample, dataset.split.train.length, predictions, seed),
+  };
+  await writeJsonAtomic(path.join(config.out, 'model-card.json'), card);
+  log(`exported ${config.out}\n${formatMetricsTable(card.metrics.test)}`);
+  return config.out;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] !== '--config' || !args[1] || args.length > 2)
+    throw new Error('usage: npm run export:ensemble -- --config training/configs/<ensemble>.json');
+  const config = await readJson<EnsembleConfig>(args[1]);
+  for (const key of ['name', 'version', 'description', 'out', 'data', 'cacheDir'] as const)
+    if (typeof config[key] !== 'string') throw new Error(`${args[1]}: "${key}" must be a string`);
+  if (!Array.isArray(config.members) || config.members.length < 2)
+    throw new Error(`${args[1]}: "members" must list at least two model directories`);
+  await exportEnsemble(config);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: Error) => {
+    process.stderr.write(`export:ensemble: ${err.message}\n`);
+    process.exit(1);
+  });
+}
