@@ -3,6 +3,8 @@
  * cache), warm single-molecule latency and batch throughput per backend, measured inside the page's
  * own prediction worker. Needs `vite build` first and a model in public/models/qm9-gnn.
  * Usage: npm run bench:web -> bench/results/web.json
+ * While trying start-up changes: BENCH_STARTUP_ONLY=1 (page loads only, prints the warm stages, writes
+ * nothing; BENCH_BACKENDS=wasm,... adds those backends' batch runs), BENCH_WARM_RUNS=n (default 3), BENCH_DIST=<vite outDir> (default dist).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,9 @@ import type { BenchmarkResult } from '../src/ui/worker/protocol';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4175);
 const BASE = `http://127.0.0.1:${PORT}`;
-const DIST = 'dist';
+const DIST = process.env.BENCH_DIST ?? 'dist';
+const STARTUP_ONLY = process.env.BENCH_STARTUP_ONLY === '1';
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
 
 // QM9-size molecules written here (C/N/O/F, up to 9 heavy atoms).
 const MOLECULES = [
@@ -48,7 +52,7 @@ function assetKind(name: string): AssetKind {
   if (name.endsWith('.html')) return 'HTML';
   if (name.endsWith('.css')) return 'page CSS';
   if (name.endsWith('.wasm')) return 'wasm';
-  if (name.startsWith('predict.worker')) return 'worker JS';
+  if (name.startsWith('predict.worker') || name.startsWith('chem.worker')) return 'worker JS';
   if (name === 'sw.js' || name === 'registerSW.js' || name.startsWith('workbox-'))
     return 'service worker';
   // index- is the small entry chunk that starts the worker; startApp- is React and the app it loads at once.
@@ -118,6 +122,8 @@ async function startPreview(): Promise<() => void> {
       '--strictPort',
       '--host',
       '127.0.0.1',
+      '--outDir',
+      DIST,
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -155,7 +161,7 @@ async function startupStages(page: Page): Promise<Stages> {
     }
     for (const entry of performance.getEntriesByType('resource')) {
       const file = entry.name.slice(entry.name.lastIndexOf('/') + 1);
-      if (/^(predict\.worker|index|startApp)-.*\.js$/.test(file)) {
+      if (/^(predict\.worker|chem\.worker|index|startApp)-.*\.js$/.test(file)) {
         stages[`fetched ${file.replace(/-[\w-]+\.js$/, '.js')}`] = Math.round(
           (entry as PerformanceResourceTiming).responseEnd,
         );
@@ -170,6 +176,7 @@ async function startupStages(page: Page): Promise<Stages> {
 /** Navigation to the first prediction on screen, through a ?smiles= link (parse + featurize + predict). */
 async function timeToFirstPrediction(page: Page): Promise<{
   firstPredictionMs: number;
+  pageLongTasks: string[];
   editorReadyMs: number;
   modelReadyMs: number;
   loadAverage1m: number;
@@ -202,7 +209,24 @@ async function timeToFirstPrediction(page: Page): Promise<{
     // The CPU is shared (2 cores, a training job): the load says how far a figure is from an idle machine.
     loadAverage1m: os.loadavg()[0],
     stages: await startupStages(page),
+    pageLongTasks: await longTasks(page),
   };
+}
+
+/** The page main thread's tasks over 50 ms until now, as "start+duration" in ms since navigation. */
+async function longTasks(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        new PerformanceObserver((list, observer) => {
+          observer.disconnect();
+          resolve(
+            list.getEntries().map((e) => `${Math.round(e.startTime)}+${Math.round(e.duration)}`),
+          );
+        }).observe({ type: 'longtask', buffered: true });
+        setTimeout(() => resolve([]), 1000);
+      }),
+  );
 }
 
 function median(values: number[]): number {
@@ -253,6 +277,24 @@ async function benchBackend(page: Page, backend: string, batchSize: number) {
   };
 }
 
+/** Each stage's median over the warm runs (stages missing from a run are left out of its median). */
+function printMedianStages(
+  runs: { firstPredictionMs: number; stages: Stages; pageLongTasks: string[] }[],
+): void {
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run.stages)))];
+  const rows = names
+    .map((name) => {
+      const times = runs.flatMap((run) => (name in run.stages ? [run.stages[name]] : []));
+      return [name, median(times)] as const;
+    })
+    .sort((a, b) => a[1] - b[1]);
+  for (const [name, ms] of rows) console.log(`${String(ms).padStart(6)}  ${name}`);
+  for (const run of runs) console.log(`page long tasks: ${run.pageLongTasks.join(' ')}`);
+  console.log(
+    `first prediction (warm, median of ${runs.length}): ${median(runs.map((r) => r.firstPredictionMs))} ms; load ${os.loadavg()[0].toFixed(2)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const sizes = bundleSizes();
   const stop = await startPreview();
@@ -267,9 +309,16 @@ async function main(): Promise<void> {
     const cold = await timeToFirstPrediction(page);
     console.log('cold first prediction', JSON.stringify(cold));
     const warmRuns = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < WARM_RUNS; i++) {
       warmRuns.push(await timeToFirstPrediction(page));
       console.log('warm first prediction', JSON.stringify(warmRuns[i]));
+    }
+    if (STARTUP_ONLY) {
+      printMedianStages(warmRuns);
+      for (const backend of process.env.BENCH_BACKENDS?.split(',') ?? []) {
+        console.log(JSON.stringify(await benchBackend(page, backend, 4096)));
+      }
+      return;
     }
     const backends = [];
     for (const [backend, batchSize] of [

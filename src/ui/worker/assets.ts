@@ -1,9 +1,11 @@
 // Vite fingerprints these binaries and emits them next to the bundle, so each loads once and
 // is then served from the HTTP cache (and the service worker's precache).
-import rdkitWasmUrl from '@rdkit/rdkit/RDKit_minimal.wasm?url';
+import rdkitWasm from '@rdkit/rdkit/RDKit_minimal.wasm?url';
 import tfWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfWasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfWasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export const rdkitWasmUrl: string = rdkitWasm;
 
 export function chemInitOptions(): { locateFile: (file: string) => string } {
   return { locateFile: (file) => (file.endsWith('.wasm') ? rdkitWasmUrl : file) };

@@ -1,19 +1,14 @@
 /// <reference lib="webworker" />
-// The page's only place for chemistry and inference: parsing 10,000 molecules or running the
-// model never blocks the main thread, and cancel is honoured between chunks.
+// The page's only contact for chemistry and inference: parsing 10,000 molecules or running the
+// model never blocks the main thread, and cancel is honoured between chunks. RDKit runs in the
+// chemistry worker (chem.worker.ts), reached through the port the page hands over first, so that
+// RDKit's start and tfjs' start run on two threads.
 import { markStage, startupStages, timedStage } from './startupStages';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import {
-  initChem,
-  openMoleculeFile,
-  openText,
-  parseSmiles,
-  parseText,
-  type MoleculeRecords,
-} from '../../chem';
 import { setupBackend } from '../../model/backend';
 import { loadPredictor, type Predictor } from '../../model/predictor';
-import { chemInitOptions, tfWasmPaths } from './assets';
+import { tfWasmPaths } from './assets';
+import { ChemClient } from './chemClient';
 import {
   loadWithFallback,
   startPlan,
@@ -24,7 +19,7 @@ import {
 import { prefetchModel } from './modelPrefetch';
 import { softwareRenderer } from './gpuProbe';
 import { queuePredictions } from '../../logging';
-import { resultToRow, withPrediction, type WorkerRow } from './rows';
+import { withPrediction, type WorkerRow } from './rows';
 import { contributionView } from './contributions';
 import type { GraphInput } from '../../model/types';
 import type {
@@ -33,7 +28,6 @@ import type {
   BenchmarkResult,
   ContributionView,
   FromWorker,
-  JobInput,
   ToWorker,
 } from './protocol';
 
@@ -51,6 +45,9 @@ let loaded: LoadedPredictor<Predictor> | null = null;
 let modelLoading: Promise<void> = Promise.resolve();
 let modelProblem: string | null = 'model not loaded yet';
 const cancelled = new Set<number>();
+let connectChem: (client: ChemClient) => void = () => undefined;
+/** The chemistry worker, once the page's 'chem-port' message (its first) has arrived. */
+const chem = new Promise<ChemClient>((resolve) => (connectChem = resolve));
 
 // Opt-in drift logging starts here because the graphs are here: the page never holds feature
 // matrices. queuePredictions reads the user's consent itself and queues nothing while logging is off.
@@ -62,7 +59,7 @@ async function logPredictions(rows: WorkerRow[]): Promise<void> {
       : [],
   );
   try {
-    await queuePredictions(predicted, `${loaded.predictor.name}@${loaded.predictor.version}`);
+    await queuePredictions(predicted, `${loaded.predictor.name} ${loaded.predictor.version}`);
   } catch (error) {
     // Logging must never cost the user a prediction; the settings panel shows the outbox state.
     console.warn('drift logging: could not queue records', error);
@@ -87,10 +84,7 @@ async function assertModelPublished(modelUrl: string, modelFetch: typeof fetch):
 
 /** Methane: the smallest molecule that exercises every layer, to prove a backend and warm its kernels. */
 async function warmupGraph(): Promise<GraphInput> {
-  await timedStage('rdkit init', () => initChem(chemInitOptions()));
-  const result = parseSmiles('C', { source: 'warm-up' });
-  if (!result.ok) throw new Error(`warm-up molecule failed to parse: ${result.error.message}`);
-  return result.molecule;
+  return (await chem).call('parseSmiles', { smiles: 'C', source: 'warm-up' });
 }
 
 function post(message: FromWorker): void {
@@ -150,8 +144,9 @@ function predictorSteps(
   };
 }
 
-function postReady(requested: BackendChoice, started: number): void {
+async function postReady(requested: BackendChoice, started: number): Promise<void> {
   if (!loaded) return;
+  const chemStages = (await chem).stages();
   post({
     type: 'model-ready',
     backend: loaded.backend,
@@ -163,7 +158,7 @@ function postReady(requested: BackendChoice, started: number): void {
       card: loaded.predictor.card,
     },
     loadMs: performance.now() - started,
-    stages: startupStages(),
+    stages: [...startupStages(), ...chemStages].sort((a, b) => a.at - b.at),
   });
 }
 
@@ -188,7 +183,7 @@ async function loadModel(
     const plan = startPlan(requested.backend);
     loaded = await loadWithFallback<Predictor>(requested.backend, steps, plan.first);
     modelProblem = null;
-    postReady(requested.backend, started);
+    await postReady(requested.backend, started);
     if (plan.upgrades.length > 0) {
       // After a macrotask, so that the first job (queued behind this load) starts before the probes.
       upgrading = yieldToMessages().then(() =>
@@ -223,57 +218,23 @@ async function upgradeInBackground(
     await setupBackend({ backend: result.backend });
     if (result.predictor !== current.predictor) current.predictor.dispose();
     loaded = result;
-    postReady(requested, started);
+    await postReady(requested, started);
   } catch (error) {
     // The model keeps running where it runs now; only the faster backend is lost.
     console.warn('backend upgrade failed', error);
   }
 }
 
-/**
- * Longest stretch of reading between two looks at the message queue. Records take from under a
- * millisecond to tens of milliseconds each (size, format, a busy machine), so the worker yields by
- * time, not by count: progress and cancel stay within about this much of the user.
- */
-const READ_SLICE_MS = 50;
-
-function openInput(input: JobInput): MoleculeRecords {
-  if (input.kind === 'text') return openText(input.text, input.source);
-  return openMoleculeFile(input.name, new Uint8Array(input.bytes));
-}
-
 async function runJob(message: ToWorker & { type: 'run-job' }): Promise<void> {
   const { jobId } = message;
-  await initChem(chemInitOptions());
-  const rows: WorkerRow[] = [];
-  let nextId = message.firstRowId;
-  const readStart = performance.now();
-  // Opening splits every input into records up front (string work), so the total is known.
-  const opened = message.inputs.map(openInput);
-  const total = opened.reduce((n, records) => n + records.total, 0);
-  let sliceStart = performance.now();
-  const readingCancelled = async (): Promise<boolean> => {
-    post({
-      type: 'job-progress',
-      jobId,
-      phase: 'reading',
-      done: rows.length,
-      total,
-      perSecond: rows.length / ((performance.now() - readStart) / 1000 || 1e-3),
-    });
-    await yieldToMessages();
-    sliceStart = performance.now();
-    return cancelled.has(jobId);
-  };
-  for (const records of opened) {
-    for (const result of records.results) {
-      rows.push(resultToRow(result, nextId++));
-      if (performance.now() - sliceStart >= READ_SLICE_MS && (await readingCancelled())) {
-        return finishCancelled(jobId, rows);
-      }
-    }
-  }
-  if (await readingCancelled()) return finishCancelled(jobId, rows);
+  const read = await (
+    await chem
+  ).read(jobId, message.inputs, message.firstRowId, {
+    progress: (done, total, perSecond) =>
+      post({ type: 'job-progress', jobId, phase: 'reading', done, total, perSecond }),
+  });
+  const rows = read.rows;
+  if (read.cancelled) return finishCancelled(jobId, rows);
 
   await modelLoading;
   const toPredict = rows.filter((row) => row.status !== 'error');
@@ -342,13 +303,7 @@ async function runJob(message: ToWorker & { type: 'run-job' }): Promise<void> {
 async function benchmark(message: ToWorker & { type: 'benchmark' }): Promise<BenchmarkResult> {
   await modelLoading;
   if (!loaded) throw new Error(`no model: ${modelProblem}`);
-  await initChem(chemInitOptions());
-  const t0 = performance.now();
-  const graphs = message.smiles.flatMap((smiles) => {
-    const result = parseSmiles(smiles, { source: 'benchmark' });
-    return result.ok ? [result.molecule] : [];
-  });
-  const featurizeMs = performance.now() - t0;
+  const { graphs, featurizeMs } = await (await chem).call('featurize', { smiles: message.smiles });
   const batch = Array.from({ length: message.batchSize }, (_, i) => graphs[i % graphs.length]);
   const singleMs: number[] = [];
   for (let i = 0; i < message.singleRepeats; i++) {
@@ -367,10 +322,15 @@ function contributions(message: ToWorker & { type: 'contributions' }): void {
   const { requestId, rowId, target } = message;
   const reply = (result: ContributionView | null, error: string | null) =>
     post({ type: 'contributions-result', requestId, rowId, target, result, error });
+  const structure = { molblock: message.molblock, smiles: message.smiles };
   modelLoading
-    .then(() => {
+    .then(async () => {
       if (!loaded) throw new Error(`no model: ${modelProblem}`);
-      return contributionView(loaded.predictor, message, target);
+      const client = await chem;
+      const graph = await client.call('reread', structure);
+      return contributionView(loaded.predictor, graph, target, (atoms, range) =>
+        client.call('drawContributions', { structure, atoms, range }),
+      );
     })
     .then(
       (result) => reply(result, null),
@@ -379,14 +339,8 @@ function contributions(message: ToWorker & { type: 'contributions' }): void {
 }
 
 async function validate(requestId: number, text: string): Promise<void> {
-  await initChem(chemInitOptions());
-  const results = parseText(text, 'input');
-  const issues = results.flatMap((result) =>
-    result.ok
-      ? []
-      : [{ record: result.error.record, name: result.error.name, message: result.error.message }],
-  );
-  post({ type: 'validated', requestId, molecules: results.length - issues.length, issues });
+  const { molecules, issues } = await (await chem).call('validate', { text });
+  post({ type: 'validated', requestId, molecules, issues });
 }
 
 function flushRows(jobId: number, rows: WorkerRow[]): void {
@@ -412,6 +366,9 @@ function finishCancelled(jobId: number, unsent: WorkerRow[]): void {
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
+    case 'chem-port':
+      connectChem(new ChemClient(message.port));
+      break;
     case 'load-model':
       modelLoading = modelLoading.then(() => loadModel(message.modelUrl, message));
       break;
@@ -426,6 +383,7 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       cancelled.add(message.jobId);
+      void chem.then((client) => client.cancel(message.jobId));
       break;
     case 'benchmark':
       benchmark(message).then(

@@ -42,6 +42,8 @@ export interface ModelInfo {
 }
 
 export type ToWorker =
+  /** The page's first message: the port to the chemistry worker (RDKit), which it started too. */
+  | { type: 'chem-port'; port: MessagePort }
   | { type: 'load-model'; modelUrl: string; backend: BackendChoice }
   | { type: 'run-job'; jobId: number; inputs: JobInput[]; firstRowId: number }
   | { type: 'cancel'; jobId: number }
