@@ -173,9 +173,33 @@ async function startupStages(page: Page): Promise<Stages> {
   });
 }
 
+/**
+ * Runs in the page before its own scripts: marks when the gap value enters the DOM and the next
+ * animation frame after it (the frame that paints it), in the page's own clock. Playwright's
+ * polling from Node adds its round trips on top, so the in-page figure is the one reported.
+ */
+function markGapOnScreen(): void {
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('[data-testid=value-gap]')?.textContent) return;
+    observer.disconnect();
+    performance.mark('gap in DOM');
+    requestAnimationFrame(() => performance.mark('gap painted'));
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    observer.observe(document.documentElement, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    }),
+  );
+}
+
 /** Navigation to the first prediction on screen, through a ?smiles= link (parse + featurize + predict). */
 async function timeToFirstPrediction(page: Page): Promise<{
+  /** Navigation start to the frame that paints the gap value, in the page's clock. */
   firstPredictionMs: number;
+  /** The same seen from Node through Playwright's polling (adds its round trips). */
+  firstPredictionPolledMs: number;
   pageLongTasks: string[];
   editorReadyMs: number;
   modelReadyMs: number;
@@ -201,14 +225,17 @@ async function timeToFirstPrediction(page: Page): Promise<{
       timeout: 120_000,
     },
   );
-  const firstPredictionMs = Date.now() - start;
+  const firstPredictionPolledMs = Date.now() - start;
+  await page.waitForFunction(() => performance.getEntriesByName('gap painted').length > 0);
+  const stages = await startupStages(page);
   return {
-    firstPredictionMs,
+    firstPredictionMs: stages['gap painted'],
+    firstPredictionPolledMs,
     editorReadyMs,
     modelReadyMs,
     // The CPU is shared (2 cores, a training job): the load says how far a figure is from an idle machine.
     loadAverage1m: os.loadavg()[0],
-    stages: await startupStages(page),
+    stages,
     pageLongTasks: await longTasks(page),
   };
 }
@@ -305,6 +332,7 @@ async function main(): Promise<void> {
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    await context.addInitScript(markGapOnScreen);
     const page = await context.newPage();
     const cold = await timeToFirstPrediction(page);
     console.log('cold first prediction', JSON.stringify(cold));
@@ -360,7 +388,7 @@ async function main(): Promise<void> {
       webgpuAdapter: adapter,
       notes: [
         'Single-molecule latency and batch throughput are predict() calls inside the page worker on the named backend, after warm-up.',
-        'First prediction: navigation to /?smiles=CCO until the gap value is on screen (worker start, RDKit + tfjs wasm, model load, featurize, predict).',
+        'First prediction: navigation to /?smiles=CCO until the gap value is on screen (worker start, RDKit + tfjs wasm, model load, featurize, predict): the “gap painted” mark, the first animation frame after the value enters the DOM, in the page clock (ms since navigation start). firstPredictionPolledMs is the same seen from Node through Playwright polling, including its round trips.',
         'stages: performance marks in ms since navigation, page ("boot", "worker requested", "react render requested") and worker ("worker: ..."; auto answers on wasm first, then probes webgpu/webgl). loadAverage1m: the 1-minute load average when the run ended.',
         'Without a real GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU): those figures check function, not GPU speed.',
       ],

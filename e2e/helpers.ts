@@ -3,7 +3,7 @@ import { expect, type Download, type Page } from '@playwright/test';
 import { parseDelimited } from '../src/chem/formats/table';
 
 /** The model the page loads by default (see src/ui/engine.ts); Node loads the same files to compare. */
-export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? 'public/models/qm9-gnn';
+export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? 'public/models/qm9-gnn-ensemble';
 export const modelPublished = existsSync(`${MODEL_DIR}/model.json`);
 export const NO_MODEL_REASON = `no trained model in ${MODEL_DIR} yet (training publishes it)`;
 

@@ -2,13 +2,14 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { MODEL_DIR, modelPublished, NO_MODEL_REASON, waitForModel } from './helpers';
 
-test('the model page shows accuracy, a parity plot per property and the test-error histograms', async ({
+test('the model page shows accuracy, a parity plot per property, the test-error histograms and the ensemble members', async ({
   page,
 }) => {
   // Skipped only on a checkout without a trained model in public/models; never under CI.
   test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
   const card = JSON.parse(readFileSync(`${MODEL_DIR}/model-card.json`, 'utf8')) as {
     data: { split: { test: number } };
+    ensemble?: { members: { name: string }[] };
   };
   await page.goto('/');
   await waitForModel(page);
@@ -26,4 +27,9 @@ test('the model page shows accuracy, a parity plot per property and the test-err
   await page.getByTestId('parity-target').selectOption('mu');
   await expect(parity).toHaveAttribute('aria-label', 'Dipole moment: predicted vs true');
   await expect(page.getByTestId('error-histograms').locator('figure')).toHaveCount(12);
+
+  // The shipped model is an ensemble: its members are listed with their own accuracy.
+  for (const member of card.ensemble?.members ?? []) {
+    await expect(page.getByTestId('ensemble-members')).toContainText(member.name);
+  }
 });

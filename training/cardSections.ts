@@ -1,6 +1,7 @@
 // Model-card sections computed the same way for a single exported model and for an ensemble.
-import type { ReferenceStats, TestResiduals } from '../src/model/modelCard';
-import type { TargetKey } from '../src/model/types';
+import { readFile } from 'node:fs/promises';
+import type { ModelCard, ReferenceStats, TestResiduals } from '../src/model/modelCard';
+import { TARGETS, type TargetKey } from '../src/model/types';
 import { computeDriftReference } from '../server/drift/reference';
 import type { PackedGraphs } from './packed';
 import { packedToGraph } from './packedToGraph';
@@ -57,4 +58,27 @@ export function residualSections(
     residuals.parity[key] = parityGrid(p, t);
   }
   return residuals;
+}
+
+export type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };
+
+/** The notes file holds one entry per model name (ablations and limitations for its card). */
+export async function readCardNotes(
+  name: string,
+  file = 'training/model-notes.json',
+): Promise<CardNotes> {
+  try {
+    const all = JSON.parse(await readFile(file, 'utf8')) as Record<string, CardNotes>;
+    return all[name] ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Label and unit of each target, as the card lists them. */
+export function cardTargets(keys: TargetKey[]): ModelCard['targets'] {
+  return keys.map((key) => {
+    const t = TARGETS.find((x) => x.key === key)!;
+    return { key, label: t.label, unit: t.unit };
+  });
 }

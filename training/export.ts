@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setupBackend } from '../src/model/backend';
 import { createModel, type GraphModel } from '../src/model/gnn';
@@ -9,7 +9,6 @@ import type {
   TargetMetrics,
   TestResiduals,
 } from '../src/model/modelCard';
-import { TARGETS } from '../src/model/types';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
 import { loadTensors, writeJsonAtomic } from './checkpoint';
 import { shardName, writeModelFiles } from './modelFiles';
@@ -24,7 +23,13 @@ import {
   truthColumn,
   type PackedPredictions,
 } from './predictPacked';
-import { referenceSample, referenceSections, residualSections } from './cardSections';
+import {
+  cardTargets,
+  readCardNotes,
+  referenceSample,
+  referenceSections,
+  residualSections,
+} from './cardSections';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
 
@@ -40,17 +45,7 @@ export interface ExportOptions {
 }
 
 const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
-const DEFAULT_NOTES = 'training/model-notes.json';
 const DEFAULT_BASELINE_RUN = 'qm9-baseline-gap';
-
-async function maybeJson<T>(file: string | undefined): Promise<T | null> {
-  if (!file) return null;
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
 
 /** Writes public/models/<name>/: a manifest + shard per precision and model-card.json. */
 export async function exportRun(runDir: string, options: ExportOptions): Promise<string> {
@@ -139,12 +134,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     process.stderr.write(
       `note: no finished baseline run in ${baselineRun}; the card has no baseline section\n`,
     );
-  // The notes file holds one entry per model name (ablations and limitations for its card).
-  type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };
-  const notes =
-    (await maybeJson<Record<string, CardNotes>>(options.notesFile ?? DEFAULT_NOTES))?.[
-      config.name
-    ] ?? {};
+  const notes = await readCardNotes(config.name, options.notesFile);
   const h = results.state.history;
   const card: ModelCard = {
     name: config.name,
@@ -153,10 +143,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     description: config.description,
     architecture: config.architecture,
     parameters: results.parameters,
-    targets: transform.targets.map((key) => {
-      const t = TARGETS.find((x) => x.key === key)!;
-      return { key, label: t.label, unit: t.unit };
-    }),
+    targets: cardTargets(transform.targets),
     data: {
       file: path.basename(config.data),
       sha256: results.data.sha256,

@@ -8,14 +8,15 @@ import { ensemblePredictor } from '../src/model/ensemble';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
 import type { ModelCard, QuantizationReport, TargetMetrics } from '../src/model/modelCard';
 import { loadPredictor, type Predictor } from '../src/model/predictor';
-import {
-  TARGETS,
-  type GraphInput,
-  type MoleculePrediction,
-  type TargetKey,
-} from '../src/model/types';
+import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model/types';
 import { MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
-import { referenceSample, referenceSections, residualSections } from './cardSections';
+import {
+  cardTargets,
+  readCardNotes,
+  referenceSample,
+  referenceSections,
+  residualSections,
+} from './cardSections';
 import { writeJsonAtomic } from './checkpoint';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';
 import { calibrationFactor, formatMetricsTable, targetMetrics } from './metrics';
@@ -179,13 +180,7 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
   predictor.dispose();
 
   const primary = memberCards[0];
-  type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };
-  const notes =
-    (
-      await readJson<Record<string, CardNotes>>(
-        config.notesFile ?? 'training/model-notes.json',
-      ).catch(() => null)
-    )?.[config.name] ?? {};
+  const notes = await readCardNotes(config.name, config.notesFile);
   const wallSeconds = memberCards.reduce(
     (s, c) => s + Number((c.training as { wallSeconds?: number }).wallSeconds ?? 0),
     0,
@@ -197,10 +192,7 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
     description: config.description,
     architecture: primary.architecture,
     parameters: memberCards.reduce((s, c) => s + c.parameters, 0),
-    targets: targets.map((key) => {
-      const t = TARGETS.find((x) => x.key === key)!;
-      return { key, label: t.label, unit: t.unit };
-    }),
+    targets: cardTargets(targets),
     data: primary.data,
     metrics: {
       test: float32!.test,

@@ -96,6 +96,28 @@ function yieldToMessages(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+let runningJobs = 0;
+let jobsIdle: (() => void)[] = [];
+
+function jobEnded(): void {
+  if (--runningJobs > 0) return;
+  for (const resolve of jobsIdle) resolve();
+  jobsIdle = [];
+}
+
+/**
+ * Resolves when no job is running, or after maxMs: the GPU probes (a WebGL context, an adapter
+ * request) hold this thread for tens of milliseconds, so they wait for the first answer, but a long
+ * batch does not keep the faster backend away for longer than maxMs.
+ */
+function whenJobsIdle(maxMs: number): Promise<void> {
+  if (runningJobs === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    jobsIdle.push(resolve);
+    setTimeout(resolve, maxMs);
+  });
+}
+
 /** Bumped by each load-model message; a GPU upgrade still running for an older one gives up. */
 let loadGeneration = 0;
 /** The background GPU upgrade of the last auto load; a new load waits for it to stop. */
@@ -185,10 +207,13 @@ async function loadModel(
     modelProblem = null;
     await postReady(requested.backend, started);
     if (plan.upgrades.length > 0) {
-      // After a macrotask, so that the first job (queued behind this load) starts before the probes.
-      upgrading = yieldToMessages().then(() =>
-        upgradeInBackground(plan.upgrades, steps, requested.backend, started, generation),
-      );
+      // After a macrotask, so that the first job (queued behind this load) starts, and then after
+      // it has answered, so that the probes do not delay the first prediction.
+      upgrading = yieldToMessages()
+        .then(() => whenJobsIdle(1000))
+        .then(() =>
+          upgradeInBackground(plan.upgrades, steps, requested.backend, started, generation),
+        );
     }
   } catch (error) {
     modelProblem = error instanceof Error ? error.message : String(error);
@@ -373,13 +398,16 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       modelLoading = modelLoading.then(() => loadModel(message.modelUrl, message));
       break;
     case 'run-job':
-      runJob(message).catch((error: unknown) =>
-        post({
-          type: 'job-failed',
-          jobId: message.jobId,
-          message: error instanceof Error ? error.message : String(error),
-        }),
-      );
+      runningJobs++;
+      runJob(message)
+        .catch((error: unknown) =>
+          post({
+            type: 'job-failed',
+            jobId: message.jobId,
+            message: error instanceof Error ? error.message : String(error),
+          }),
+        )
+        .finally(jobEnded);
       break;
     case 'cancel':
       cancelled.add(message.jobId);
