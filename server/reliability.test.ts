@@ -110,6 +110,7 @@ describe('SIGKILL during ingestion loses no acknowledged record', () => {
     );
   });
 
+  // Runs where DATABASE_URL names a server (.ci/run starts one with server/test-pg.sh).
   it.skipIf(!DATABASE_URL)('PostgreSQL', async () => {
     const fresh = await createFreshDatabase(DATABASE_URL!, 'kill_test');
     try {

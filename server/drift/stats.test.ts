@@ -138,6 +138,7 @@ if (!hasScipy)
     'stats.test.ts: fixture regeneration check SKIPPED: /usr/bin/python3 has no scipy (apt-get install python3-scipy)',
   );
 
+// Needs Debian's python3-scipy, which .ci/run installs; without it the fixture cannot be re-derived.
 describe.skipIf(!hasScipy)('the committed fixture', () => {
   it('is what scripts/drift_reference.py computes with this SciPy', () => {
     const output = execFileSync('/usr/bin/python3', ['scripts/drift_reference.py'], {

@@ -115,6 +115,7 @@ storeContract('SQLite store', async () => {
   return { store: openSqliteStore(file), reopen: async () => openSqliteStore(file) };
 });
 
+// Runs where DATABASE_URL names a server (.ci/run starts one with server/test-pg.sh).
 describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
   let drop: (() => Promise<void>) | undefined;
   afterAll(async () => drop?.());
