@@ -93,7 +93,7 @@ async function loadFromSource(
   card.catch(() => undefined); // awaited below; a member's failure may come first
   if (isEnsembleManifest(json)) {
     const manifest = checkEnsembleManifest(json, `${dir}/${file}`);
-    const members = await Promise.all(
+    const settled = await Promise.allSettled(
       manifest.members.map((m) =>
         loadFromSource(
           memberSource(dir, m),
@@ -103,6 +103,13 @@ async function loadFromSource(
         ),
       ),
     );
+    const failed = settled.find((r) => r.status === 'rejected');
+    const members = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (failed) {
+      // The members that did load hold backend memory; a failed ensemble must not keep it.
+      for (const member of members) member.dispose();
+      throw failed.reason;
+    }
     return ensemblePredictor(manifest, members, await card);
   }
   const manifest = checkManifest(json, `${dir}/${file}`);
