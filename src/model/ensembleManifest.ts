@@ -1,3 +1,4 @@
+import { checkFormat } from './manifest';
 import type { TargetKey } from './types';
 import type { WeightPrecision } from './weightsIO';
 
@@ -28,12 +29,7 @@ export function isEnsembleManifest(value: unknown): boolean {
 }
 
 export function checkEnsembleManifest(value: unknown, where: string): EnsembleManifest {
-  const m = value as Partial<EnsembleManifest> | null;
-  if (!m || typeof m !== 'object') throw new Error(`${where}: not a JSON object`);
-  if (m.format !== ENSEMBLE_FORMAT)
-    throw new Error(`${where}: format is "${String(m.format)}", expected "${ENSEMBLE_FORMAT}"`);
-  if (m.formatVersion !== 1)
-    throw new Error(`${where}: unsupported formatVersion ${String(m.formatVersion)}`);
+  const m = checkFormat<EnsembleManifest>(value, where, ENSEMBLE_FORMAT);
   if (
     !Array.isArray(m.members) ||
     m.members.length === 0 ||

@@ -16,13 +16,19 @@ export interface ModelManifest {
   weightsManifest: WeightsManifestGroup[];
 }
 
-export function checkManifest(value: unknown, where: string): ModelManifest {
-  const m = value as Partial<ModelManifest> | null;
+/** The header every manifest shares: a JSON object of the expected format, version 1. */
+export function checkFormat<T>(value: unknown, where: string, format: string): Partial<T> {
+  const m = value as { format?: unknown; formatVersion?: unknown } | null;
   if (!m || typeof m !== 'object') throw new Error(`${where}: not a JSON object`);
-  if (m.format !== MANIFEST_FORMAT)
-    throw new Error(`${where}: format is "${String(m.format)}", expected "${MANIFEST_FORMAT}"`);
+  if (m.format !== format)
+    throw new Error(`${where}: format is "${String(m.format)}", expected "${format}"`);
   if (m.formatVersion !== 1)
     throw new Error(`${where}: unsupported formatVersion ${String(m.formatVersion)}`);
+  return m as Partial<T>;
+}
+
+export function checkManifest(value: unknown, where: string): ModelManifest {
+  const m = checkFormat<ModelManifest>(value, where, MANIFEST_FORMAT);
   if (!m.architecture || !m.outputTransform || !Array.isArray(m.weightsManifest)) {
     throw new Error(`${where}: missing architecture, outputTransform or weightsManifest`);
   }
