@@ -31,5 +31,15 @@ export interface MoleculePrediction {
   values: Partial<Record<TargetKey, number>>;
   /** One standard deviation of the predictive distribution, same unit; absent when the model has none. */
   std: Partial<Record<TargetKey, number>>;
+  /**
+   * The central 90 % predictive interval per target, in the target's unit, clipped to the
+   * target's physical bounds (mu, alpha, r2, zpve and cv are never negative).
+   */
+  interval90?: Partial<Record<TargetKey, [number, number]>>;
+  /**
+   * Targets whose predicted uncertainty reached the model's ceiling: the network is outside what
+   * it was trained on and the std is a clipped constant, not an estimate. Show as extrapolation.
+   */
+  uncertaintyCapped?: TargetKey[];
   warnings: DomainWarning[];
 }
