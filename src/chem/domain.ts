@@ -16,11 +16,12 @@ export function elementSymbol(z: number): string {
 }
 
 /** The model one-hot encodes H, C, N, O, F only: anything else cannot be predicted at all. */
-export function assertEncodableElements(atomicNumbers: number[]): void {
+export function assertEncodableElements(atomicNumbers: number[], smiles?: string): void {
   atomicNumbers.forEach((z, i) => {
     if (!(z in ATOMIC_NUMBERS)) {
       throw new ChemError(
         `element ${elementSymbol(z)} at atom ${i + 1} is outside the model's elements (${QM9_ELEMENTS.join(', ')})`,
+        smiles === undefined ? undefined : { smiles },
       );
     }
   });

@@ -1,6 +1,15 @@
 /** A problem with one molecule record; the message is shown to the user as is. */
 export class ChemError extends Error {
   override name = 'ChemError';
+  /**
+   * The structure as RDKit read it, when the record was readable but the model cannot take it
+   * (an element outside H, C, N, O, F): the page still draws it and says why it is outside.
+   */
+  readonly smiles?: string;
+  constructor(message: string, structure?: { smiles: string }) {
+    super(message);
+    this.smiles = structure?.smiles;
+  }
 }
 
 /** Largest record we featurize, hydrogens included: far above QM9 (29) and drug-like (~100). */

@@ -101,7 +101,7 @@ export function featurizeMol(
   const defaults = json.defaults;
   const rdkitAtoms = m.atoms.length;
   const atomicNumbers = m.atoms.map((a) => a.z ?? defaults.atom.z);
-  assertEncodableElements(atomicNumbers);
+  assertEncodableElements(atomicNumbers, smiles);
   const charges = m.atoms.map((a) => a.chg ?? defaults.atom.chg);
   const radicals = m.atoms.map((a) => a.nRad ?? defaults.atom.nRad);
   const rep = m.extensions?.find((e) => e.name === 'rdkitRepresentation');

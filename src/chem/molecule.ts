@@ -1,7 +1,7 @@
 import { ChemError, MAX_HEAVY_ATOMS } from './errors';
 import { featurizeMol, type FeaturizeOptions, type RecordMeta } from './featurize';
 import { rdkit, type RDKitModule, type RDKitMol } from './rdkit';
-import type { MoleculeResult } from './types';
+import type { MoleculeError, MoleculeResult } from './types';
 
 let log: ReturnType<RDKitModule['set_log_capture']> | null = null;
 
@@ -48,7 +48,10 @@ export function guardRecord(
       e instanceof ChemError
         ? e.message
         : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-    return { ok: false, source, error: { record: meta.record, name: meta.name, source, message } };
+    const error: MoleculeError = { record: meta.record, name: meta.name, source, message };
+    if (e instanceof ChemError && e.smiles !== undefined) error.smiles = e.smiles;
+    if (meta.fields && Object.keys(meta.fields).length > 0) error.fields = meta.fields;
+    return { ok: false, source, error };
   }
 }
 

@@ -65,6 +65,10 @@ export interface MoleculeError {
   /** Source file name (or "input" for pasted text). */
   source: string;
   message: string;
+  /** RDKit's SMILES when the record was readable but cannot be predicted (element outside QM9). */
+  smiles?: string;
+  /** The record's own data (SDF data fields, extra CSV columns), kept so exports keep them. */
+  fields?: Record<string, string>;
 }
 
 export type MoleculeResult =

@@ -67,7 +67,7 @@ export function tableRecords(
     header.forEach((h, c) => {
       if (c !== smilesCol && h) fields[h] = row[c] ?? '';
     });
-    return guardRecord(source, { record, name }, () => {
+    return guardRecord(source, { record, name, fields }, () => {
       if (row.length !== header.length) {
         throw new ChemError(`row has ${row.length} columns, the header has ${header.length}`);
       }
