@@ -52,3 +52,15 @@ describe('records the model refuses keep their structure and fields', () => {
     expect(refused.fields).toEqual({ ID: 'D-7', SOL: '-2.1' });
   });
 });
+
+describe('an unreadable SMILES is explained once, with where it goes wrong', () => {
+  it.each([
+    ['CC(C', 'unreadable SMILES: extra open parentheses at position 3'],
+    ['CC)C', 'unreadable SMILES: extra close parentheses at position 3'],
+    ['CXC', 'unreadable SMILES: syntax error at position 2'],
+    ['C1CC', 'unreadable SMILES: unclosed ring'],
+  ])('%s', (smiles, message) => {
+    const [refused] = errors(readMoleculeFile('x.smi', encode(`${smiles}\n`)));
+    expect(refused.message).toBe(message);
+  });
+});

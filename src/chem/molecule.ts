@@ -5,14 +5,32 @@ import type { MoleculeError, MoleculeResult } from './types';
 
 let log: ReturnType<RDKitModule['set_log_capture']> | null = null;
 
-/** RDKit's own words for why it rejected the input, without timestamps or repeats. */
-function rdkitComplaint(): string {
+/**
+ * RDKit's own words for why it rejected the input, said once: without timestamps, the repeated
+ * "SMILES Parse Error" prefix, the echoed input or its caret line; RDKit's position (1-based) is
+ * kept as "at position N" so the page can mark it under the text.
+ */
+function rdkitComplaint(input: string): string {
   const text = log?.get_buffer() ?? '';
+  let position: string | undefined;
   const lines = text
     .split('\n')
-    .map((l) => l.replace(/^\[\d\d:\d\d:\d\d\]\s*/, '').trim())
-    .filter((l) => l && !/^[~^ ]+$/.test(l) && !l.startsWith('SMILES Parse Error: Failed parsing'));
-  return [...new Set(lines)].slice(0, 3).join('; ');
+    .map((l) =>
+      l
+        .replace(/^\[\d\d:\d\d:\d\d\]\s*/, '')
+        .replace(/^SMILES Parse Error:\s*/, '')
+        .replace(/\s+(while parsing|for input):.*$/, '')
+        .trim(),
+    )
+    .filter((l) => {
+      const at = /^check for mistakes around position (\d+):?$/.exec(l);
+      if (at) position ??= at[1];
+      return (
+        !at && l && l !== input.trim() && !/^[~^ ]+$/.test(l) && !l.startsWith('Failed parsing')
+      );
+    });
+  const why = [...new Set(lines)].slice(0, 3).join('; ');
+  return position ? `${why || 'syntax error'} at position ${position}` : why;
 }
 
 /** Parses with RDKit (sanitizing, so aromaticity is RDKit's) and frees the molecule afterwards. */
@@ -25,7 +43,7 @@ export function withMol<T>(input: string, kind: 'SMILES' | 'molfile', fn: (mol: 
   const mol = R.get_mol(input, JSON.stringify(details));
   if (!mol || !mol.is_valid()) {
     mol?.delete();
-    const why = rdkitComplaint();
+    const why = rdkitComplaint(input);
     throw new ChemError(`unreadable ${kind}${why ? `: ${why}` : ''}`);
   }
   try {
