@@ -1,5 +1,6 @@
 import type { TargetMetrics } from '../src/model/modelCard';
 import { TARGETS, type TargetKey } from '../src/model/types';
+import { formatTable } from './table';
 
 /** z such that a normal distribution has the given central probability inside +-z sigma. */
 export const Z50 = 0.6744897501960817;
@@ -77,6 +78,5 @@ export function formatMetricsTable(rows: TargetMetrics[]): string {
     m.coverage90 === undefined ? '-' : (100 * m.coverage90).toFixed(1) + '%',
     String(m.n),
   ]);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  return [head, ...body].map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n');
+  return formatTable(head, body);
 }

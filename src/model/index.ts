@@ -23,3 +23,13 @@ export { QUANTILE_LEVELS } from './modelCard';
 export type { Architecture } from './gnn';
 export { TARGETS } from './types';
 export type { GraphInput, MoleculePrediction, TargetKey } from './types';
+export {
+  ALIASES,
+  DEFAULT_ALIAS,
+  REGISTRY_FILE,
+  parseRegistry,
+  resolveModel,
+  modelId,
+} from './registry';
+export type { Alias, ModelRegistry, RegistryEntry, RegistryMetric } from './registry';
+export { isRegistryReference, loadRegistry, resolveRegistryReference } from './registrySource';

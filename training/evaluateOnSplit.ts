@@ -1,0 +1,40 @@
+// Per-target metrics of loaded predictors (their average when several) on one split, through the
+// public inference API: what `npm run evaluate`, the promotion gate and the production check share.
+import { averagePredictions, type Predictor } from '../src/model';
+import type { TargetMetrics } from '../src/model/modelCard';
+import type { Qm9Dataset } from './dataset';
+import { targetMetrics } from './metrics';
+import { packedToGraph } from './packedToGraph';
+import { truthColumn } from './predictPacked';
+import type { SplitName } from './split';
+
+export interface SplitEvaluation {
+  metrics: TargetMetrics[];
+  molecules: number;
+  seconds: number;
+}
+
+export async function evaluateOnSplit(
+  predictors: Predictor[],
+  dataset: Qm9Dataset,
+  split: SplitName,
+): Promise<SplitEvaluation> {
+  const ids = dataset.split[split];
+  const graphs = Array.from(ids, (i) => packedToGraph(dataset.packed, i));
+  const t0 = Date.now();
+  const perModel = [];
+  for (const predictor of predictors) perModel.push(await predictor.predict(graphs));
+  const seconds = (Date.now() - t0) / 1000;
+  const preds = averagePredictions(perModel);
+  const targets = [...new Set(predictors.flatMap((p) => p.targets))];
+  const metrics = targets.map((key) => {
+    const hasStd = preds[0]?.std[key] !== undefined;
+    return targetMetrics(
+      key,
+      preds.map((p) => p.values[key]!),
+      truthColumn(dataset.packed, ids, key),
+      hasStd ? preds.map((p) => p.std[key]!) : null,
+    );
+  });
+  return { metrics, molecules: ids.length, seconds };
+}

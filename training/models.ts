@@ -1,0 +1,237 @@
+// npm run models -- list | register <dir> | promote <dir|id> --alias production | rollback
+// The registry CLI: every alias move passes the promotion gate on the test split and is recorded.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadPredictor } from '../src/model';
+import {
+  ALIASES,
+  isAlias,
+  modelId,
+  resolveModel,
+  withEntry,
+  withPromotion,
+  withRollback,
+  type Alias,
+  type ModelRegistry,
+  type RegistryEntry,
+} from '../src/model/registry';
+import { loadQm9Dataset } from './dataset';
+import { evaluateOnSplit } from './evaluateOnSplit';
+import { formatMetricsTable } from './metrics';
+import { promotionGate } from './promotionGate';
+import {
+  DEFAULT_MODELS_DIR,
+  checksumProblems,
+  describeModelDir,
+  readCard,
+  readRegistryFile,
+  registryMetrics,
+  registryPath,
+  updateRegistryFile,
+} from './registryFiles';
+import { formatTable } from './table';
+
+const USAGE = `usage: npm run models -- <command> [options]
+  list                                   versions, aliases, test metrics, checksum state, history
+  register <model dir> [--from-card]     add a directory under the models dir (test metrics measured,
+                                         or copied from its model card with --from-card)
+  promote <model dir|name@version> --alias production|staging
+                                         registers the directory if needed, evaluates it on the test
+                                         split and moves the alias only if the gate passes
+  rollback [--alias production]          moves the alias back one step
+options: --models-dir ${DEFAULT_MODELS_DIR}  --data ../shared/data/qm9/qm9.csv.gz  --cache training/runs/cache`;
+
+interface Options {
+  modelsDir: string;
+  data: string;
+  cache: string;
+}
+
+class UsageError extends Error {}
+
+function aliasesOf(registry: ModelRegistry, id: string): string {
+  return ALIASES.filter((a) => registry.aliases[a] === id).join(',') || '-';
+}
+
+async function list(opts: Options): Promise<void> {
+  const registry = await readRegistryFile(opts.modelsDir);
+  if (registry.models.length === 0) {
+    console.log(`${registryPath(opts.modelsDir)}: no model registered`);
+    return;
+  }
+  const rows: string[][] = [];
+  for (const m of registry.models) {
+    const problems = await checksumProblems(opts.modelsDir, m);
+    const gap = m.test.find((t) => t.key === 'gap');
+    const cov = m.test.filter((t) => t.coverage90 !== undefined);
+    rows.push([
+      modelId(m),
+      aliasesOf(registry, modelId(m)),
+      m.kind,
+      String(m.test.length),
+      gap ? `${gap.mae.toPrecision(4)} ${gap.unit}` : '-',
+      cov.length
+        ? `${(100 * Math.min(...cov.map((t) => t.coverage90!))).toFixed(1)}-${(100 * Math.max(...cov.map((t) => t.coverage90!))).toFixed(1)}%`
+        : '-',
+      problems.length
+        ? `CHANGED (${problems.length} files)`
+        : `ok (${Object.keys(m.files).length} files)`,
+      m.registeredAt.slice(0, 16).replace('T', ' '),
+      m.path,
+    ]);
+  }
+  console.log(
+    formatTable(
+      ['model', 'aliases', 'kind', 'targets', 'gap MAE', 'cov90', 'sha256', 'registered', 'dir'],
+      rows,
+    ),
+  );
+  if (registry.history.length) {
+    console.log('\nhistory');
+    console.log(
+      formatTable(
+        ['time', 'action', 'alias', 'from', 'to'],
+        registry.history.map((e) => [
+          e.at.slice(0, 19).replace('T', ' '),
+          e.action,
+          e.alias,
+          e.from ?? '-',
+          e.to,
+        ]),
+      ),
+    );
+  }
+}
+
+async function measureTest(dir: string, opts: Options) {
+  const predictor = await loadPredictor(dir);
+  try {
+    const dataset = await loadQm9Dataset(opts.data, opts.cache, (m) =>
+      process.stderr.write(`${m}\n`),
+    );
+    const result = await evaluateOnSplit([predictor], dataset, 'test');
+    return { id: modelId(predictor), metrics: result.metrics };
+  } finally {
+    predictor.dispose();
+  }
+}
+
+async function register(dir: string, fromCard: boolean, opts: Options): Promise<void> {
+  const test = fromCard
+    ? (await readCard(dir)).metrics.test
+    : (await measureTest(dir, opts)).metrics;
+  const entry = await describeModelDir(opts.modelsDir, dir, test);
+  await updateRegistryFile(opts.modelsDir, (r) => withEntry(r, entry));
+  console.log(
+    `registered ${modelId(entry)} (${Object.keys(entry.files).length} files) in ${registryPath(opts.modelsDir)}`,
+  );
+}
+
+/** The candidate's entry: a registered id, or a directory (described afresh, not yet registered). */
+async function candidateEntry(
+  target: string,
+  registry: ModelRegistry,
+  opts: Options,
+): Promise<{ entry: RegistryEntry; registered: boolean; dir: string }> {
+  if (existsSync(path.join(target, 'model.json'))) {
+    const fresh = await describeModelDir(opts.modelsDir, target, []);
+    const known = registry.models.find((m) => modelId(m) === modelId(fresh));
+    if (known && known.path !== fresh.path)
+      throw new Error(
+        `${modelId(fresh)} is already registered for ${known.path}; bump the version of ${target}`,
+      );
+    return { entry: known ?? fresh, registered: Boolean(known), dir: target };
+  }
+  const entry = resolveModel(registry, target);
+  return { entry, registered: true, dir: path.join(opts.modelsDir, entry.path) };
+}
+
+async function promote(target: string, alias: Alias, opts: Options): Promise<void> {
+  const before = await readRegistryFile(opts.modelsDir);
+  const { entry, registered, dir } = await candidateEntry(target, before, opts);
+  const id = modelId(entry);
+  if (registered) {
+    const problems = await checksumProblems(opts.modelsDir, entry);
+    if (problems.length)
+      throw new Error(
+        `${id}: files differ from the registry, refusing:\n  ${problems.join('\n  ')}`,
+      );
+  }
+  console.error(`evaluating ${id} (${dir}) on the test split of ${opts.data}`);
+  const measured = await measureTest(dir, opts);
+  if (measured.id !== id) throw new Error(`${dir} loads as ${measured.id}, expected ${id}`);
+  const candidate = registryMetrics(measured.metrics);
+  const productionId = before.aliases.production;
+  const production = productionId ? resolveModel(before, productionId) : null;
+  const gate = promotionGate(candidate, production?.test ?? null);
+  console.log(formatMetricsTable(measured.metrics));
+  console.log(
+    `\npromotion gate: ${id} -> ${alias} against production ${productionId ?? '(none)'}\n${gate.lines.join('\n')}`,
+  );
+  if (!gate.passed) {
+    throw new Error(
+      `refused: ${id} does not pass the promotion gate; ${registryPath(opts.modelsDir)} is unchanged`,
+    );
+  }
+  const at = new Date().toISOString();
+  await updateRegistryFile(opts.modelsDir, (current) => {
+    // Someone else moved production while we evaluated: the gate's numbers no longer apply.
+    if (current.aliases.production !== productionId)
+      throw new Error(
+        `production moved to ${current.aliases.production} during the evaluation; run promote again`,
+      );
+    const withModel = registered ? current : withEntry(current, { ...entry, test: candidate });
+    return withPromotion(withModel, alias, id, at, candidate);
+  });
+  console.log(`${alias}: ${before.aliases[alias] ?? '(none)'} -> ${id}`);
+}
+
+async function rollback(alias: Alias, opts: Options): Promise<void> {
+  const next = await updateRegistryFile(opts.modelsDir, (r) =>
+    withRollback(r, alias, new Date().toISOString()),
+  );
+  const last = next.history[next.history.length - 1];
+  console.log(`${alias}: ${last.from} -> ${last.to}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      alias: { type: 'string' },
+      'from-card': { type: 'boolean', default: false },
+      'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
+      data: { type: 'string', default: '../shared/data/qm9/qm9.csv.gz' },
+      cache: { type: 'string', default: 'training/runs/cache' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const [command, target, ...extra] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const opts: Options = { modelsDir: values['models-dir'], data: values.data, cache: values.cache };
+  const alias = values.alias ?? (command === 'rollback' ? 'production' : undefined);
+  if (alias !== undefined && !isAlias(alias))
+    throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}, got "${alias}"`);
+  if (command === 'list') return list(opts);
+  if (command === 'rollback') return rollback(alias as Alias, opts);
+  if (!target) throw new UsageError(`${command} needs a model directory or id`);
+  if (command === 'register') return register(target, values['from-card'], opts);
+  if (command === 'promote') {
+    if (!alias) throw new UsageError('promote needs --alias production or --alias staging');
+    return promote(target, alias as Alias, opts);
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  process.stderr.write(
+    `models: ${err.message}\n${err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? USAGE + '\n' : ''}`,
+  );
+  process.exit(1);
+});
