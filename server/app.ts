@@ -1,4 +1,5 @@
-// The HTTP API: POST /log, POST /predict, GET /report, GET / and /health (server/README.md).
+// The HTTP API: POST /log, POST /predict, GET /report, GET / and /health, GET /ready and
+// GET /metrics (server/README.md).
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import type { ServerConfig } from './config';
@@ -9,6 +10,13 @@ import { healthAndAppRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
 import { predictRoutes } from './routes/predict';
 import { reportRoutes } from './routes/report';
+import { opsRoutes } from './routes/ops';
+import { createMetrics, registerHttpMetrics, type Metrics } from './metrics';
+import { registerSecurityHeaders } from './securityHeaders';
+import { StorageGuard } from './storageGuard';
+import { ReportRunner } from './report/reportRunner';
+import type { StorageLocation } from './storage/graphReader';
+import { startDriftJob } from './driftJob';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -16,20 +24,63 @@ export interface AppDeps {
   /** The loaded models; null while loading; an Error when loading failed. */
   models: () => ServingModels | Error | null;
   driftReference: () => Promise<{ reference: DriftReference; from: string }>;
+  /** Created by the caller when it records metrics of its own (model load time). */
+  metrics?: Metrics;
+  /** True once a graceful shutdown has begun: /ready answers 503 so the balancer moves on. */
+  shuttingDown?: () => boolean;
 }
 
+/**
+ * The URL with the value of every `token` query parameter replaced, judged by the key as the
+ * query parser decodes it (`?%74oken=` is the token too).
+ */
 export function redactToken(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url
+    .slice(q + 1)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const rawKey = eq < 0 ? part : part.slice(0, eq);
+      let key = rawKey;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape: compare the raw key.
+      }
+      return key.trim().toLowerCase() === 'token' ? `${rawKey}=[redacted]` : part;
+    });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
 }
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
 };
 
+/** secure-json-parse refuses these keys; say which key and why instead of its generic text. */
+function prototypePollutionMessage(error: Error): string | null {
+  if (/forbidden prototype property/i.test(error.message)) {
+    return 'body: the key "__proto__" is not allowed in JSON bodies (it could alter object prototypes)';
+  }
+  if (/forbidden constructor property/i.test(error.message)) {
+    return 'body: a "constructor" key holding "prototype" is not allowed in JSON bodies (it could alter object prototypes)';
+  }
+  return null;
+}
+
+/** proxy-addr's hop count: the socket peer is hop 0, the X-Forwarded-For entries follow it. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const { timeouts } = config;
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -45,10 +96,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
               }),
             },
           },
-    trustProxy: config.trustProxy,
+    trustProxy:
+      typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // A slow or silent client cannot hold a socket: whole request, headers, idle socket and
+    // keep-alive are all bounded; Node checks the request deadlines every second.
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleSocketMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      connectionsCheckingInterval: 1000,
+    },
+    // close() ends idle keep-alive connections at once and lets in-flight requests finish.
+    forceCloseConnections: 'idle',
     // Unknown fields must be refused, not silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+
+  registerSecurityHeaders(app);
+  registerHttpMetrics(app, metrics);
 
   if (config.corsOrigins.length) {
     await app.register(cors, {
@@ -62,22 +128,65 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error(error);
+    const message = prototypePollutionMessage(error) ?? error.message;
     // FastAPI answers any unreadable /predict body with 422; old clients rely on that.
     if (request.url.split('?')[0] === '/predict' && status === 400) {
       return reply
         .code(422)
-        .send({ detail: [{ type: 'json_invalid', loc: ['body'], msg: error.message }] });
+        .send({ detail: [{ type: 'json_invalid', loc: ['body'], msg: message }] });
     }
     return reply.code(status).send({
       statusCode: status,
       error: status >= 500 ? 'Internal Server Error' : (STATUS_NAMES[status] ?? 'Error'),
-      message: status >= 500 ? 'internal error' : error.message,
+      message: status >= 500 ? 'internal error' : message,
     });
   });
 
-  await healthAndAppRoutes(app, config);
-  logRoutes(app, config, store);
-  predictRoutes(app, config, deps.models, store);
-  reportRoutes(app, config, store, deps.driftReference);
+  const guard = new StorageGuard(store, config, metrics);
+  await guard.start();
+  const runner = new ReportRunner({
+    concurrency: config.reportConcurrency,
+    queue: config.reportQueue,
+    workerMemoryMb: config.reportWorkerMemoryMb,
+  });
+  const location: StorageLocation = {
+    databaseUrl: config.databaseUrl,
+    sqliteFile: config.sqliteFile,
+    statementTimeoutMs: config.timeouts.dbStatementMs,
+    connectTimeoutMs: config.timeouts.dbConnectMs,
+  };
+  const stopDriftJob = startDriftJob(
+    runner,
+    deps.driftReference,
+    metrics,
+    {
+      intervalS: config.driftJobIntervalS,
+      records: config.driftJobRecords,
+      maxBytes: config.maxReportBytes,
+      location,
+    },
+    app.log,
+  );
+  app.addHook('onClose', async () => {
+    stopDriftJob();
+    guard.stop();
+  });
+
+  await healthAndAppRoutes(app, config, () => {
+    const loaded = deps.models();
+    return loaded && !(loaded instanceof Error)
+      ? { name: loaded.primary.name, version: loaded.primary.version }
+      : null;
+  });
+  opsRoutes(app, config, store, metrics, {
+    modelLoaded: () => {
+      const m = deps.models();
+      return m !== null && !(m instanceof Error);
+    },
+    shuttingDown: deps.shuttingDown ?? (() => false),
+  });
+  logRoutes(app, config, store, metrics, guard);
+  predictRoutes(app, config, deps.models, store, metrics);
+  reportRoutes(app, config, runner, location, deps.driftReference);
   return app;
 }

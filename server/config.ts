@@ -41,9 +41,46 @@ export interface ServerConfig {
   /** Serve the built app (dist/) on the same origin. */
   serveApp: boolean;
   appDir: string;
-  /** Honour X-Forwarded-For when behind a reverse proxy (per-client rate limits). */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe: false (none), a hop count, or proxy addresses /
+   * CIDRs. Never "all": a client could then pick its own address and dodge the rate limits.
+   */
+  trustProxy: false | number | string[];
   logLevel: string;
+  timeouts: ServerTimeouts;
+  /** GET /report reads at most this many bytes of stored graphs (JSON text), newest first. */
+  maxReportBytes: number;
+  /** Reports computed at once; further requests wait in a queue of reportQueue, then get 503. */
+  reportConcurrency: number;
+  reportQueue: number;
+  /** Heap limit of one report worker; a report that needs more answers 503. */
+  reportWorkerMemoryMb: number;
+  /** Bytes of records one client may store per rolling day (0: no quota). */
+  clientQuotaBytesPerDay: number;
+  /** Bytes the store may grow to; POST /log answers 507 beyond (0: no limit). */
+  storageMaxBytes: number;
+  /** Seconds between the background drift job's runs (0: no drift job), and its sample size. */
+  driftJobIntervalS: number;
+  driftJobRecords: number;
+  /** Bearer token for GET /metrics; unset: /metrics is open (scrape it from a private network). */
+  metricsToken?: string;
+}
+
+/** Every timeout that bounds how long a client or the database can hold the server. */
+export interface ServerTimeouts {
+  /** Whole request, headers and body, from the first byte. */
+  requestMs: number;
+  /** Request headers complete. */
+  headersMs: number;
+  /** A socket with no bytes moving either way. */
+  idleSocketMs: number;
+  /** Idle keep-alive connection between requests. */
+  keepAliveMs: number;
+  /** SIGTERM: in-flight requests get this long to finish before connections are cut. */
+  shutdownMs: number;
+  /** PostgreSQL: opening a connection, and one statement. */
+  dbConnectMs: number;
+  dbStatementMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -56,11 +93,41 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   return value;
 }
 
+/** TRUST_PROXY: a hop count ("1": one reverse proxy in front) or comma-separated addresses. */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') {
+    throw new Error(
+      'TRUST_PROXY=true would believe every X-Forwarded-For hop; give the number of proxies in front (e.g. 1) or their addresses',
+    );
+  }
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.find((a) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a));
+  if (bad !== undefined) {
+    throw new Error(
+      `TRUST_PROXY must be a hop count or comma-separated proxy addresses/CIDRs, got "${bad}"`,
+    );
+  }
+  return list;
+}
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   argv: string[] = [],
 ): ServerConfig {
   const token = env.REPORT_TOKEN?.trim();
+  if (env.DATABASE_URL && !token) {
+    // Behind a load balancer every instance must accept the same token; a random one per
+    // process would make /report answer 401 on every other request.
+    throw new Error(
+      'REPORT_TOKEN must be set when DATABASE_URL is (several instances share one database)',
+    );
+  }
   const sync = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL')
     throw new Error(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${sync}"`);
@@ -88,7 +155,25 @@ export function loadConfig(
     driftReferenceFile: env.DRIFT_REFERENCE_FILE || undefined,
     serveApp: argv.includes('--serve-app'),
     appDir: env.APP_DIR ?? 'dist',
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? 'info',
+    timeouts: {
+      requestMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1),
+      headersMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1),
+      idleSocketMs: integer(env, 'IDLE_SOCKET_TIMEOUT_MS', 15_000, 1),
+      keepAliveMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1),
+      shutdownMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1),
+      dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 1),
+      dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 1),
+    },
+    maxReportBytes: integer(env, 'REPORT_MAX_BYTES', 64 * 1024 * 1024, 1),
+    reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 1, 1),
+    reportQueue: integer(env, 'REPORT_QUEUE', 4, 0),
+    reportWorkerMemoryMb: integer(env, 'REPORT_WORKER_MEMORY_MB', 1024, 64),
+    clientQuotaBytesPerDay: integer(env, 'CLIENT_QUOTA_BYTES_PER_DAY', 256 * 1024 * 1024),
+    storageMaxBytes: integer(env, 'STORAGE_MAX_BYTES', 0),
+    driftJobIntervalS: integer(env, 'DRIFT_JOB_INTERVAL_S', 300),
+    driftJobRecords: integer(env, 'DRIFT_JOB_RECORDS', 1000, 1),
+    metricsToken: env.METRICS_TOKEN?.trim() || undefined,
   };
 }

@@ -61,13 +61,23 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 } as const;
 
-/** The report token from `Authorization: Bearer <token>` or `?token=` (for links to the HTML page). */
-export function hasReportToken(request: FastifyRequest, expected: string): boolean {
+/**
+ * The bearer token from `Authorization: <scheme> <token>` (scheme in any case, RFC 7235) or
+ * `?token=` (for links to the HTML page). A repeated `token` key is no token at all.
+ */
+export function presentedToken(request: FastifyRequest): string {
   const header = request.headers.authorization ?? '';
-  const query = (request.query as { token?: string } | undefined)?.token ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7).trim() : query;
+  const bearer = /^bearer[ \t]+(.+)$/i.exec(header);
+  if (bearer) return bearer[1].trim();
+  const query = (request.query as { token?: unknown } | undefined)?.token;
+  return typeof query === 'string' ? query : '';
+}
+
+/** Whether the request carries `expected`; the comparison time says nothing about the token. */
+export function hasToken(request: FastifyRequest, expected: string): boolean {
+  const given = presentedToken(request);
   if (!given) return false;
-  // Hashing first gives equal lengths, so the comparison time says nothing about the token.
+  // Hashing first gives equal lengths, so timingSafeEqual never throws and leaks no length.
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);

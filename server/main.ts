@@ -1,8 +1,11 @@
 // Entry point: `node --import tsx server/main.ts [--serve-app]`. Settings: see server/config.ts.
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config';
 import { buildApp, type AppDeps } from './app';
 import { openStore } from './storage';
 import type { ServingModels } from './models';
+import { createMetrics } from './metrics';
+import { gracefulShutdown, installCrashPolicy } from './lifecycle';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2));
@@ -10,6 +13,8 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     sqliteFile: config.sqliteFile,
     sqliteSynchronous: config.sqliteSynchronous,
+    connectTimeoutMs: config.timeouts.dbConnectMs,
+    statementTimeoutMs: config.timeouts.dbStatementMs,
   });
 
   let models: ServingModels | Error | null = null;
@@ -26,17 +31,56 @@ async function main(): Promise<void> {
     return cachedReference;
   };
 
-  const app = await buildApp({ config, store, models: () => models, driftReference });
+  const metrics = createMetrics();
+  let closing = false;
+  const app = await buildApp({
+    config,
+    store,
+    models: () => models,
+    driftReference,
+    metrics,
+    shuttingDown: () => closing,
+  });
+  installCrashPolicy(app.log, store);
 
-  // The model (and tfjs) loads in the background: /log and /report work at once, and
-  // /predict answers 503 "Model not ready" until it has loaded.
+  // The model (and tfjs) loads in the background: /log and /report work at once, /predict
+  // answers 503 "Model not ready" and /ready 503 until it has loaded.
+  const loadStart = performance.now();
+  metrics.modelLoaded.set(0);
   void modelsModule
     .then(({ loadServingModels }) => loadServingModels(config.modelsDir, config.modelName))
     .then(
       (m) => {
         models = m;
+        metrics.modelLoaded.set(1);
+        metrics.modelLoadSeconds.set((performance.now() - loadStart) / 1000);
         app.log.info(
           `/predict model: ${m.primary.name} ${m.primary.version} (${m.primary.backend})`,
+        );
+        void modelsModule.then(({ disposeServingModels, loadServingModels }) =>
+          import('./modelReload').then(({ followRegistry, modelReloadMs }) => {
+            const intervalMs = modelReloadMs(process.env);
+            if (intervalMs === 0) return;
+            followRegistry({
+              modelsDir: config.modelsDir,
+              modelName: config.modelName,
+              intervalMs,
+              servedId: () =>
+                models && !(models instanceof Error)
+                  ? `${models.primary.name}@${models.primary.version}`
+                  : null,
+              load: () => loadServingModels(config.modelsDir, config.modelName),
+              swap: (next) => {
+                const old = models;
+                models = next;
+                cachedReference = null;
+                // Requests already holding the old model finish with it.
+                if (old && !(old instanceof Error))
+                  setTimeout(() => disposeServingModels(old), 30_000).unref();
+              },
+              log: app.log,
+            });
+          }),
         );
       },
       (error: Error) => {
@@ -45,14 +89,14 @@ async function main(): Promise<void> {
       },
     );
 
-  let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal}: closing`);
-    await app.close();
-    await store.close();
-    process.exit(0);
+    app.log.info(
+      `${signal}: finishing in-flight requests (at most ${config.timeouts.shutdownMs} ms)`,
+    );
+    const code = await gracefulShutdown(app, store, config.timeouts.shutdownMs);
+    process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

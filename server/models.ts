@@ -4,6 +4,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isEnsembleManifest } from '../src/model/ensembleManifest';
 import { loadPredictor, type Predictor } from '../src/model/predictor';
+import { entryLocation, isAlias, modelId, resolveModel } from '../src/model/registry';
+import { loadRegistry } from '../src/model/registrySource';
 import { parseDriftReference, type DriftReference } from './drift/reference';
 
 export interface ModelDirInfo {
@@ -48,12 +50,40 @@ export interface ServingModels {
   bondFree: Predictor | null;
 }
 
+/**
+ * The model directory to serve: with a registry (public/models/registry.json), the model its
+ * production alias names, or the alias / name@version / name in modelName; without one, the
+ * directory called modelName, or the first one (ensembles first).
+ */
+async function chooseModel(
+  modelsDir: string,
+  modelName: string | undefined,
+  dirs: ModelDirInfo[],
+): Promise<{ dir: string; id: string | null } | null> {
+  const byName = modelName ? dirs.find((d) => d.name === modelName) : undefined;
+  const registry = await loadRegistry(modelsDir);
+  if (registry && (!modelName || isAlias(modelName) || !byName)) {
+    const entry = resolveModel(registry, modelName);
+    return { dir: entryLocation(modelsDir, entry), id: modelId(entry) };
+  }
+  const chosen = modelName ? byName : dirs[0];
+  return chosen ? { dir: chosen.dir, id: null } : null;
+}
+
+/** The registry id the server should serve now, or null without a registry. */
+export async function servingModelId(
+  modelsDir: string,
+  modelName?: string,
+): Promise<string | null> {
+  return (await chooseModel(modelsDir, modelName, await listModelDirs(modelsDir)))?.id ?? null;
+}
+
 export async function loadServingModels(
   modelsDir: string,
   modelName?: string,
 ): Promise<ServingModels> {
   const dirs = await listModelDirs(modelsDir);
-  const chosen = modelName ? dirs.find((d) => d.name === modelName) : dirs[0];
+  const chosen = await chooseModel(modelsDir, modelName, dirs);
   if (!chosen) {
     throw new Error(
       modelName
@@ -72,6 +102,12 @@ export async function loadServingModels(
   return { primary, bondFree };
 }
 
+/** Frees a replaced model's tensors; the bond-free model may be the primary itself. */
+export function disposeServingModels(models: ServingModels): void {
+  models.primary.dispose();
+  if (models.bondFree && models.bondFree !== models.primary) models.bondFree.dispose();
+}
+
 /**
  * The drift reference: an explicit file wins; otherwise the "driftReference" field of the
  * chosen model's model-card.json. Errors name the file and the field at fault.
@@ -88,8 +124,11 @@ export async function loadDriftReference(options: {
       from: options.driftReferenceFile,
     };
   }
-  const dirs = await listModelDirs(options.modelsDir);
-  const chosen = options.modelName ? dirs.find((d) => d.name === options.modelName) : dirs[0];
+  const chosen = await chooseModel(
+    options.modelsDir,
+    options.modelName,
+    await listModelDirs(options.modelsDir),
+  );
   if (!chosen)
     throw new Error(`no model under ${options.modelsDir}, and DRIFT_REFERENCE_FILE is not set`);
   const cardFile = join(chosen.dir, 'model-card.json');

@@ -1,4 +1,4 @@
-// Per-client token buckets: `max` requests per window, refilled continuously, so a client
+// Per-client token buckets (per server instance: server/README.md): `max` requests per window, refilled continuously, so a client
 // that keeps under the rate never sees 429 and a burst above it gets 429 + Retry-After.
 import type { RateLimit } from './config';
 
@@ -20,21 +20,24 @@ export class RateLimiter {
     this.perMs = limit.max / limit.windowMs;
   }
 
-  take(client: string): RateDecision {
+  /** Takes `cost` tokens (1 per request; bytes for the storage quota). */
+  take(client: string, cost = 1): RateDecision {
     const now = this.now();
     const bucket = this.buckets.get(client) ?? { tokens: this.limit.max, updated: now };
     bucket.tokens = Math.min(this.limit.max, bucket.tokens + (now - bucket.updated) * this.perMs);
     bucket.updated = now;
     this.buckets.set(client, bucket);
     if (this.buckets.size > 10_000) this.evictFull(now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
       return { allowed: true, retryAfterSeconds: 0, remaining: Math.floor(bucket.tokens) };
     }
+    // A cost above the whole bucket can never be paid: say so with the full window.
+    const missing = Math.min(cost, this.limit.max) - bucket.tokens;
     return {
       allowed: false,
-      retryAfterSeconds: Math.ceil((1 - bucket.tokens) / this.perMs / 1000),
-      remaining: 0,
+      retryAfterSeconds: Math.max(1, Math.ceil(missing / this.perMs / 1000)),
+      remaining: Math.floor(bucket.tokens),
     };
   }
 

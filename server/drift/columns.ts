@@ -36,25 +36,42 @@ function emptyTable(names: string[]): ColumnTable {
   return Object.fromEntries(names.map((n) => [n, [] as number[]]));
 }
 
-export function moleculeTable(rows: readonly DriftRow[]): ColumnTable {
-  const table = emptyTable(MOLECULE_COLUMNS);
-  for (const row of rows) {
-    table.prediction.push(row.prediction);
-    table.num_nodes.push(row.x.length);
-    table.num_edges.push(row.edgeIndex[0]?.length ?? 0);
+/**
+ * Both tables, filled one molecule at a time so a caller streaming stored rows never holds
+ * more than the numbers. A prediction that is not a finite number (a null stored by an older
+ * server) is left out of the prediction column instead of being read as 0.
+ */
+export class DriftTableBuilder {
+  readonly molecules = emptyTable(MOLECULE_COLUMNS);
+  readonly atoms = emptyTable(ATOM_COLUMNS);
+  rows = 0;
+
+  add(row: DriftRow): void {
+    this.rows++;
+    const m = this.molecules;
+    if (typeof row.prediction === 'number' && Number.isFinite(row.prediction)) {
+      m.prediction.push(row.prediction);
+    }
+    m.num_nodes.push(row.x.length);
+    m.num_edges.push(row.edgeIndex[0]?.length ?? 0);
     for (const i of featureIndexes) {
       let sum = 0;
       for (const atom of row.x) sum += atom[i];
-      table[`avg_feature_${i}`].push(row.x.length ? sum / row.x.length : NaN);
+      m[`avg_feature_${i}`].push(row.x.length ? sum / row.x.length : NaN);
     }
+    for (const atom of row.x)
+      for (const i of featureIndexes) this.atoms[`feature_${i}`].push(atom[i]);
   }
-  return table;
+}
+
+export function moleculeTable(rows: readonly DriftRow[]): ColumnTable {
+  const builder = new DriftTableBuilder();
+  for (const row of rows) builder.add(row);
+  return builder.molecules;
 }
 
 export function atomTable(rows: readonly DriftRow[]): ColumnTable {
-  const table = emptyTable(ATOM_COLUMNS);
-  for (const row of rows) {
-    for (const atom of row.x) for (const i of featureIndexes) table[`feature_${i}`].push(atom[i]);
-  }
-  return table;
+  const builder = new DriftTableBuilder();
+  for (const row of rows) builder.add(row);
+  return builder.atoms;
 }

@@ -3,9 +3,8 @@
 import {
   ATOM_COLUMNS,
   MOLECULE_COLUMNS,
-  atomTable,
+  DriftTableBuilder,
   columnLabel,
-  moleculeTable,
   type DriftRow,
 } from './columns';
 import { DRIFT_RULES, tableDrift, type ColumnDrift } from './evaluate';
@@ -42,6 +41,8 @@ export interface DriftReport {
   /** True when the molecule table or the atom table drifts. */
   datasetDrift: boolean;
   tables: { molecules: TableReport; atoms: TableReport };
+  /** Set when fewer molecules than requested were read because of the byte bound. */
+  truncated?: { reason: 'bytes'; maxBytes: number };
 }
 
 const MAX_DISCRETE_BARS = 20;
@@ -98,7 +99,10 @@ function tableReport(
     };
   }
   return {
-    rows: { reference: ref[names[0]].length, current: current[names[0]].length },
+    rows: {
+      reference: Math.max(...names.map((n) => ref[n].length)),
+      current: Math.max(...names.map((n) => current[n].length)),
+    },
     columns,
     driftedColumns: drift.driftedColumns,
     totalColumns: drift.totalColumns,
@@ -113,17 +117,29 @@ export function buildDriftReport(
   requested: number,
   now = new Date(),
 ): DriftReport {
-  if (rows.length === 0) throw new RangeError('no logged molecules to compare');
+  const tables = new DriftTableBuilder();
+  for (const row of rows) tables.add(row);
+  return buildDriftReportFromTables(reference, tables, requested, now);
+}
+
+/** The report over tables already filled (the report worker streams rows into them). */
+export function buildDriftReportFromTables(
+  reference: DriftReference,
+  tables: DriftTableBuilder,
+  requested: number,
+  now = new Date(),
+): DriftReport {
+  if (tables.rows === 0) throw new RangeError('no logged molecules to compare');
   const molecules = tableReport(
     expandTable(reference.molecules),
-    moleculeTable(rows),
+    tables.molecules,
     MOLECULE_COLUMNS,
   );
-  const atoms = tableReport(expandTable(reference.atoms), atomTable(rows), ATOM_COLUMNS);
+  const atoms = tableReport(expandTable(reference.atoms), tables.atoms, ATOM_COLUMNS);
   return {
     generatedAt: now.toISOString(),
     requested,
-    molecules: rows.length,
+    molecules: tables.rows,
     reference: { source: reference.source, prediction: reference.prediction },
     rules: DRIFT_RULES,
     datasetDrift: molecules.datasetDrift || atoms.datasetDrift,

@@ -6,10 +6,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ServerConfig } from '../config';
 import { ISOLATION_HEADERS, wantsHtml } from '../http';
+import { APP_CSP, cacheControlFor } from '../securityHeaders';
 
 export async function healthAndAppRoutes(
   app: FastifyInstance,
   config: ServerConfig,
+  /** The model /predict serves (it changes when the registry's alias moves); null while none is. */
+  servedModel: () => { name: string; version: string } | null = () => null,
 ): Promise<void> {
   const healthy = { status: 'healthy' } as const;
   const appRoot = resolve(config.appDir);
@@ -22,15 +25,25 @@ export async function healthAndAppRoutes(
       root: appRoot,
       index: false,
       wildcard: true,
-      setHeaders(reply) {
+      // Our own Cache-Control below: hashed build outputs are immutable, the rest revalidates.
+      cacheControl: false,
+      setHeaders(reply, path) {
+        reply.header('Cache-Control', cacheControlFor(path));
+        reply.header('Content-Security-Policy', APP_CSP);
         reply.headers(ISOLATION_HEADERS);
       },
     });
   }
   app.get('/', async (request, reply) => {
-    if (serveApp && wantsHtml(request))
-      return reply.headers(ISOLATION_HEADERS).sendFile('index.html');
+    if (serveApp && wantsHtml(request)) {
+      return reply
+        .headers({ ...ISOLATION_HEADERS, 'Content-Security-Policy': APP_CSP })
+        .sendFile('index.html');
+    }
     return healthy;
   });
-  app.get('/health', async () => healthy);
+  app.get('/health', async () => {
+    const model = servedModel();
+    return model ? { ...healthy, model } : healthy;
+  });
 }

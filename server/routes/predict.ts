@@ -11,6 +11,8 @@ import { predictBodySchema } from '../schemas';
 import { edgeIndexProblem } from '../graphChecks';
 import { describeIssue, firstIssue, rateLimitHook } from '../http';
 import { PredictBatcher } from '../predictBatcher';
+import { NOT_FLOAT32, featureRangeWarnings, nonFloat32Path } from '../featureChecks';
+import type { Metrics } from '../metrics';
 
 interface PredictBody {
   node_features: number[][];
@@ -26,6 +28,10 @@ function unprocessable(reply: FastifyReply, loc: (string | number)[], msg: strin
 function bodyProblem(body: PredictBody): [(string | number)[], string] | null {
   const problem = edgeIndexProblem(body.node_features.length, body.edge_index);
   if (problem) return [[problem.path], problem.message];
+  const huge =
+    nonFloat32Path('node_features', body.node_features) ??
+    (body.edge_attr ? nonFloat32Path('edge_attr', body.edge_attr) : null);
+  if (huge) return [[huge], NOT_FLOAT32];
   if (body.edge_attr && body.edge_attr.length !== body.edge_index[0].length) {
     return [
       ['edge_attr'],
@@ -40,6 +46,7 @@ export function predictRoutes(
   config: ServerConfig,
   models: () => ServingModels | Error | null,
   store: LogStore,
+  metrics: Metrics,
 ): void {
   const batchers = new WeakMap<Predictor, PredictBatcher>();
   const batcherFor = (model: Predictor) => {
@@ -71,8 +78,8 @@ export function predictRoutes(
 
       const loaded = models();
       if (loaded === null) return reply.code(503).send({ detail: 'Model not ready' });
-      if (loaded instanceof Error)
-        return reply.code(503).send({ detail: `Model not available: ${loaded.message}` });
+      // The load error names files on this machine: it goes to the log, not to clients.
+      if (loaded instanceof Error) return reply.code(503).send({ detail: 'Model not available' });
       const needsBonds = loaded.primary.needsBondTypes;
       const model = body.edge_attr || !needsBonds ? loaded.primary : loaded.bondFree;
       if (!model) {
@@ -96,6 +103,16 @@ export function predictRoutes(
       const gap = result.values.gap;
       if (gap === undefined)
         return reply.code(503).send({ detail: `model ${model.name} does not predict the gap` });
+      if (!Number.isFinite(gap)) {
+        // Finite float32 inputs far outside QM9 can still overflow inside the network.
+        return unprocessable(
+          reply,
+          ['node_features'],
+          'the model gives no finite prediction for these values (far outside anything in QM9)',
+        );
+      }
+      metrics.predictions.inc({ model: model.name, model_version: model.version });
+      metrics.predictionGap.observe(gap);
       if (config.logPredictions) {
         // Stored before answering, so an answered prediction is never missing from the log.
         await store.insert([
@@ -117,7 +134,7 @@ export function predictRoutes(
           TARGETS.filter((t) => t.key in result.values).map((t) => [t.key, t.unit]),
         ),
         model: { name: model.name, version: model.version },
-        warnings: result.warnings,
+        warnings: [...result.warnings, ...featureRangeWarnings(body.node_features)],
       };
     },
   );

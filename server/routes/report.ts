@@ -1,31 +1,34 @@
 // GET /report?n=100: drift of the last n logged molecules against the training reference,
-// as JSON or as an HTML page; needs the report token.
+// as JSON or as an HTML page; needs the report token. The work runs in a worker thread and
+// is bounded by n and by REPORT_MAX_BYTES of stored graphs (server/report/).
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config';
-import type { LogStore } from '../storage';
 import type { DriftReference } from '../drift/reference';
-import { buildDriftReport } from '../drift/report';
 import { renderDriftReportHtml } from '../drift/html';
-import { hasReportToken, refuseWithoutToken, sendError, wantsHtml } from '../http';
+import { hasToken, refuseWithoutToken, sendError, wantsHtml } from '../http';
+import { ReportQueueFullError, type ReportRunner } from '../report/reportRunner';
+import type { StorageLocation } from '../storage/graphReader';
+import { REPORT_CSP } from '../securityHeaders';
 
 export function reportRoutes(
   app: FastifyInstance,
   config: ServerConfig,
-  store: LogStore,
+  runner: ReportRunner,
+  location: StorageLocation,
   driftReference: () => Promise<{ reference: DriftReference }>,
 ): void {
-  app.get<{ Querystring: { n?: string; format?: string; token?: string } }>(
+  app.get<{ Querystring: { n?: unknown; format?: unknown; token?: unknown } }>(
     '/report',
     async (request, reply) => {
-      if (!hasReportToken(request, config.reportToken)) return refuseWithoutToken(reply);
+      if (!hasToken(request, config.reportToken)) return refuseWithoutToken(reply);
       const rawN = request.query.n ?? '100';
-      const n = Number(rawN);
+      const n = typeof rawN === 'string' ? Number(rawN) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > config.maxReportRecords) {
         return sendError(
           reply,
           400,
           'Bad Request',
-          `n must be an integer from 1 to ${config.maxReportRecords}, got "${rawN}"`,
+          `n must be an integer from 1 to ${config.maxReportRecords}, got "${String(rawN)}"`,
         );
       }
       const format = request.query.format ?? (wantsHtml(request) ? 'html' : 'json');
@@ -36,31 +39,45 @@ export function reportRoutes(
       try {
         ({ reference } = await driftReference());
       } catch (error) {
+        // The reason names files on this machine: it goes to the log, not to the client.
+        request.log.warn(`no drift reference: ${(error as Error).message}`);
         return sendError(
           reply,
           503,
           'Service Unavailable',
-          `no drift reference: ${(error as Error).message}`,
+          'no drift reference is installed (see the server log)',
         );
       }
-      const records = await store.latest(n);
-      if (records.length === 0) {
+      let outcome;
+      try {
+        outcome = await runner.run({ location, reference, n, maxBytes: config.maxReportBytes });
+      } catch (error) {
+        if (!(error instanceof ReportQueueFullError)) throw error;
+        reply.header('Retry-After', '5');
+        return sendError(reply, 503, 'Service Unavailable', error.message);
+      }
+      if (outcome.kind === 'error') {
+        request.log.error(`drift report failed: ${outcome.message}`);
+        const message = outcome.outOfMemory
+          ? outcome.message
+          : 'the drift report failed (see the server log)';
+        return sendError(reply, 503, 'Service Unavailable', message);
+      }
+      if (outcome.kind === 'empty') {
         const message = 'no logged molecules yet';
         return format === 'html'
           ? reply
-              .type('text/html')
+              .header('Content-Security-Policy', REPORT_CSP)
+              .type('text/html; charset=utf-8')
               .send(`<!doctype html><title>Data drift report</title><p>${message}</p>`)
           : { molecules: 0, requested: n, datasetDrift: null, message };
       }
-      const rows = records.map((r) => ({
-        x: r.node_features,
-        edgeIndex: r.edge_index,
-        prediction: r.prediction[0],
-      }));
-      const report = buildDriftReport(reference, rows, n);
       return format === 'html'
-        ? reply.type('text/html; charset=utf-8').send(renderDriftReportHtml(report))
-        : report;
+        ? reply
+            .header('Content-Security-Policy', REPORT_CSP)
+            .type('text/html; charset=utf-8')
+            .send(renderDriftReportHtml(outcome.report))
+        : outcome.report;
     },
   );
 }

@@ -9,7 +9,14 @@ export async function openStore(options: {
   databaseUrl?: string;
   sqliteFile: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
 }): Promise<LogStore> {
-  if (options.databaseUrl) return openPostgresStore(options.databaseUrl);
+  if (options.databaseUrl) {
+    return openPostgresStore(options.databaseUrl, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
+  }
   return openSqliteStore(options.sqliteFile, { synchronous: options.sqliteSynchronous });
 }

@@ -34,11 +34,30 @@ function rowToRecord(row: Row): StoredRecord {
   return record;
 }
 
+export interface PostgresOptions {
+  poolSize?: number;
+  /** Opening a connection; a database that does not answer must not hang requests. */
+  connectTimeoutMs?: number;
+  /** One statement, enforced by the server (statement_timeout) and by the client. */
+  statementTimeoutMs?: number;
+}
+
 export async function openPostgresStore(
   connectionString: string,
-  poolSize = 10,
+  options: PostgresOptions = {},
 ): Promise<LogStore> {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    statement_timeout: statementTimeoutMs,
+    // The client-side limit also covers a network that stops answering mid-statement.
+    query_timeout: statementTimeoutMs + 1_000,
+    idle_in_transaction_session_timeout: statementTimeoutMs,
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => undefined);
   try {
     await migrate(pool);
   } catch (error) {
@@ -79,6 +98,15 @@ export async function openPostgresStore(
         [keys],
       );
       return new Set(result.rows.map((r) => r.idempotency_key));
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async sizeBytes() {
+      const result = await pool.query<{ n: string }>(
+        'SELECT pg_database_size(current_database()) AS n',
+      );
+      return Number(result.rows[0].n);
     },
     async schemaVersions() {
       const result = await pool.query<{ version: number }>(

@@ -1,7 +1,7 @@
 // Embedded default store. WAL journal; synchronous=FULL by default so an acknowledged
 // batch survives a process kill and a power cut (NORMAL survives only the former).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations';
 import {
@@ -111,6 +111,20 @@ export function openSqliteStore(
     },
     async existingKeys(keys) {
       return new Set(keys.filter((k) => hasKey.get(k) !== undefined));
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async sizeBytes() {
+      const pages = db.pragma('page_count', { simple: true }) as number;
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      let wal = 0;
+      try {
+        if (file !== ':memory:') wal = statSync(`${file}-wal`).size;
+      } catch {
+        // No WAL file yet.
+      }
+      return pages * pageSize + wal;
     },
     async schemaVersions() {
       return (

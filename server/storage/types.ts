@@ -35,6 +35,10 @@ export interface LogStore {
   count(): Promise<number>;
   /** Which of these keys are stored (for clients reconciling and for tests). */
   existingKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  /** Bytes the stored data occupies on disk (for the storage limit and its metric). */
+  sizeBytes(): Promise<number>;
   /** Applied schema versions, oldest first. */
   schemaVersions(): Promise<number[]>;
   close(): Promise<void>;
