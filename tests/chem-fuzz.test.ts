@@ -111,6 +111,34 @@ describe('parsers survive random and mutated input', () => {
     );
   });
 
+  it('SD files of k records, some mutated: exactly k results, in order, the intact ones read', () => {
+    // No '$' in the edits, so a mutation cannot add or remove a record separator: the file
+    // holds exactly as many records as were joined, whatever the edits did inside them.
+    const insideRecord = FILE_ALPHABET.filter((c) => !c.includes('$'));
+    const records = fc.array(
+      fc.oneof(
+        fc.constantFrom(ETHANOL_V2000, ACETIC_ACID_V3000).map((text) => ({ text, intact: true })),
+        fc
+          .constantFrom(ETHANOL_V2000, ACETIC_ACID_V3000)
+          .chain((seed) => mutated(seed, insideRecord))
+          .map((text) => ({ text, intact: false })),
+      ),
+      { minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(records, (recs) => {
+        const text = recs.map((r) => `${r.text.replace(/\n?$/, '\n')}$$$$\n`).join('');
+        const results = readMoleculeFile('k.sdf', encode(text));
+        expect(results).toHaveLength(recs.length);
+        results.forEach((r, i) => {
+          expect(r.ok ? r.molecule.record : r.error.record).toBe(i + 1);
+          if (recs[i].intact) expect(r.ok).toBe(true);
+        });
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+
   it('arbitrary bytes, plain or gzip-compressed, under any file name', () => {
     fc.assert(
       fc.property(

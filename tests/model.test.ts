@@ -143,8 +143,30 @@ describe('batching', () => {
     const b = batchFromGraphs([water, water], true);
     expect(b.numNodes).toBe(6);
     expect(Array.from(b.src)).toEqual([0, 0, 1, 2, 3, 3, 4, 5]);
+    expect(Array.from(b.dst)).toEqual([1, 2, 0, 0, 4, 5, 3, 3]);
     expect(Array.from(b.graphIndex)).toEqual([0, 0, 0, 1, 1, 1]);
     expect(Array.from(b.elementCounts.subarray(0, 5))).toEqual([2, 0, 0, 1, 0]);
+  });
+
+  it('offsets each molecule by the atoms before it, whatever their sizes, and keeps bond types', () => {
+    const oxygen: GraphInput = {
+      x: [water.x[0], water.x[0]],
+      edgeIndex: [
+        [0, 1],
+        [1, 0],
+      ],
+      edgeAttr: [
+        [0, 1, 0, 0],
+        [0, 1, 0, 0],
+      ],
+    };
+    const b = batchFromGraphs([oxygen, water], true);
+    expect(b.numNodes).toBe(5);
+    expect(Array.from(b.src)).toEqual([0, 1, 2, 2, 3, 4]);
+    expect(Array.from(b.dst)).toEqual([1, 0, 3, 4, 2, 2]);
+    expect(Array.from(b.bond)).toEqual([1, 1, 0, 0, 0, 0]);
+    expect(Array.from(b.graphIndex)).toEqual([0, 0, 1, 1, 1]);
+    expect(Array.from(b.elementCounts)).toEqual([0, 0, 0, 2, 0, 2, 0, 0, 1, 0]);
   });
 
   it('names the molecule and the problem for malformed input', () => {
