@@ -30,6 +30,17 @@ export interface TrainConfig {
   maxTrainMolecules: number | null;
   /** Log a progress record every this many steps. */
   logEverySteps: number;
+  /**
+   * An exported model directory (public/models/<name>) whose float32 weights and output transform
+   * start the run: a fine-tune instead of a run from random weights. The architecture must match.
+   */
+  initFrom: string | null;
+  /**
+   * Training molecules with at most this many heavy atoms appear `copies` times per epoch.
+   * QM9 holds a few dozen of them among 70k, so without this the readout never learns the small
+   * end of the size range, which is exactly what people type first (methane, water, ethanol).
+   */
+  oversampleSmall: { maxHeavyAtoms: number; copies: number } | null;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -72,6 +83,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   timeBudgetMinutes: null,
   maxTrainMolecules: null,
   logEverySteps: 100,
+  initFrom: null,
+  oversampleSmall: null,
 };
 
 function setPath(obj: Record<string, unknown>, dotted: string, raw: string): void {

@@ -1,10 +1,9 @@
 import type { TargetMetrics } from '../src/model/modelCard';
 import { TARGETS, type TargetKey } from '../src/model/types';
 import { formatTable } from './table';
+import { Z50, Z90 } from '../src/model/bounds';
 
-/** z such that a normal distribution has the given central probability inside +-z sigma. */
-export const Z50 = 0.6744897501960817;
-export const Z90 = 1.6448536269514722;
+export { Z50, Z90 };
 
 export function targetMetrics(
   key: TargetKey,

@@ -107,6 +107,26 @@ export function elementCountsOf(p: PackedGraphs, i: number): number[] {
   return c;
 }
 
+/** Atoms that are not hydrogen (feature column 0 is the H one-hot). */
+export function heavyAtomCountOf(p: PackedGraphs, i: number): number {
+  let n = 0;
+  for (let a = p.nodeOffset[i]; a < p.nodeOffset[i + 1]; a++) n += 1 - p.x[a * NUM_NODE_FEATURES];
+  return n;
+}
+
+/** The ids followed by `copies - 1` extra copies of those with at most `maxHeavy` heavy atoms. */
+export function withSmallMoleculesRepeated(
+  p: PackedGraphs,
+  ids: Int32Array,
+  maxHeavy: number,
+  copies: number,
+): Int32Array {
+  const small = Array.from(ids).filter((i) => heavyAtomCountOf(p, i) <= maxHeavy);
+  const out = Array.from(ids);
+  for (let c = 1; c < copies; c++) out.push(...small);
+  return Int32Array.from(out);
+}
+
 const ARRAY_FIELDS = [
   'nodeOffset',
   'edgeOffset',

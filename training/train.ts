@@ -12,6 +12,7 @@ import type { RunResults } from './runArtifacts';
 import { fitOutputTransform } from './standardize';
 import { Rng } from './rng';
 import { Trainer } from './trainer';
+import { readExportedStart } from './initFrom';
 
 export function gitCommit(): string | null {
   try {
@@ -42,12 +43,10 @@ export async function trainRun(
       .subarray(0, config.maxTrainMolecules)
       .sort();
   }
-  const transform = fitOutputTransform(
-    dataset.packed,
-    trainIds,
-    config.architecture.targets,
-    config.normalization,
-  );
+  const start = config.initFrom ? await readExportedStart(config.initFrom, config) : null;
+  const transform =
+    start?.transform ??
+    fitOutputTransform(dataset.packed, trainIds, config.architecture.targets, config.normalization);
   const trainer = new Trainer(
     config,
     dataset.packed,
@@ -57,6 +56,8 @@ export async function trainRun(
     { runDir, log },
   );
   if (resume) await trainer.resume();
+  else if (start) trainer.model.setWeights(start.weights);
+  if (start) tf.dispose(Object.values(start.weights));
   log({
     type: 'data',
     file: dataset.file,

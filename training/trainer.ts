@@ -8,7 +8,7 @@ import type { OutputTransform } from '../src/model/outputTransform';
 import { Adam } from './adam';
 import { loadTensors, saveTensors, writeJsonAtomic } from './checkpoint';
 import type { TrainConfig } from './config';
-import { batchFromPacked, type PackedGraphs } from './packed';
+import { batchFromPacked, withSmallMoleculesRepeated, type PackedGraphs } from './packed';
 import { column, predictPacked, truthColumn } from './predictPacked';
 import { formatDuration, ProgressBar } from './progress';
 import { Rng } from './rng';
@@ -235,11 +235,20 @@ export class Trainer {
   async run(): Promise<TrainResult> {
     const c = this.config;
     const bar = new ProgressBar();
-    const stepsPerEpoch = Math.ceil(this.trainIds.length / c.batchSize);
+    const epochIds = c.oversampleSmall
+      ? withSmallMoleculesRepeated(
+          this.packed,
+          this.trainIds,
+          c.oversampleSmall.maxHeavyAtoms,
+          c.oversampleSmall.copies,
+        )
+      : this.trainIds;
+    const stepsPerEpoch = Math.ceil(epochIds.length / c.batchSize);
     this.log({
       type: 'start',
       config: c,
       trainMolecules: this.trainIds.length,
+      samplesPerEpoch: epochIds.length,
       valMolecules: this.valIds.length,
       parameters: this.model.countParameters(),
       resumedAt: this.state.epochsDone,
@@ -248,7 +257,7 @@ export class Trainer {
     while (this.state.epochsDone < this.state.epochsPlanned) {
       const epoch = this.state.epochsDone;
       const rng = new Rng(this.state.rngState);
-      const order = rng.shuffle(Int32Array.from(this.trainIds));
+      const order = rng.shuffle(Int32Array.from(epochIds));
       const t0 = Date.now();
       let lossSum = 0;
       let recent = 0;
@@ -292,7 +301,7 @@ export class Trainer {
         valScore: val.score,
         valMae: val.mae,
         seconds,
-        moleculesPerSecond: this.trainIds.length / trainSeconds,
+        moleculesPerSecond: epochIds.length / trainSeconds,
       };
       this.state.history.push(record);
       this.state.epochsDone = epoch + 1;

@@ -1,4 +1,5 @@
 import type { AtomContributions } from './attribution';
+import { withIntervals } from './bounds';
 import type { EnsembleManifest } from './ensembleManifest';
 import type { ModelCard } from './modelCard';
 import type { Predictor } from './predictor';
@@ -8,7 +9,7 @@ import { TARGETS, type MoleculePrediction, type TargetKey } from './types';
  * Combines the predictions of several models for the same molecules: per target, the mean of the
  * models that predict it, and the standard deviation of the equal-weight mixture
  * sqrt(mean(std^2) + variance of the means) when every one of those models gives a std.
- * Domain warnings are the union, so no model's caution is lost.
+ * Domain warnings and capped uncertainties are the union, so no model's caution is lost.
  */
 export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePrediction[] {
   if (perModel.length === 0) throw new Error('an ensemble needs at least one model');
@@ -42,7 +43,13 @@ export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePr
         seen.add(id);
         return true;
       });
-    return { values, std, warnings };
+    const capped = new Set(members.flatMap((p) => p.uncertaintyCapped ?? []));
+    return withIntervals({
+      values,
+      std,
+      uncertaintyCapped: TARGETS.map((t) => t.key).filter((k) => capped.has(k)),
+      warnings,
+    });
   });
 }
 
@@ -94,7 +101,7 @@ export function ensemblePredictor(
         for (const [key, factor] of Object.entries(manifest.stdScale) as [TargetKey, number][]) {
           if (p.std[key] !== undefined) p.std[key] = p.std[key]! * factor;
         }
-        return p;
+        return withIntervals(p);
       });
     },
     async contributions(graph, target, options) {

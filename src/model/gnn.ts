@@ -39,7 +39,8 @@ export type PoolingIndex = Pick<GraphBatchTensors, 'graphIndex' | 'numGraphs' | 
 
 /** Readout sums over up to 29 atoms; scaling keeps them on the scale of the mean pool at init. */
 const SUM_POOL_SCALE = 0.1;
-const LOG_VAR_LIMIT = 8;
+/** The variance head's clip: a log variance at this limit is a ceiling, not an estimate. */
+export const LOG_VAR_LIMIT = 8;
 
 /** Named trainable weights with PyTorch's default Linear init, seeded for reproducibility. */
 class ParamStore {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors, disposeBatch, NUM_ELEMENTS, type GraphBatchArrays } from './batch';
-import type { GraphModel } from './gnn';
+import { boundedValue } from './bounds';
+import { LOG_VAR_LIMIT, type GraphModel } from './gnn';
 import { predictiveStd, toTargetUnits, type OutputTransform } from './outputTransform';
 
 export interface BatchPrediction {
@@ -12,6 +13,8 @@ export interface BatchPrediction {
   std: Float64Array | null;
   /** numGraphs x numTargets standardized means (what the loss sees). */
   standardized: Float32Array;
+  /** numGraphs x numTargets, 1 where the log variance sits at the head's clip (std is a ceiling). */
+  capped: Uint8Array | null;
 }
 
 /** Forward pass in inference mode on one batch, mapped back to target units. */
@@ -35,17 +38,16 @@ export async function predictBatchArrays(
   const t = model.numTargets;
   const values = new Float64Array(g * t);
   const std = lv ? new Float64Array(g * t) : null;
+  const capped = lv ? new Uint8Array(g * t) : null;
   for (let i = 0; i < g; i++) {
     for (let k = 0; k < t; k++) {
-      values[i * t + k] = toTargetUnits(
-        transform,
-        k,
-        z[i * t + k],
-        batch.elementCounts,
-        i * NUM_ELEMENTS,
-      );
-      if (std && lv) std[i * t + k] = predictiveStd(transform, k, lv[i * t + k]);
+      const raw = toTargetUnits(transform, k, z[i * t + k], batch.elementCounts, i * NUM_ELEMENTS);
+      values[i * t + k] = boundedValue(transform.targets[k], raw);
+      if (std && capped && lv) {
+        std[i * t + k] = predictiveStd(transform, k, lv[i * t + k]);
+        capped[i * t + k] = lv[i * t + k] >= LOG_VAR_LIMIT * (1 - 1e-6) ? 1 : 0;
+      }
     }
   }
-  return { numGraphs: g, numTargets: t, values, std, standardized: z };
+  return { numGraphs: g, numTargets: t, values, std, standardized: z, capped };
 }

@@ -7,6 +7,7 @@ import { checkManifest, type ModelManifest } from './manifest';
 import type { ModelCard } from './modelCard';
 import type { GraphInput, MoleculePrediction, TargetKey } from './types';
 import { decodeWeights, type WeightPrecision } from './weightsIO';
+import { withIntervals } from './bounds';
 import { ensemblePredictor } from './ensemble';
 import { checkEnsembleManifest, isEnsembleManifest } from './ensembleManifest';
 import { memberSource, openModelSource, type ModelFileReader } from './modelSource';
@@ -167,11 +168,13 @@ function singleModel(
         chunk.forEach((g, i) => {
           const values: MoleculePrediction['values'] = {};
           const std: MoleculePrediction['std'] = {};
+          const uncertaintyCapped: TargetKey[] = [];
           targets.forEach((key, k) => {
             values[key] = p.values[i * p.numTargets + k];
             if (p.std) std[key] = p.std[i * p.numTargets + k];
+            if (p.capped?.[i * p.numTargets + k]) uncertaintyCapped.push(key);
           });
-          out.push({ values, std, warnings: g.warnings ?? [] });
+          out.push(withIntervals({ values, std, uncertaintyCapped, warnings: g.warnings ?? [] }));
         });
       }
       return out;

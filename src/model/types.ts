@@ -1,19 +1,23 @@
 import type { DomainWarning } from '../chem/types';
 
-/** The 12 standard QM9 targets, in the order of the product model's outputs. */
+/**
+ * The 12 standard QM9 targets, in the order of the product model's outputs. `min` is the physical
+ * lower bound (a dipole moment, a polarizability, an extent, a vibrational energy and a heat
+ * capacity are never negative); null where there is none.
+ */
 export const TARGETS = [
-  { key: 'mu', label: 'Dipole moment', unit: 'D' },
-  { key: 'alpha', label: 'Isotropic polarizability', unit: 'bohr³' },
-  { key: 'homo', label: 'HOMO energy', unit: 'eV' },
-  { key: 'lumo', label: 'LUMO energy', unit: 'eV' },
-  { key: 'gap', label: 'HOMO-LUMO gap', unit: 'eV' },
-  { key: 'r2', label: 'Electronic spatial extent', unit: 'bohr²' },
-  { key: 'zpve', label: 'Zero-point vibrational energy', unit: 'eV' },
-  { key: 'u0', label: 'Internal energy at 0 K', unit: 'eV' },
-  { key: 'u298', label: 'Internal energy at 298.15 K', unit: 'eV' },
-  { key: 'h298', label: 'Enthalpy at 298.15 K', unit: 'eV' },
-  { key: 'g298', label: 'Free energy at 298.15 K', unit: 'eV' },
-  { key: 'cv', label: 'Heat capacity at 298.15 K', unit: 'cal/(mol·K)' },
+  { key: 'mu', label: 'Dipole moment', unit: 'D', min: 0 },
+  { key: 'alpha', label: 'Isotropic polarizability', unit: 'bohr³', min: 0 },
+  { key: 'homo', label: 'HOMO energy', unit: 'eV', min: null },
+  { key: 'lumo', label: 'LUMO energy', unit: 'eV', min: null },
+  { key: 'gap', label: 'HOMO-LUMO gap', unit: 'eV', min: null },
+  { key: 'r2', label: 'Electronic spatial extent', unit: 'bohr²', min: 0 },
+  { key: 'zpve', label: 'Zero-point vibrational energy', unit: 'eV', min: 0 },
+  { key: 'u0', label: 'Internal energy at 0 K', unit: 'eV', min: null },
+  { key: 'u298', label: 'Internal energy at 298.15 K', unit: 'eV', min: null },
+  { key: 'h298', label: 'Enthalpy at 298.15 K', unit: 'eV', min: null },
+  { key: 'g298', label: 'Free energy at 298.15 K', unit: 'eV', min: null },
+  { key: 'cv', label: 'Heat capacity at 298.15 K', unit: 'cal/(mol·K)', min: 0 },
 ] as const;
 export type TargetKey = (typeof TARGETS)[number]['key'];
 

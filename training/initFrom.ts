@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import { checkManifest } from '../src/model/manifest';
+import type { OutputTransform } from '../src/model/outputTransform';
+import { decodeWeights } from '../src/model/weightsIO';
+import type { TrainConfig } from './config';
+
+export interface ExportedStart {
+  weights: tf.NamedTensorMap;
+  /** The exported transform without its calibration: training refits that on validation. */
+  transform: OutputTransform;
+}
+
+/**
+ * Reads an exported model directory's float32 weights and output transform so a run can start
+ * from them. The targets are standardized with the exported transform, not a refitted one, so the
+ * network's outputs keep their meaning.
+ */
+export async function readExportedStart(dir: string, config: TrainConfig): Promise<ExportedStart> {
+  const file = path.join(dir, 'model.json');
+  const manifest = checkManifest(JSON.parse(await readFile(file, 'utf8')), file);
+  if (JSON.stringify(manifest.architecture) !== JSON.stringify(config.architecture)) {
+    throw new Error(
+      `initFrom ${dir}: its architecture ${JSON.stringify(manifest.architecture)} differs from the configured ${JSON.stringify(config.architecture)}`,
+    );
+  }
+  const shards = await Promise.all(
+    manifest.weightsManifest
+      .flatMap((g) => g.paths)
+      .map(async (p) => {
+        const b = await readFile(path.join(dir, p));
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+      }),
+  );
+  const { calibration: _calibration, ...transform } = manifest.outputTransform;
+  return { weights: decodeWeights(shards, manifest.weightsManifest), transform };
+}
