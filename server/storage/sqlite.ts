@@ -40,10 +40,16 @@ export function rowToRecord(row: Row): StoredRecord {
   return record;
 }
 
+/** The SQLite store, which can also say how its connection is set up. */
+export interface SqliteLogStore extends LogStore {
+  /** A PRAGMA's value on the store's own connection (synchronous is per connection). */
+  pragma(name: 'synchronous' | 'journal_mode' | 'busy_timeout'): unknown;
+}
+
 export function openSqliteStore(
   file: string,
   options: { synchronous?: 'FULL' | 'NORMAL' } = {},
-): LogStore {
+): SqliteLogStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -97,6 +103,9 @@ export function openSqliteStore(
 
   return {
     kind: 'sqlite',
+    pragma(name) {
+      return db.pragma(name, { simple: true });
+    },
     insert(records) {
       return new Promise<InsertResult>((resolve, reject) => {
         pending.push({ records, resolve, reject });
