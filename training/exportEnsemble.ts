@@ -3,6 +3,7 @@
 // by loading the written directory through the app's own loader.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { checkSmallMolecules, errorsBySize, smallMoleculeIds } from './sizeErrors';
 import { setupBackend } from '../src/model/backend';
 import { ensemblePredictor } from '../src/model/ensemble';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
@@ -86,6 +87,9 @@ async function shardBytes(dir: string, precision: WeightPrecision): Promise<numb
   );
   return sizes.reduce((s, v) => s + v, 0);
 }
+
+/** Molecules people type first (methane, water, ethanol): the card checks them one by one. */
+const SMALL_MOLECULE_HEAVY_ATOMS = 3;
 
 export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
   await setupBackend({ backend: 'wasm' });
@@ -174,6 +178,17 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
   const seed = config.seed ?? 1;
   const sample = referenceSample(dataset.split.train, seed);
   const samplePreds = await predictor.predict(graphsOf(sample));
+  const smallIds = smallMoleculeIds(dataset.packed, SMALL_MOLECULE_HEAVY_ATOMS);
+  const smallMolecules = checkSmallMolecules(
+    dataset.packed,
+    smallIds,
+    await predictor.predict(graphsOf(smallIds)),
+    float32!.test,
+    SMALL_MOLECULE_HEAVY_ATOMS,
+  );
+  log(
+    `molecules of at most ${SMALL_MOLECULE_HEAVY_ATOMS} heavy atoms: ${smallMolecules.passed} of ${smallMolecules.checks} predictions within 3x MAE or inside the 90 % interval`,
+  );
   const predictions = Object.fromEntries(
     targets.map((key) => [key, columnOf(samplePreds, key, 'values')]),
   );
@@ -202,6 +217,8 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
         (key) => columnOf(float32!.preds, key, 'values'),
         (key) => truthColumn(dataset.packed, testIds, key),
       ),
+      errorsBySize: errorsBySize(dataset.packed, testIds, float32!.preds, targets),
+      smallMolecules,
     },
     uncertainty: { method: COMBINATION, calibration: stdScale },
     baseline: primary.baseline,

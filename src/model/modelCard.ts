@@ -16,6 +16,49 @@ export interface ParityGrid {
   outside: number;
 }
 
+/** Test-split errors of the molecules with one heavy-atom count. */
+export interface SizeErrorRow {
+  heavyAtoms: number;
+  n: number;
+  mae: Partial<Record<TargetKey, number>>;
+}
+
+/** One badly predicted test molecule: its QM9 index and how far off the prediction was. */
+export interface WorstMolecule {
+  gdbIdx: number;
+  heavyAtoms: number;
+  absError: number;
+  /** The stated one-sigma uncertainty, when the model gives one. */
+  std?: number;
+}
+
+/** Errors by molecule size, because the test MAE is dominated by molecules of 8-9 heavy atoms. */
+export interface ErrorsBySize {
+  rows: SizeErrorRow[];
+  /** Per target, the five test molecules with the largest absolute error. */
+  worst: Partial<Record<TargetKey, WorstMolecule[]>>;
+}
+
+/**
+ * The smallest molecules people type first, checked against QM9 in every split: each prediction
+ * must be within `maeMultiple` x the target's test MAE, or the truth inside the stated 90 % interval.
+ */
+export interface SmallMoleculeCheck {
+  maxHeavyAtoms: number;
+  maeMultiple: number;
+  molecules: number;
+  checks: number;
+  passed: number;
+  failures: {
+    gdbIdx: number;
+    split: string;
+    target: TargetKey;
+    absError: number;
+    allowed: number;
+    std?: number;
+  }[];
+}
+
 /** Per-target residual summaries on the test split, for the model page. */
 export interface TestResiduals {
   errorHistograms: Partial<Record<TargetKey, Histogram & { clipped: number }>>;
@@ -102,7 +145,13 @@ export interface ModelCard {
   parameters: number;
   targets: { key: TargetKey; label: string; unit: string }[];
   data: CardData;
-  metrics: { test: TargetMetrics[]; validation: TargetMetrics[]; testResiduals?: TestResiduals };
+  metrics: {
+    test: TargetMetrics[];
+    validation: TargetMetrics[];
+    testResiduals?: TestResiduals;
+    errorsBySize?: ErrorsBySize;
+    smallMolecules?: SmallMoleculeCheck;
+  };
   uncertainty: { method: string; calibration: Partial<Record<TargetKey, number>> } | null;
   baseline: {
     name: string;
