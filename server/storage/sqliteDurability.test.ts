@@ -4,7 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
-import { openSqliteStore } from './sqlite';
+import { openStore } from './index';
+import { openSqliteStore, type SqliteLogStore } from './sqlite';
+
+/** The store exactly as the server opens it from its configuration. */
+async function storeFromEnv(env: Record<string, string>): Promise<SqliteLogStore> {
+  const store = await openStore(loadConfig(env));
+  expect(store.kind).toBe('sqlite');
+  return store as SqliteLogStore;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-sqlite-durability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,9 +23,7 @@ const NORMAL = 1;
 
 describe('SQLite durability settings', () => {
   it('by default every commit is synced (synchronous=FULL, WAL): an acknowledged batch survives a power cut', async () => {
-    const config = loadConfig({ SQLITE_FILE: join(dir, 'default.sqlite') });
-    expect(config.sqliteSynchronous).toBe('FULL');
-    const store = openSqliteStore(config.sqliteFile, { synchronous: config.sqliteSynchronous });
+    const store = await storeFromEnv({ SQLITE_FILE: join(dir, 'default.sqlite') });
     expect(store.pragma('synchronous')).toBe(FULL);
     expect(store.pragma('journal_mode')).toBe('wal');
     expect(store.pragma('busy_timeout')).toBe(5000);
@@ -28,9 +34,10 @@ describe('SQLite durability settings', () => {
   });
 
   it('SQLITE_SYNCHRONOUS=NORMAL is an explicit opt-out', async () => {
-    const config = loadConfig({ SQLITE_SYNCHRONOUS: 'normal', SQLITE_FILE: join(dir, 'n.sqlite') });
-    expect(config.sqliteSynchronous).toBe('NORMAL');
-    const store = openSqliteStore(config.sqliteFile, { synchronous: config.sqliteSynchronous });
+    const store = await storeFromEnv({
+      SQLITE_SYNCHRONOUS: 'normal',
+      SQLITE_FILE: join(dir, 'n.sqlite'),
+    });
     expect(store.pragma('synchronous')).toBe(NORMAL);
     await store.close();
   });
