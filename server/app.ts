@@ -13,6 +13,7 @@ import { reportRoutes } from './routes/report';
 import { opsRoutes } from './routes/ops';
 import { createMetrics, registerHttpMetrics, type Metrics } from './metrics';
 import { registerSecurityHeaders } from './securityHeaders';
+import { registerJsonBodyParser } from './jsonBody';
 import { StorageGuard } from './storageGuard';
 import { ReportRunner } from './report/reportRunner';
 import type { StorageLocation } from './storage/graphReader';
@@ -61,17 +62,6 @@ const STATUS_NAMES: Record<number, string> = {
   415: 'Unsupported Media Type',
 };
 
-/** secure-json-parse refuses these keys; say which key and why instead of its generic text. */
-function prototypePollutionMessage(error: Error): string | null {
-  if (/forbidden prototype property/i.test(error.message)) {
-    return 'body: the key "__proto__" is not allowed in JSON bodies (it could alter object prototypes)';
-  }
-  if (/forbidden constructor property/i.test(error.message)) {
-    return 'body: a "constructor" key holding "prototype" is not allowed in JSON bodies (it could alter object prototypes)';
-  }
-  return null;
-}
-
 /** proxy-addr's hop count: the socket peer is hop 0, the X-Forwarded-For entries follow it. */
 function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
@@ -114,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerSecurityHeaders(app);
+  registerJsonBodyParser(app);
   registerHttpMetrics(app, metrics);
 
   if (config.corsOrigins.length) {
@@ -128,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error(error);
-    const message = prototypePollutionMessage(error) ?? error.message;
+    const message = error.message;
     // FastAPI answers any unreadable /predict body with 422; old clients rely on that.
     if (request.url.split('?')[0] === '/predict' && status === 400) {
       return reply
