@@ -3,6 +3,7 @@ import { useApp } from './store';
 import { BackendBar, BackendNotice, ModelUpdateNotice } from './components/BackendBar';
 import { BatchTable } from './components/BatchTable';
 import { FileDrop } from './components/FileDrop';
+import { Glossary, Intro } from './components/Intro';
 import { JobProgress } from './components/JobProgress';
 import { LoggingSettings } from './components/LoggingSettings';
 import { MoleculeDetail } from './components/MoleculeDetail';
@@ -43,6 +44,7 @@ export function App() {
       <BackendNotice />
       <ModelUpdateNotice />
       <JobProgress />
+      {tab === 'predict' && <Intro />}
       {/* The predict page stays mounted on the model tab: the editor keeps its drawing. */}
       <main className="predict" hidden={tab !== 'predict'}>
         <div className="inputs">
@@ -55,6 +57,7 @@ export function App() {
       </main>
       <div hidden={tab !== 'predict'}>
         <BatchTable />
+        <Glossary />
       </div>
       {tab === 'model' && (
         <Suspense fallback={<p className="muted">Loading…</p>}>

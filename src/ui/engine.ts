@@ -1,6 +1,7 @@
 // The bridge between the page and the prediction worker: actions post messages, worker
 // messages land in the store. Components never talk to the worker directly.
 import type { TargetKey } from '../model/types';
+import { jobOutcome } from './jobOutcome';
 import { useApp } from './store';
 import type {
   BackendChoice,
@@ -17,8 +18,9 @@ import type {
 import type { FromPageToChem } from './worker/chemProtocol';
 import { rdkitWasmUrl } from './worker/assets';
 
+/** The registry's production model unless VITE_MODEL_URL names a model directory (or another alias). */
 export const MODEL_URL: string =
-  import.meta.env.VITE_MODEL_URL ?? `${import.meta.env.BASE_URL}models/qm9-gnn-ensemble/`;
+  import.meta.env.VITE_MODEL_URL ?? `${import.meta.env.BASE_URL}models/registry.json#production`;
 
 let worker: Worker | null = null;
 let nextJobId = 1;
@@ -308,8 +310,7 @@ function receive(message: FromWorker): void {
       useApp.setState({
         job: {
           ...state.job,
-          phase: message.cancelled ? 'cancelled' : 'done',
-          notice: message.notice,
+          ...jobOutcome(message),
         },
         lastInference:
           message.inferenceMs === null

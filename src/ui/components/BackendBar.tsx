@@ -1,19 +1,31 @@
 import { loadModel } from '../engine';
 import { formatMs } from '../format';
 import { useApp } from '../store';
-import { BACKEND_ORDER, type BackendChoice } from '../worker/protocol';
+import { BACKEND_ORDER, type BackendChoice, type BackendName } from '../worker/protocol';
 
 const CHOICES: BackendChoice[] = ['auto', ...BACKEND_ORDER];
 
+/** What each backend means to someone who does not know tfjs. */
+const BACKEND_WORDS: Record<BackendName, string> = {
+  webgpu: 'GPU (WebGPU)',
+  webgl: 'GPU (WebGL)',
+  wasm: 'CPU (WebAssembly)',
+  cpu: 'CPU (plain JavaScript, slowest)',
+};
+
+/**
+ * A small status: where the model runs, with the technical story (fallbacks, timings, model
+ * version) one click away instead of a permanent banner.
+ */
 export function BackendBar() {
   const backend = useApp((s) => s.backend);
   const model = useApp((s) => s.model);
   const last = useApp((s) => s.lastInference);
 
   return (
-    <div className="backend-bar" aria-label="Inference backend">
+    <div className="backend-bar" role="group" aria-label="Where the model runs">
       <label>
-        Backend{' '}
+        Run on{' '}
         <select
           aria-label="Backend"
           value={backend.requested}
@@ -21,7 +33,7 @@ export function BackendBar() {
         >
           {CHOICES.map((choice) => (
             <option key={choice} value={choice}>
-              {choice}
+              {choice === 'auto' ? 'fastest available' : BACKEND_WORDS[choice]}
             </option>
           ))}
         </select>
@@ -30,26 +42,38 @@ export function BackendBar() {
         data-testid="active-backend"
         data-backend={backend.active ?? ''}
         data-status={backend.status}
+        className={`backend-state ${backend.status}`}
       >
-        {backend.status === 'loading' && 'loading model…'}
-        {backend.status === 'ready' && `active: ${backend.active}`}
+        {backend.status === 'loading' && 'loading the model…'}
+        {backend.status === 'ready' && backend.active && `ready · ${BACKEND_WORDS[backend.active]}`}
         {backend.status === 'failed' && 'model unavailable'}
       </span>
-      <span data-testid="last-inference">
-        {last
-          ? `last inference: ${formatMs(last.ms)} (${last.molecules} mol, ${last.backend})`
-          : 'no inference yet'}
-      </span>
-      {model && (
-        <span className="model-name">
-          model: {model.name} {model.version}
-        </span>
-      )}
+      <details className="backend-details">
+        <summary>details</summary>
+        <div className="backend-popover">
+          <p data-testid="last-inference">
+            {last
+              ? `last inference: ${formatMs(last.ms)} (${last.molecules} mol, ${last.backend})`
+              : 'no inference yet'}
+          </p>
+          {backend.loadMs !== null && <p>model loaded in {formatMs(backend.loadMs)}</p>}
+          {model && (
+            <p className="model-name">
+              model: {model.name} {model.version}
+            </p>
+          )}
+          {backend.notice && (
+            <p data-testid="backend-notice" className="technical">
+              {backend.notice}
+            </p>
+          )}
+        </div>
+      </details>
     </div>
   );
 }
 
-/** Fallbacks and failures stay visible until the next load: the page never goes blank on them. */
+/** The page never goes blank on a failed load: this stays until the next load. */
 export function ModelUpdateNotice() {
   const update = useApp((s) => s.modelUpdate);
   if (!update) return null;
@@ -63,21 +87,13 @@ export function ModelUpdateNotice() {
   );
 }
 
+/** Only a failure is a banner; a fallback to another backend is in the status's details. */
 export function BackendNotice() {
   const backend = useApp((s) => s.backend);
-  if (backend.status === 'failed') {
-    return (
-      <div role="alert" className="notice error" data-testid="backend-notice">
-        The model could not be loaded: {backend.error}. Molecules are still read and checked.
-      </div>
-    );
-  }
-  if (backend.notice) {
-    return (
-      <div role="status" className="notice warn" data-testid="backend-notice">
-        {backend.notice}
-      </div>
-    );
-  }
-  return null;
+  if (backend.status !== 'failed') return null;
+  return (
+    <div role="alert" className="notice error" data-testid="model-failure">
+      The model could not be loaded: {backend.error}. Molecules are still read and checked.
+    </div>
+  );
 }

@@ -1,33 +1,40 @@
-import { useMemo, useState } from 'react';
-import { TARGETS, type TargetKey } from '../../model/types';
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import type { TargetKey } from '../../model/types';
 import { molfile2d } from '../structures';
-import { Depiction } from './Depiction';
+import { Depiction, drawable } from './Depiction';
 import { downloadText, rowsToCsv, rowsToSdf } from '../exportResults';
-import { formatValue } from '../format';
+import { formatInterval, formatValue } from '../format';
+import { PROPERTIES } from '../properties';
+import { readingOf, statusLabel, statusReason } from '../reading';
 import { useApp } from '../store';
 import type { ResultRow, RowStatus } from '../worker/protocol';
 
 const PAGE_SIZE = 50;
 type SortKey = 'id' | 'name' | 'status' | TargetKey;
 type StatusFilter = 'all' | RowStatus;
+export interface SortOrder {
+  key: SortKey;
+  descending: boolean;
+}
 
 function sortValue(row: ResultRow, key: SortKey): number | string {
   if (key === 'id') return row.id;
   if (key === 'name') return row.name || row.smiles || '';
-  if (key === 'status') return row.status;
+  if (key === 'status') return statusLabel(row);
   return row.prediction?.values[key] ?? Number.NaN;
 }
 
-function compareRows(a: ResultRow, b: ResultRow, key: SortKey): number {
+/** Rows without a value come last in both directions; ties keep the input order. */
+export function compareRows(a: ResultRow, b: ResultRow, { key, descending }: SortOrder): number {
   const va = sortValue(a, key);
   const vb = sortValue(b, key);
+  const sign = descending ? -1 : 1;
   if (typeof va === 'number' && typeof vb === 'number') {
-    // Rows without a value sink to the end in both directions of numeric sorts.
     if (Number.isNaN(va)) return Number.isNaN(vb) ? a.id - b.id : 1;
     if (Number.isNaN(vb)) return -1;
-    return va - vb || a.id - b.id;
+    return sign * (va - vb) || a.id - b.id;
   }
-  return String(va).localeCompare(String(vb)) || a.id - b.id;
+  return sign * String(va).localeCompare(String(vb)) || a.id - b.id;
 }
 
 export function filterRows(rows: ResultRow[], text: string, status: StatusFilter): ResultRow[] {
@@ -43,26 +50,55 @@ export function filterRows(rows: ResultRow[], text: string, status: StatusFilter
 }
 
 function StatusCell({ row }: { row: ResultRow }) {
-  const reason =
-    row.status === 'error' ? row.message : row.warnings.map((w) => w.message).join('; ');
+  const reason = statusReason(row);
   return (
     <td className={`status ${row.status}`} data-testid="row-status">
-      <span className="status-label">{row.status}</span>
-      {reason && <span className="reason">{reason}</span>}
+      <div className="cell-line">
+        <span className="status-label">{statusLabel(row)}</span>
+        {/* One line here; the whole text in the tooltip and in the detail view. */}
+        {reason && (
+          <span className="reason" title={reason}>
+            {reason}
+          </span>
+        )}
+      </div>
     </td>
   );
 }
 
-/** SDF of the rows; rows read from SMILES get a 2D layout from the structure worker first. */
+function ValueCell({ row, target }: { row: ResultRow; target: TargetKey }) {
+  const reading = readingOf(row, target);
+  if (reading.value === undefined) return <td className="num" />;
+  return (
+    <td className={reading.extrapolated ? 'num extrapolated' : 'num'}>
+      <div className="cell-line">
+        <span className="value">{formatValue(reading.value)}</span>
+        {reading.extrapolated ? (
+          <span className="extrapolation-tag" title="Outside what the model learned: no interval">
+            extrapolation
+          </span>
+        ) : (
+          reading.interval && (
+            <span className="interval" title="central 90 % interval">
+              {formatInterval(reading.interval)}
+            </span>
+          )
+        )}
+      </div>
+    </td>
+  );
+}
+
+/** SDF of the rows; rows read without a molblock get a 2D layout from the structure worker first. */
 async function exportSdf(rows: ResultRow[]): Promise<void> {
   const layouts = new Map<number, string>();
   await Promise.all(
     rows
-      .filter((row) => row.status !== 'error' && !row.molblock && row.smiles)
+      .filter((row) => drawable(row) && !row.molblock && row.smiles)
       .map((row) =>
         molfile2d({ smiles: row.smiles }).then(
           (molfile) => layouts.set(row.id, molfile),
-          () => undefined, // left out of the SDF; the CSV still lists it
+          () => undefined, // written with an empty structure; the record and its fields stay
         ),
       ),
   );
@@ -73,23 +109,24 @@ async function exportSdf(rows: ResultRow[]): Promise<void> {
   );
 }
 
+/** Exports follow the input order whatever the sort: one entry per record, as it was read. */
+function inInputOrder(rows: ResultRow[]): ResultRow[] {
+  return [...rows].sort((a, b) => a.id - b.id);
+}
+
 export function BatchTable() {
   const rows = useApp((s) => s.rows);
   const selectedId = useApp((s) => s.selectedId);
   const select = useApp((s) => s.select);
-  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({
-    key: 'id',
-    descending: false,
-  });
+  const [sort, setSort] = useState<SortOrder>({ key: 'id', descending: false });
   const [text, setText] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
   const [page, setPage] = useState(0);
 
-  const visible = useMemo(() => {
-    const filtered = filterRows(rows, text, status);
-    const sorted = filtered.sort((a, b) => compareRows(a, b, sort.key));
-    return sort.descending ? sorted.reverse() : sorted;
-  }, [rows, text, status, sort]);
+  const visible = useMemo(
+    () => filterRows(rows, text, status).sort((a, b) => compareRows(a, b, sort)),
+    [rows, text, status, sort],
+  );
   const pages = Math.max(1, Math.ceil(visible.length / PAGE_SIZE));
   const currentPage = Math.min(page, pages - 1);
   const pageRows = visible.slice(currentPage * PAGE_SIZE, (currentPage + 1) * PAGE_SIZE);
@@ -101,22 +138,33 @@ export function BatchTable() {
 
   if (rows.length === 0) return null;
 
-  const header = (key: SortKey, label: string, title?: string) => (
+  const header = (key: SortKey, label: string, className?: string) => (
     <th
       scope="col"
-      title={title}
-      aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      className={className}
+      aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : undefined}
     >
       <button
         type="button"
         className="sort"
-        onClick={() => setSort((s) => ({ key, descending: s.key === key ? !s.descending : false }))}
+        onClick={() => {
+          setSort((s) => ({ key, descending: s.key === key ? !s.descending : false }));
+          setPage(0);
+        }}
       >
         {label}
-        {sort.key === key ? (sort.descending ? ' ▼' : ' ▲') : ''}
+        <span aria-hidden="true">{sort.key === key ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
       </button>
     </th>
   );
+
+  const onRowKey = (event: KeyboardEvent<HTMLTableRowElement>, row: ResultRow) => {
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      select(row.id);
+    }
+  };
 
   return (
     <section className="panel batch" aria-label="Results table">
@@ -147,34 +195,43 @@ export function BatchTable() {
         >
           <option value="all">all statuses</option>
           <option value="predicted">predicted</option>
-          <option value="warning">warning</option>
-          <option value="error">error</option>
-          <option value="parsed">not predicted</option>
+          <option value="warning">extrapolation</option>
+          <option value="error">not predicted (unreadable or outside the model)</option>
+          <option value="parsed">waiting for the model</option>
         </select>
+        {/* Whatever the filter: an export is the user's whole input back, record for record. */}
         <button
           type="button"
-          onClick={() => downloadText('predictions.csv', rowsToCsv(visible), 'text/csv')}
+          title={`All ${rows.length} records in input order, with your own fields`}
+          onClick={() => downloadText('predictions.csv', rowsToCsv(inInputOrder(rows)), 'text/csv')}
         >
           Export CSV
         </button>
-        <button type="button" onClick={() => void exportSdf(visible)}>
+        <button
+          type="button"
+          title={`All ${rows.length} records in input order, with your own fields`}
+          onClick={() => void exportSdf(inInputOrder(rows))}
+        >
           Export SDF
         </button>
         <button type="button" onClick={() => useApp.setState({ rows: [], selectedId: null })}>
           Clear
         </button>
       </div>
+      <p className="legend muted small">
+        Small numbers: the central 90 % interval. <em>Extrapolation</em>: the molecule lies outside
+        QM9 or outside what the model learned; the number is a guess without an interval. Select a
+        row (click, or Tab and Enter) for its details.
+      </p>
       <div className="table-scroll">
-        <table className="results" data-testid="results-table">
+        <table className="results" data-testid="results-table" aria-label="Predictions">
           <thead>
             <tr>
-              {header('id', '#', 'input order')}
+              {header('id', '#')}
               {header('name', 'Name')}
               <th scope="col">Structure</th>
               {header('status', 'Status')}
-              {TARGETS.map((t) =>
-                header(t.key, t.key, `${t.label} (${t.unit}), ± one standard deviation`),
-              )}
+              {PROPERTIES.map((p) => header(p.key, p.heading, 'property'))}
             </tr>
           </thead>
           <tbody>
@@ -183,27 +240,31 @@ export function BatchTable() {
                 key={row.id}
                 className={row.id === selectedId ? 'selected' : undefined}
                 onClick={() => select(row.id)}
+                onKeyDown={(event) => onRowKey(event, row)}
+                tabIndex={0}
+                aria-label={`Record ${row.record}${row.name ? `, ${row.name}` : ''}: ${statusLabel(row)}`}
                 data-testid="result-row"
                 data-status={row.status}
                 data-record={row.record}
               >
                 <td className="num">{row.record}</td>
                 <td className="name">
-                  <span>{row.name}</span>
-                  <span className="muted small">{row.source}</span>
+                  <div className="cell-stack">
+                    <span>{row.name}</span>
+                    <span className="muted small">{row.source}</span>
+                  </div>
                 </td>
                 <td className="structure-cell">
-                  <Depiction row={row} width={72} height={54} className="thumb" />
-                  <code className="small">{row.smiles}</code>
+                  <div className="cell-line">
+                    <Depiction row={row} width={72} height={54} className="thumb" />
+                    <code className="small smiles" title={row.smiles}>
+                      {row.smiles}
+                    </code>
+                  </div>
                 </td>
                 <StatusCell row={row} />
-                {TARGETS.map((t) => (
-                  <td key={t.key} className="num">
-                    {formatValue(row.prediction?.values[t.key])}
-                    {row.prediction?.std[t.key] !== undefined && (
-                      <span className="std"> ±{formatValue(row.prediction.std[t.key])}</span>
-                    )}
-                  </td>
+                {PROPERTIES.map((p) => (
+                  <ValueCell key={p.key} row={row} target={p.key} />
                 ))}
               </tr>
             ))}
@@ -211,7 +272,7 @@ export function BatchTable() {
         </table>
       </div>
       {pages > 1 && (
-        <nav className="pager" aria-label="Pages">
+        <nav className="pager" aria-label="Result pages">
           <button
             type="button"
             disabled={currentPage === 0}

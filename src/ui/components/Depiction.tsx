@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { depiction, depictionIfReady } from '../structures';
 import type { ResultRow } from '../worker/protocol';
 
@@ -10,13 +10,34 @@ interface Props {
   testId?: string;
 }
 
+/** What a screen reader says for a drawing: the molecule's name, formula and SMILES. */
+export function structureDescription(row: ResultRow): string {
+  const what = [row.name, row.formula].filter(Boolean).join(', ');
+  return `Structure of ${what || `record ${row.record}`}${row.smiles ? ` (SMILES ${row.smiles})` : ''}`;
+}
+
+/** Something to draw: every read record, and refused ones RDKit still read (element errors). */
+export function drawable(row: ResultRow): boolean {
+  return row.status !== 'error' || Boolean(row.smiles);
+}
+
+/**
+ * OpenChemLib names every drawing's root "mol1" and scopes its style to that id: each copy on the
+ * page gets its own id so the ids stay unique and one drawing's style never applies to another.
+ */
+function withOwnId(svg: string, id: string): string {
+  return svg.replace(/mol1\b/g, id).replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
+}
+
 /** A 2D structure drawn in the structure worker; an empty box until it arrives. */
 export function Depiction({ row, width, height, className, testId }: Props) {
+  const id = `depiction${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
   const input = { smiles: row.smiles, molblock: row.molblock };
-  const ready = row.status === 'error' ? null : depictionIfReady(input, width, height);
+  const canDraw = drawable(row);
+  const ready = canDraw ? depictionIfReady(input, width, height) : null;
   const [late, setLate] = useState<{ id: number; svg: string | null } | null>(null);
   useEffect(() => {
-    if (row.status === 'error' || ready !== undefined) return;
+    if (!canDraw || ready !== undefined) return;
     let live = true;
     depiction({ smiles: row.smiles, molblock: row.molblock }, width, height).then(
       (svg) => live && setLate({ id: row.id, svg }),
@@ -25,11 +46,18 @@ export function Depiction({ row, width, height, className, testId }: Props) {
     return () => {
       live = false;
     };
-  }, [row, ready, width, height]);
+  }, [row, ready, width, height, canDraw]);
   const svg = ready ?? (late?.id === row.id ? late.svg : null);
+  if (!canDraw) return <span className={className} />;
   return svg ? (
-    <span className={className} data-testid={testId} dangerouslySetInnerHTML={{ __html: svg }} />
+    <span
+      className={className}
+      data-testid={testId}
+      role="img"
+      aria-label={structureDescription(row)}
+      dangerouslySetInnerHTML={{ __html: withOwnId(svg, id) }}
+    />
   ) : (
-    <span className={className} />
+    <span className={className} role="img" aria-label={`${structureDescription(row)}: drawing…`} />
   );
 }

@@ -4,9 +4,10 @@ import { useState } from 'react';
 import type { TargetKey } from '../../model/types';
 import { asCard, testErrorHistogram, testParity } from '../cardView';
 import { formatValue } from '../format';
+import { propertyInfo } from '../properties';
 import { useApp } from '../store';
+import { CalibrationChart, ErrorHistogramChart, ParityChart } from './CardPlots';
 import { Histogram } from './Histogram';
-import { ParityPlot } from './ParityPlot';
 
 function coverageCell(value: number | undefined, nominal: number) {
   if (value === undefined) return <td className="num">–</td>;
@@ -43,7 +44,7 @@ function AccuracyTable({ card }: { card: ModelCard }) {
           const distribution = card.referenceStats?.predictions?.[t.key];
           return (
             <tr key={t.key}>
-              <th scope="row">{t.label}</th>
+              <th scope="row">{propertyInfo(t.key).name}</th>
               <td>{t.unit}</td>
               <td className="num">{formatValue(m?.mae)}</td>
               <td className="num">{formatValue(m?.rmse)}</td>
@@ -67,67 +68,6 @@ function AccuracyTable({ card }: { card: ModelCard }) {
   );
 }
 
-/** Observed against nominal coverage: a calibrated model sits on the diagonal. */
-function CalibrationPlot({ metrics }: { metrics: TargetMetrics[] }) {
-  const size = 220;
-  const pad = 28;
-  const scale = (v: number) => pad + v * (size - 2 * pad);
-  const points = metrics.flatMap((m) => [
-    ...(m.coverage50 === undefined ? [] : [{ key: m.key, nominal: 0.5, observed: m.coverage50 }]),
-    ...(m.coverage90 === undefined ? [] : [{ key: m.key, nominal: 0.9, observed: m.coverage90 }]),
-  ]);
-  if (points.length === 0) return <p className="muted">The model card has no interval coverage.</p>;
-  return (
-    <svg
-      width={size}
-      height={size}
-      role="img"
-      aria-label="Calibration: observed vs nominal interval coverage"
-      className="calibration"
-    >
-      <line
-        x1={scale(0)}
-        y1={size - scale(0)}
-        x2={scale(1)}
-        y2={size - scale(1)}
-        className="diagonal"
-      />
-      <line
-        x1={scale(0)}
-        y1={size - scale(0)}
-        x2={scale(1)}
-        y2={size - scale(0)}
-        className="axis"
-      />
-      <line
-        x1={scale(0)}
-        y1={size - scale(0)}
-        x2={scale(0)}
-        y2={size - scale(1)}
-        className="axis"
-      />
-      <text x={size / 2} y={size - 4} textAnchor="middle">
-        nominal
-      </text>
-      <text x={10} y={size / 2} textAnchor="middle" transform={`rotate(-90 10 ${size / 2})`}>
-        observed
-      </text>
-      {points.map((p) => (
-        <circle
-          key={`${p.key}-${p.nominal}`}
-          cx={scale(p.nominal)}
-          cy={size - scale(p.observed)}
-          r={3.5}
-        >
-          <title>
-            {p.key}: {(p.observed * 100).toFixed(1)}% inside the {p.nominal * 100}% interval
-          </title>
-        </circle>
-      ))}
-    </svg>
-  );
-}
-
 /** Predicted against true for one chosen target, with how many molecules fall off the plot. */
 function Parity({ card }: { card: ModelCard }) {
   const available = TARGETS.filter((t) => testParity(card, t.key));
@@ -148,12 +88,12 @@ function Parity({ card }: { card: ModelCard }) {
         >
           {available.map((t) => (
             <option key={t.key} value={t.key}>
-              {t.label}
+              {propertyInfo(t.key).name}
             </option>
           ))}
         </select>
       </label>
-      <ParityPlot grid={grid} unit={target.unit} label={`${target.label}: predicted vs true`} />
+      <ParityChart grid={grid} target={target.key} />
       <p className="muted">
         {card.data.split.test.toLocaleString()} test molecules
         {grid.outside > 0 ? `; ${grid.outside} outside the plotted range` : ''}.
@@ -170,26 +110,13 @@ function ErrorHistograms({ card }: { card: ModelCard }) {
   }
   return (
     <div className="error-histograms" data-testid="error-histograms">
-      {available.map((t) => {
-        const histogram = testErrorHistogram(card, t.key)!;
-        const lo = histogram.edges[0];
-        const hi = histogram.edges[histogram.edges.length - 1];
-        return (
-          <figure key={t.key}>
-            <Histogram
-              histogram={histogram}
-              value={0}
-              width={180}
-              height={60}
-              label={`${t.label}: test errors`}
-            />
-            <figcaption>
-              {t.key}: {formatValue(lo)} … {formatValue(hi)} {t.unit}
-              {histogram.clipped > 0 ? ` (${histogram.clipped} beyond, in the end bins)` : ''}
-            </figcaption>
-          </figure>
-        );
-      })}
+      {available.map((t) => (
+        <ErrorHistogramChart
+          key={t.key}
+          histogram={testErrorHistogram(card, t.key)!}
+          target={t.key}
+        />
+      ))}
     </div>
   );
 }
@@ -248,7 +175,7 @@ export function ModelPage() {
         <div>
           <h3>Uncertainty calibration</h3>
           <p className="muted">{card.uncertainty?.method ?? 'no uncertainty method recorded'}</p>
-          <CalibrationPlot metrics={card.metrics.test} />
+          <CalibrationChart metrics={card.metrics.test} />
         </div>
         <div>
           <h3>Training data</h3>
@@ -272,41 +199,6 @@ export function ModelPage() {
           <KeyValues entries={Object.entries(card.training)} />
         </div>
       </div>
-      {card.ablations.length > 0 && (
-        <>
-          <h3>Ablations</h3>
-          <ul>
-            {card.ablations.map((a) => (
-              <li key={a.name}>
-                <strong>{a.name}</strong>: {a.description} — {a.result}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-      {card.quantization.length > 0 && (
-        <>
-          <h3>Weight precision</h3>
-          <table className="card-table">
-            <thead>
-              <tr>
-                <th>Precision</th>
-                <th>Weight bytes</th>
-                <th>Test MAE change (gap, eV)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {card.quantization.map((q) => (
-                <tr key={q.precision}>
-                  <td>{q.precision}</td>
-                  <td className="num">{q.weightBytes.toLocaleString()}</td>
-                  <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
       {card.limitations.length > 0 && (
         <>
           <h3>Limitations</h3>
@@ -316,6 +208,48 @@ export function ModelPage() {
             ))}
           </ul>
         </>
+      )}
+      {(card.ablations.length > 0 || card.quantization.length > 0) && (
+        <details className="engineering" data-testid="engineering-notes">
+          <summary>
+            <h3>Engineering notes (how the model was chosen and made fast)</h3>
+          </summary>
+          {card.ablations.length > 0 && (
+            <>
+              <h3>Ablations</h3>
+              <ul>
+                {card.ablations.map((a) => (
+                  <li key={a.name}>
+                    <strong>{a.name}</strong>: {a.description} — {a.result}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {card.quantization.length > 0 && (
+            <>
+              <h3>Weight precision</h3>
+              <table className="card-table">
+                <thead>
+                  <tr>
+                    <th>Precision</th>
+                    <th>Weight bytes</th>
+                    <th>Test MAE change (gap, eV)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {card.quantization.map((q) => (
+                    <tr key={q.precision}>
+                      <td>{q.precision}</td>
+                      <td className="num">{q.weightBytes.toLocaleString()}</td>
+                      <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </details>
       )}
     </section>
   );

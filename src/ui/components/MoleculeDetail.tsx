@@ -1,6 +1,7 @@
-import { TARGETS } from '../../model/types';
 import { asCard, percentileInHistogram, trainingDistribution } from '../cardView';
-import { formatValue } from '../format';
+import { formatInterval, formatValue, ordinal } from '../format';
+import { PROPERTIES } from '../properties';
+import { extrapolationReasons, readingOf } from '../reading';
 import { selectedRow, useApp } from '../store';
 import type { ResultRow } from '../worker/protocol';
 import {
@@ -9,30 +10,51 @@ import {
   ContributionToggle,
   useContributions,
 } from './Contributions';
-import { Depiction } from './Depiction';
+import { Depiction, drawable } from './Depiction';
 import { Histogram } from './Histogram';
 import { Viewer3D } from './Viewer3D';
 
 export function DomainBadge({ row }: { row: ResultRow }) {
   if (row.status === 'error') {
     return (
-      <span className="badge error" data-testid="domain-badge" data-domain="error">
-        Cannot predict: {row.message}
-      </span>
+      <p
+        className="badge error"
+        data-testid="domain-badge"
+        data-domain={row.smiles ? 'outside' : 'error'}
+      >
+        {row.smiles ? 'Outside the model, not predicted: ' : 'Cannot be read: '}
+        {row.message}
+      </p>
     );
   }
-  if (row.warnings.length > 0) {
+  const reasons = extrapolationReasons(row);
+  if (reasons.length > 0) {
     return (
-      <span className="badge warn" data-testid="domain-badge" data-domain="outside">
-        Outside QM9's domain: {row.warnings.map((w) => w.message).join('; ')}
-      </span>
+      <div className="badge warn" data-testid="domain-badge" data-domain="outside">
+        <strong>Extrapolation: outside QM9.</strong> The numbers below are the model&apos;s guesses
+        without an interval.
+        <ul>
+          {reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      </div>
     );
   }
   return (
-    <span className="badge ok" data-testid="domain-badge" data-domain="inside">
-      Inside QM9's domain (H, C, N, O, F; at most 9 heavy atoms; no net charge)
-    </span>
+    <p className="badge ok" data-testid="domain-badge" data-domain="inside">
+      Inside QM9&apos;s domain (H, C, N, O, F; at most 9 heavy atoms; neutral, closed-shell, one
+      molecule)
+    </p>
   );
+}
+
+function percentileText(percentile: number): string {
+  if (!Number.isFinite(percentile)) return '';
+  const rounded = Math.round(percentile * 100);
+  if (rounded <= 0) return 'below all';
+  if (rounded >= 100) return 'above all';
+  return `${ordinal(rounded)} percentile`;
 }
 
 function PropertyTable({ row }: { row: ResultRow }) {
@@ -46,56 +68,68 @@ function PropertyTable({ row }: { row: ResultRow }) {
     );
   }
   return (
-    <table className="properties" data-testid="properties">
-      <thead>
-        <tr>
-          <th>Property</th>
-          <th>Value</th>
-          <th>± 1σ</th>
-          <th>Unit</th>
-          <th title="Model predictions on QM9 training molecules; the line marks this molecule">
-            In QM9
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {TARGETS.map((target) => {
-          const value = prediction.values[target.key];
-          const std = prediction.std[target.key];
-          const distribution = trainingDistribution(card, target.key);
-          const percentile =
-            distribution && value !== undefined
-              ? percentileInHistogram(distribution.histogram, value)
-              : NaN;
-          return (
-            <tr key={target.key} data-target={target.key}>
-              <th scope="row" title={target.key}>
-                {target.label}
-              </th>
-              <td className="num" data-testid={`value-${target.key}`}>
-                {formatValue(value)}
-              </td>
-              <td className="num">{std === undefined ? '–' : formatValue(std)}</td>
-              <td>{target.unit}</td>
-              <td>
-                {distribution && (
-                  <span className="dist">
-                    <Histogram
-                      histogram={distribution.histogram}
-                      value={value}
-                      label={`${target.label}: training distribution, this molecule marked`}
-                    />
-                    <span className="pct">
-                      {Number.isFinite(percentile) ? `${Math.round(percentile * 100)}th pct` : ''}
+    <div className="table-scroll">
+      <table className="properties" data-testid="properties" aria-label="Predicted properties">
+        <thead>
+          <tr>
+            <th scope="col">Property (unit)</th>
+            <th scope="col">Value</th>
+            <th scope="col">90 % interval</th>
+            <th
+              scope="col"
+              title="Model predictions on QM9 training molecules; the line marks this molecule"
+            >
+              Among QM9 molecules
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {PROPERTIES.map((property) => {
+            const reading = readingOf(row, property.key);
+            const distribution = trainingDistribution(card, property.key);
+            const percentile =
+              distribution && reading.value !== undefined
+                ? percentileInHistogram(distribution.histogram, reading.value)
+                : NaN;
+            return (
+              <tr
+                key={property.key}
+                data-target={property.key}
+                className={reading.extrapolated ? 'extrapolated' : undefined}
+              >
+                <th scope="row" title={property.meaning}>
+                  {property.heading}
+                </th>
+                <td className="num" data-testid={`value-${property.key}`}>
+                  {formatValue(reading.value)}
+                </td>
+                <td className="num" data-testid={`interval-${property.key}`}>
+                  {reading.extrapolated ? (
+                    <span className="extrapolation-tag">extrapolation, no interval</span>
+                  ) : reading.interval ? (
+                    formatInterval(reading.interval)
+                  ) : (
+                    '–'
+                  )}
+                </td>
+                <td>
+                  {distribution && (
+                    <span className="dist">
+                      <Histogram
+                        histogram={distribution.histogram}
+                        value={reading.value}
+                        label={`${property.name}: training distribution, this molecule marked`}
+                      />
+                      <span className="pct">{percentileText(percentile)}</span>
                     </span>
-                  </span>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -116,7 +150,8 @@ export function MoleculeDetail() {
       <header>
         <h2>
           {row.name || row.formula || `record ${row.record}`}
-          {row.formula && <small> {row.formula}</small>}
+          {/* The formula as a subtitle only when the title is a name, never twice. */}
+          {row.name && row.formula && <small> {row.formula}</small>}
         </h2>
         <div className="identity">
           {row.smiles && <code data-testid="detail-smiles">{row.smiles}</code>}
@@ -127,7 +162,7 @@ export function MoleculeDetail() {
         </div>
         <DomainBadge row={row} />
       </header>
-      {row.status !== 'error' && <Structure row={row} />}
+      {drawable(row) && <Structure row={row} />}
       {row.status !== 'error' && <PropertyTable row={row} />}
     </section>
   );

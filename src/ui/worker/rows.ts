@@ -15,6 +15,9 @@ export function resultToRow(result: MoleculeResult, id: number): WorkerRow {
       name: error.name,
       status: 'error',
       message: error.message,
+      // RDKit read it but the model cannot take it: the page still draws it and exports it.
+      smiles: error.smiles,
+      fields: error.fields,
       warnings: [],
     };
   }
