@@ -174,3 +174,72 @@ describe('POST /predict', () => {
     expect(answer.status).toBe(200);
   });
 });
+
+describe('values outside QM9 (issue 12)', () => {
+  it('answers a one-hot column of 1e5 with a warning naming the feature', async () => {
+    const ethanol = chain('CCO');
+    const x = ethanol.x.map((row) => [...row]);
+    x[0][1] = 1e5;
+    const { status, body } = await post({
+      node_features: x,
+      edge_index: ethanol.edgeIndex,
+      edge_attr: ethanol.edgeAttr,
+    });
+    expect(status).toBe(200);
+    expect(body.warnings).toContainEqual({
+      code: 'feature-outside-qm9',
+      message:
+        'node_features[0][1] (is_C) is 100000; QM9 has 0 to 1, so the prediction is an extrapolation',
+    });
+  });
+
+  it('gives a molecule like those in QM9 no range warning', async () => {
+    const g = chain('CCN');
+    const { status, body } = await post({
+      node_features: g.x,
+      edge_index: g.edgeIndex,
+      edge_attr: g.edgeAttr,
+    });
+    expect(status).toBe(200);
+    expect(body.warnings.filter((w: { code: string }) => w.code === 'feature-outside-qm9')).toEqual(
+      [],
+    );
+  });
+});
+
+describe('operating the server', () => {
+  it('/ready is 200 once the model is loaded and the store answers; /health stays liveness', async () => {
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
+  it('/metrics counts requests by route, predictions by model version, and the model load', async () => {
+    const g = chain('CCO');
+    await post({ node_features: g.x, edge_index: g.edgeIndex, edge_attr: g.edgeAttr });
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(
+      value(
+        /^qm9_predictions_total\{model="gnn-ensemble",model_version="0\.0\.0-untrained"\} (\d+)/m,
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/^http_requests_total\{method="POST",route="\/predict",status_code="200"\} (\d+)/m),
+    ).toBeGreaterThan(0);
+    expect(
+      value(
+        /^http_request_duration_seconds_count\{method="POST",route="\/predict",status_code="200"\} (\d+)/m,
+      ),
+    ).toBeGreaterThan(0);
+    expect(value(/^qm9_prediction_gap_ev_count (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^qm9_model_loaded (\d+)/m)).toBe(1);
+    expect(value(/^qm9_model_load_seconds ([\d.e+-]+)/m)).toBeGreaterThan(0);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+  });
+});
