@@ -36,3 +36,23 @@ export async function readExportedStart(dir: string, config: TrainConfig): Promi
   const { calibration: _calibration, ...transform } = manifest.outputTransform;
   return { weights: decodeWeights(shards, manifest.weightsManifest), transform };
 }
+
+/** What a fine-tuned card says about the model it started from (its own card has the details). */
+export async function startedFromSummary(
+  dir: string,
+): Promise<{ model: string; epochs: unknown; wallSeconds: unknown } | null> {
+  try {
+    const card = JSON.parse(await readFile(path.join(dir, 'model-card.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      training?: { epochs?: unknown; wallSeconds?: unknown };
+    };
+    return {
+      model: `${card.name} ${card.version}`,
+      epochs: card.training?.epochs ?? null,
+      wallSeconds: card.training?.wallSeconds ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
