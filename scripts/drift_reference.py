@@ -117,12 +117,54 @@ def ks_cases(rng):
         ('one tiny sample', rng.normal(0, 1, 1000), rng.normal(0.5, 1, 7), False, 'auto'),
         ('large current, exact', rng.binomial(40, 0.5, 1000), rng.binomial(40, 0.52, 12000), True, 'exact'),
     ]
+    # Fixed inputs (no draws from rng, so the other cases keep their values) for the branches of
+    # the exact computation that random samples rarely reach.
+    specs += [
+        ('identical samples: D = 0, p = 1', np.arange(20.0), np.arange(20.0), False, 'exact'),
+        ('band narrower than one lattice step: p = 1', np.array([0.0, 1, 2, 2, 3]),
+         np.array([1.0, 2]), False, 'exact'),
+        ('equal sizes, total separation', np.arange(30.0), np.arange(30.0) + 100, False, 'exact'),
+    ]
     for name, ref, cur, use_counts, method in specs:
         ref_spec, cur_spec = encode(ref, use_counts), encode(cur, use_counts)
         result = stats.ks_2samp(expand(ref_spec), expand(cur_spec), method=method)
         cases.append({
             'name': name, 'method': method, 'reference': ref_spec, 'current': cur_spec,
             'statistic': float(result.statistic), 'pValue': float(result.pvalue),
+        })
+    return cases
+
+
+def grid(spec):
+    """n evenly spaced points in (0, 1), shifted: the same doubles in TypeScript."""
+    return (np.arange(spec['n']) + 0.5) / spec['n'] + spec['shift']
+
+
+def ks_asymptotic_cases():
+    """Sizes whose lattice (lcm(n1, n2) above 2**31 - 1) is too large for the exact recursion.
+
+    The server then uses the limiting Kolmogorov distribution at Stephens' effective size
+    (en + 0.12 + 0.11 / en) * D, en = sqrt(n1 n2 / (n1 + n2)), as SciPy before 1.3 did; 'pValue'
+    is that, from scipy.stats.kstwobign. 'scipyAsympPValue' is what current SciPy's
+    ks_2samp(method='asymp') answers (kstwo at round(n1 n2 / (n1 + n2))), for comparison.
+    """
+    cases = []
+    for name, ref, cur in [
+        ('coprime 50000 and 50001, shifted by 0.01', {'n': 50000, 'shift': 0.0},
+         {'n': 50001, 'shift': 0.01}),
+        ('coprime 46349 and 46351, shifted by 0.004', {'n': 46349, 'shift': 0.0},
+         {'n': 46351, 'shift': 0.004}),
+    ]:
+        a, b = grid(ref), grid(cur)
+        n1, n2 = len(a), len(b)
+        assert math.lcm(n1, n2) > 2**31 - 1
+        result = stats.ks_2samp(a, b, method='asymp')
+        d = float(result.statistic)
+        en = math.sqrt(n1 * n2 / (n1 + n2))
+        cases.append({
+            'name': name, 'reference': {'grid': ref}, 'current': {'grid': cur}, 'statistic': d,
+            'pValue': float(stats.kstwobign.sf((en + 0.12 + 0.11 / en) * d)),
+            'scipyAsympPValue': float(result.pvalue),
         })
     return cases
 
@@ -232,6 +274,7 @@ def main():
         'scipy': scipy.__version__,
         'numpy': np.__version__,
         'ks': ks_cases(rng),
+        'ksAsymptotic': ks_asymptotic_cases(),
         'chiSquare': chi_square_cases(rng),
         'zTest': z_test_cases(rng),
         'wasserstein': wasserstein_cases(rng),
