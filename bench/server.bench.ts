@@ -2,11 +2,14 @@
  * Load test of the real server process on loopback (autocannon, bounded time per scenario):
  * ingest records/s and latency for SQLite (and PostgreSQL when DATABASE_URL is set),
  * /predict requests/s, and the original project's Locust profile (mixed valid predictions,
- * tiny graphs, 10-feature rows, empty rows) where every invalid request must get 422.
- * Usage: npm run bench:server [-- --duration 8] -> bench/results/server.json
+ * tiny graphs, 10-feature rows, empty rows) where every invalid request must get 422; and
+ * GET /report?n=10000 over 10,000 maximum-size records (time, server peak memory, /health
+ * latency while it runs), alone and two at once.
+ * Usage: npm run bench:server [-- --duration 8] [-- --report-only] -> bench/results/server.json
  */
 import autocannon from 'autocannon';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess';
@@ -15,6 +18,8 @@ import { createFreshDatabase } from '../server/storage/freshPostgresDatabase';
 import { listModelDirs } from '../server/models';
 import { writeUntrainedModel } from '../server/testing/modelDir';
 import { TARGETS } from '../src/model/types';
+import { MAX_ATOMS, MAX_EDGES } from '../server/schemas';
+import type { LogRecord } from '../server/storage';
 
 const durationArg = process.argv.indexOf('--duration');
 const DURATION_S = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 8;
@@ -253,14 +258,149 @@ async function originalProfile(server: ServerProcess) {
   return { ...s, byKind, serverErrors, unexpected, unexpectedSamples: samples };
 }
 
+/** The largest record POST /log accepts: 500 atoms, 4,000 directed edges (about 42 KB of JSON). */
+function maximumRecord(key: string, seed: number): LogRecord {
+  const nodeFeatures = Array.from({ length: MAX_ATOMS }, (_, i) => {
+    const heavy = (i + seed) % 3 !== 0;
+    const slot = heavy ? 1 + ((i + seed) % 4) : 0;
+    const row = [0, 0, 0, 0, 0, [1, 6, 7, 8, 9][slot], 0, 0, 0, heavy ? 1 : 0, heavy ? i % 4 : 0];
+    row[slot] = 1;
+    return row;
+  });
+  const src = Array.from({ length: MAX_EDGES }, (_, e) => (e * 7 + seed) % MAX_ATOMS);
+  const dst = Array.from({ length: MAX_EDGES }, (_, e) => (e * 13 + 1 + seed) % MAX_ATOMS);
+  return {
+    idempotency_key: key,
+    node_features: nodeFeatures,
+    edge_index: [src, dst],
+    prediction: [4 + (seed % 50) / 10],
+    model_version: 'bench 1.0.0',
+    timestamp: new Date().toISOString(),
+  };
+}
+
+/** Peak resident memory of a process since the last reset (Linux /proc; root may reset it). */
+function peakRssBytes(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function fillWithMaximumRecords(server: ServerProcess, count: number) {
+  const perBatch = 20; // about 850 KB: under the default 1 MiB body limit
+  const start = performance.now();
+  for (let b = 0; b * perBatch < count; b++) {
+    const records = Array.from({ length: Math.min(perBatch, count - b * perBatch) }, (_, i) =>
+      maximumRecord(`maxsize-${b}-${i}`, b * perBatch + i),
+    );
+    const res = await fetch(`${server.url}/log`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records }),
+    });
+    if (res.status !== 200) throw new Error(`filling: HTTP ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  const bytesPerRecord = JSON.stringify(maximumRecord('x', 0)).length;
+  return { records: count, bytesPerRecord, seconds: (performance.now() - start) / 1000 };
+}
+
+/** GET /report?n=10000 `parallel` times at once while a client polls /health back to back. */
+async function reportUnderLoad(server: ServerProcess, n: number, parallel: number) {
+  const pid = server.child.pid!;
+  const peakResettable = resetPeakRss(pid);
+  const rssBefore = peakRssBytes(pid);
+  const start = performance.now();
+  let running = true;
+  const reports = Promise.all(
+    Array.from({ length: parallel }, async () => {
+      const res = await fetch(`${server.url}/report?n=${n}`, {
+        headers: { authorization: 'Bearer bench' },
+      });
+      const body = await res.json();
+      return { status: res.status, seconds: (performance.now() - start) / 1000, body };
+    }),
+  ).finally(() => (running = false));
+  const health: number[] = [];
+  while (running) {
+    const t = performance.now();
+    const res = await fetch(`${server.url}/health`);
+    await res.arrayBuffer();
+    health.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const done = await reports;
+  health.sort((a, b) => a - b);
+  return {
+    n,
+    parallel,
+    statusCodes: done.map((d) => d.status),
+    seconds: done.map((d) => Number(d.seconds.toFixed(2))),
+    moleculesInReport: done.map((d) => d.body.molecules),
+    truncated: done.map((d) => d.body.truncated ?? null),
+    serverPeakRssBytes: peakResettable ? peakRssBytes(pid) : null,
+    serverRssBeforeBytes: rssBefore,
+    peakNote: peakResettable
+      ? 'VmHWM of the server process (main thread and report worker), reset just before'
+      : 'could not reset VmHWM (not root): peak not measured',
+    healthDuringReport: {
+      requests: health.length,
+      p50Ms: Number(percentile(health, 50).toFixed(1)),
+      p99Ms: Number(percentile(health, 99).toFixed(1)),
+      maxMs: Number(health[health.length - 1].toFixed(1)),
+    },
+  };
+}
+
+async function reportScenario(baseEnv: Record<string, string>, dir: string) {
+  const server = await startServerProcess({
+    ...baseEnv,
+    DATABASE_URL: '',
+    SQLITE_FILE: join(dir, 'report.sqlite'),
+    // The shipped model is loaded, as in production; its card holds the drift reference.
+    MODELS_DIR: 'public/models',
+    DRIFT_JOB_INTERVAL_S: '0',
+  });
+  try {
+    console.log('filling 10,000 maximum-size records...');
+    const fill = await fillWithMaximumRecords(server, 10_000);
+    console.log('/report?n=10000 alone...');
+    const alone = await reportUnderLoad(server, 10_000, 1);
+    console.log('/report?n=10000 twice at once...');
+    const twice = await reportUnderLoad(server, 10_000, 2);
+    return { storage: 'SQLite', fill, alone, twice };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(join(os.tmpdir(), 'qm9-bench-'));
   const baseEnv = {
     LOG_LEVEL: 'warn',
     LOG_RATE_LIMIT: '1000000000',
     PREDICT_RATE_LIMIT: '1000000000',
+    CLIENT_QUOTA_BYTES_PER_DAY: '0',
     REPORT_TOKEN: 'bench',
   };
+  const reportOnly = process.argv.includes('--report-only');
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     machine: {
@@ -268,6 +408,7 @@ async function main() {
       cpuModel: os.cpus()[0]?.model,
       node: process.version,
       loadAvgAtStart: os.loadavg(),
+      note: "shared machine: 2 cores also running a model-training job and other developers' tests while this ran; single figures move by up to 2x",
     },
     settings: {
       durationPerScenarioS: DURATION_S,
@@ -276,6 +417,22 @@ async function main() {
       client: 'autocannon in the bench process; server is a separate process on 127.0.0.1',
     },
   };
+
+  if (reportOnly) {
+    const previous = existsSync('bench/results/server.json')
+      ? JSON.parse(readFileSync('bench/results/server.json', 'utf8'))
+      : {};
+    const merged = {
+      ...previous,
+      reportGeneratedAt: results.generatedAt,
+      reportMachine: results.machine,
+    };
+    merged.report10000 = await reportScenario(baseEnv, dir);
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync('bench/results/server.json', `${JSON.stringify(merged, null, 2)}\n`);
+    console.log(JSON.stringify(merged.report10000, null, 2));
+    return;
+  }
 
   // /predict speed depends on the architecture, not on the weights: without a trained model
   // in public/models, seeded untrained models of the training configs' sizes stand in.
@@ -312,6 +469,14 @@ async function main() {
     console.log('ingest (SQLite, synchronous=FULL)...');
     results.ingestSqlite = await ingest(sqlite, 'sqlite');
     const modelProblem = await waitForModel(sqlite);
+    if (!modelProblem) {
+      const res = await fetch(`${sqlite.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: predictBody(true),
+      });
+      results.servedModel = (await res.json()).model;
+    }
     if (modelProblem) {
       results.predict = { skipped: modelProblem };
       console.log(`/predict skipped: ${modelProblem}`);
@@ -363,6 +528,7 @@ async function main() {
   } else {
     results.ingestPostgres = { skipped: 'DATABASE_URL not set (start one with server/test-pg.sh)' };
   }
+  results.report10000 = await reportScenario(baseEnv, dir);
   rmSync(dir, { recursive: true, force: true });
 
   mkdirSync('bench/results', { recursive: true });
