@@ -1,0 +1,136 @@
+// The outbox and its sender at unit level, against the real logging server (Fastify + SQLite on a
+// local port). IndexedDB is fake-indexeddb, the in-memory implementation of the IndexedDB spec
+// that Node lacks; the browser's own IndexedDB is exercised in e2e/logging.spec.ts.
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { openSqliteStore } from '../../server/storage/sqlite';
+import type { LogStore } from '../../server/storage';
+import { chain } from '../../server/testing/molecules';
+import { LogShipper, makeLogRecord, Outbox } from '../../src/logging';
+import type { LogRecord } from '../../src/logging/types';
+
+const dir = mkdtempSync(join(tmpdir(), 'qm9-shipper-'));
+let app: FastifyInstance;
+let store: LogStore;
+let url: string;
+/** While set, the server holds every /log request until the promise resolves. */
+let gate: Promise<void> | null = null;
+let requestsSeen = 0;
+
+beforeAll(async () => {
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    REPORT_TOKEN: 'shipper-test',
+    SQLITE_FILE: join(dir, 'log.sqlite'),
+  });
+  store = openSqliteStore(config.sqliteFile);
+  app = await buildApp({
+    config,
+    store,
+    models: () => null,
+    driftReference: () => Promise.reject(new Error('no reference in this test')),
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.url !== '/log') return;
+    requestsSeen++;
+    if (gate) await gate;
+  });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await app.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+let shipper: LogShipper | null = null;
+afterEach(() => shipper?.stop());
+
+function records(count: number): LogRecord[] {
+  const ethanol = chain('CCO');
+  return Array.from({ length: count }, (_, i) =>
+    makeLogRecord(ethanol, 7 + i / 10, 'test-model 1.0.0', { includeSmiles: false }),
+  );
+}
+
+function shipperFor(outbox: Outbox, endpoint: string): LogShipper {
+  shipper = new LogShipper({
+    outbox,
+    settings: async () => ({ enabled: true, endpoint, includeSmiles: false }),
+    baseUrl: () => url,
+    isOnline: () => true,
+    lockName: null,
+    baseDelayMs: 60_000, // no retry fires during a test; each test flushes by hand
+    timeoutMs: 5_000,
+  });
+  return shipper;
+}
+
+/** A port nothing listens on: the server is down. */
+async function deadEndpoint(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((r) => probe.close(() => r()));
+  return `http://127.0.0.1:${port}/log`;
+}
+
+describe('outbox and sender', () => {
+  it('keep every record while the server is down, and send them once it is up', async () => {
+    const outbox = new Outbox(`shipper-down-${++n}`);
+    const batch = records(3);
+    await outbox.add(batch);
+
+    const down = shipperFor(outbox, await deadEndpoint());
+    await down.flush(true);
+    expect(await outbox.counts()).toEqual({ queued: 3, sent: 0, rejected: 0 });
+    expect(down.status.lastError).toBeTruthy();
+    expect(down.status.nextRetryAt).not.toBeNull();
+    down.stop();
+
+    const up = shipperFor(outbox, '/log');
+    await up.flush(true);
+    expect(await outbox.counts()).toEqual({ queued: 0, sent: 3, rejected: 0 });
+    expect(up.status.lastError).toBeNull();
+    const stored = await store.existingKeys(batch.map((r) => r.idempotency_key));
+    expect(stored.size).toBe(3);
+  });
+
+  it('keep the batch in the outbox until the 200 has arrived', async () => {
+    const outbox = new Outbox(`shipper-slow-${++n}`);
+    await outbox.add(records(2));
+    let release!: () => void;
+    gate = new Promise<void>((r) => (release = r));
+    const before = requestsSeen;
+    try {
+      const sending = shipperFor(outbox, '/log').flush(true);
+      // The request has reached the server, which has not answered yet.
+      while (requestsSeen === before) await new Promise((r) => setTimeout(r, 10));
+      expect((await outbox.counts()).queued).toBe(2);
+      release();
+      await sending;
+    } finally {
+      gate = null;
+      release?.();
+    }
+    expect(await outbox.counts()).toEqual({ queued: 0, sent: 2, rejected: 0 });
+  });
+
+  it('keep the batch when the server answers with an error status', async () => {
+    const outbox = new Outbox(`shipper-500-${++n}`);
+    await outbox.add(records(2));
+    // A path the server does not serve: 404, which the sender treats as retryable.
+    const s = shipperFor(outbox, '/no-such-route');
+    await s.flush(true);
+    expect(await outbox.counts()).toEqual({ queued: 2, sent: 0, rejected: 0 });
+    expect(s.status.lastError).toMatch(/404/);
+  });
+});
