@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Architecture } from '../src/model/gnn';
+import { isConfigKey, validateTrainConfig } from './configSchema';
 import type { Normalization } from './standardize';
 
 export interface TrainConfig {
@@ -87,24 +88,38 @@ export const DEFAULT_CONFIG: TrainConfig = {
   oversampleSmall: null,
 };
 
-function setPath(obj: Record<string, unknown>, dotted: string, raw: string): void {
+/** Sets a dotted key inside objects the config already has. */
+export function assignPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
   let cur = obj;
   for (const k of keys.slice(0, -1)) {
-    if (typeof cur[k] !== 'object' || cur[k] === null)
-      throw new Error(`unknown option --${dotted}`);
+    if (typeof cur[k] !== 'object' || cur[k] === null) throw new Error(`unknown key "${dotted}"`);
     cur = cur[k] as Record<string, unknown>;
   }
-  const last = keys[keys.length - 1];
-  if (!(last in cur)) throw new Error(`unknown option --${dotted}`);
-  const old = cur[last];
-  let value: unknown = raw;
-  if (raw === 'null') value = null;
-  else if (typeof old === 'number' || (old === null && /^-?[\d.]+(e-?\d+)?$/i.test(raw))) {
-    value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`--${dotted} needs a number, got "${raw}"`);
-  } else if (Array.isArray(old)) value = raw.split(',').map((s) => s.trim());
-  cur[last] = value;
+  // A key the defaults lack may still be optional: the schema check after all overrides decides.
+  cur[keys[keys.length - 1]] = value;
+}
+
+/** A command-line string as the type of the value it replaces (numbers, booleans, lists, null). */
+function coerce(old: unknown, raw: string, dotted: string): unknown {
+  if (raw === 'null') return null;
+  if (typeof old === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  if (typeof old === 'number' || (old === null && /^-?[\d.]+(e-?\d+)?$/i.test(raw))) {
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new Error(`${dotted} needs a number, got "${raw}"`);
+    return value;
+  }
+  if (Array.isArray(old)) return raw.split(',').map((s) => s.trim());
+  if (old === undefined && /^(true|false|-?[\d.]+(e-?\d+)?)$/i.test(raw)) return JSON.parse(raw);
+  return raw;
+}
+
+function setPath(obj: Record<string, unknown>, dotted: string, raw: string, label: string): void {
+  if (!isConfigKey(dotted)) throw new Error(`unknown ${label}`);
+  let old: unknown = obj;
+  for (const k of dotted.split('.'))
+    old = old && typeof old === 'object' ? (old as Record<string, unknown>)[k] : undefined;
+  assignPath(obj, dotted, coerce(old, raw, dotted));
 }
 
 function merge<T>(base: T, over: Partial<T>): T {
@@ -124,7 +139,10 @@ export interface ParsedArgs {
   configFile: string | null;
 }
 
-/** `--config file.json` first, then `--key value` / `--a.b value` overrides; `--resume` flag. */
+/**
+ * `--config file.json` first, then overrides (`--set a.b=value`, or `--a.b value`); `--resume`
+ * flag. The result is validated against the config schema.
+ */
 export async function parseTrainArgs(
   argv: string[],
   base: TrainConfig = DEFAULT_CONFIG,
@@ -132,16 +150,26 @@ export async function parseTrainArgs(
   let config = structuredClone(base);
   let resume = false;
   let configFile: string | null = null;
-  const overrides: [string, string][] = [];
+  const overrides: [string, string, string][] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--resume') resume = true;
     else if (a === '--config') configFile = argv[++i];
-    else if (a.startsWith('--')) {
+    else if (a === '--set' || a.startsWith('--set=')) {
+      const assignment = a === '--set' ? argv[++i] : a.slice('--set='.length);
+      const eq = assignment?.indexOf('=') ?? -1;
+      if (!assignment || eq <= 0)
+        throw new Error(`--set needs key=value, got "${assignment ?? ''}"`);
+      overrides.push([
+        assignment.slice(0, eq),
+        assignment.slice(eq + 1),
+        `key "${assignment.slice(0, eq)}"`,
+      ]);
+    } else if (a.startsWith('--')) {
       const [k, inline] = a.slice(2).split('=', 2);
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`option --${k} needs a value`);
-      overrides.push([k, v]);
+      overrides.push([k, v, `option --${k}`]);
     } else throw new Error(`unexpected argument "${a}"`);
   }
   if (configFile) {
@@ -153,6 +181,7 @@ export async function parseTrainArgs(
     }
     config = merge(config, parsed);
   }
-  for (const [k, v] of overrides) setPath(config as unknown as Record<string, unknown>, k, v);
-  return { config, resume, configFile };
+  for (const [k, v, label] of overrides)
+    setPath(config as unknown as Record<string, unknown>, k, v, label);
+  return { config: validateTrainConfig(config, configFile ?? 'config'), resume, configFile };
 }

@@ -5,7 +5,10 @@ import { loadQm9Dataset } from './dataset';
 import { evaluateOnSplit } from './evaluateOnSplit';
 import { formatMetricsTable } from './metrics';
 import { DEFAULT_MODELS_DIR, resolveModelArg } from './registryFiles';
+import { withRun } from './runRecording';
+import { RunsStore } from './runsStore';
 import type { SplitName } from './split';
+import { gitCommit } from './train';
 
 const USAGE =
   'usage: npm run evaluate -- [--model production|staging|<name[@version]>|<dir> ...] [--data <qm9.csv.gz>] [--split test|validation|train] [--precision float16]';
@@ -31,8 +34,24 @@ async function main(): Promise<void> {
   const dataset = await loadQm9Dataset(values.data, values.cache, (m) =>
     process.stderr.write(`${m}\n`),
   );
-  const { metrics, molecules, seconds } = await evaluateOnSplit(predictors, dataset, split);
   const names = predictors.map((p) => `${p.name} ${p.version}`).join(' + ');
+  const store = new RunsStore();
+  const { metrics, molecules, seconds } = await withRun(
+    store,
+    {
+      kind: 'evaluate',
+      name: names,
+      config: { models: values.model, dirs, split, precision, data: values.data },
+      gitCommit: gitCommit(),
+      dataSha256: dataset.sha256,
+      note: `${split} split`,
+    },
+    async () => {
+      const result = await evaluateOnSplit(predictors, dataset, split);
+      return { value: result, test: result.metrics };
+    },
+  );
+  store.close();
   process.stdout.write(
     `${names} (${precision}, ${predictors[0].backend}) on the ${split} split of ${values.data}: ${molecules} molecules, ${(molecules / seconds).toFixed(0)} mol/s\n`,
   );

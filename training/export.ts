@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setupBackend } from '../src/model/backend';
 import { createModel, type GraphModel } from '../src/model/gnn';
@@ -11,6 +11,9 @@ import type {
 } from '../src/model/modelCard';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
 import { loadTensors, writeJsonAtomic } from './checkpoint';
+import { withRun } from './runRecording';
+import { RunsStore } from './runsStore';
+import { gitCommit } from './train';
 import { shardName, writeModelFiles } from './modelFiles';
 import { loadQm9Dataset } from './dataset';
 import { formatMetricsTable } from './metrics';
@@ -267,7 +270,26 @@ async function main(): Promise<void> {
     throw new Error(
       'usage: npm run export -- --run training/runs/<name> [--baseline training/runs/<baseline>] [--notes file.json] [--export-dir public/models]',
     );
-  await exportRun(runDir, opts);
+  const results = await readRunResults(runDir);
+  const store = new RunsStore();
+  await withRun(
+    store,
+    {
+      kind: 'export',
+      name: results.config.name,
+      config: { run: runDir, ...opts, trainConfig: results.config },
+      gitCommit: gitCommit(),
+      dataSha256: results.data.sha256,
+    },
+    async () => {
+      const dir = await exportRun(runDir, opts);
+      const card = JSON.parse(
+        await readFile(path.join(dir, 'model-card.json'), 'utf8'),
+      ) as ModelCard;
+      return { value: undefined, test: card.metrics.test, outputDir: dir };
+    },
+  );
+  store.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,7 +11,9 @@ import { column, metricsOf, predictPacked, truthColumn } from './predictPacked';
 import type { RunResults } from './runArtifacts';
 import { fitOutputTransform } from './standardize';
 import { Rng } from './rng';
-import { Trainer } from './trainer';
+import { epochMetrics, withRun } from './runRecording';
+import { RunsStore } from './runsStore';
+import { Trainer, type EpochRecord, type TrainerOptions } from './trainer';
 import { readExportedStart } from './initFrom';
 
 export function gitCommit(): string | null {
@@ -25,15 +27,26 @@ export function gitCommit(): string | null {
 }
 
 /** Trains one configuration end to end and writes its results to the run directory. */
+export interface TrainHooks {
+  /** Each finished epoch's record (the runs store keeps them). */
+  onEpoch?: (record: EpochRecord) => void;
+  shouldStop?: TrainerOptions['shouldStop'];
+}
+
 export async function trainRun(
   config: TrainConfig,
   dataset: Qm9Dataset,
   resume: boolean,
+  hooks: TrainHooks = {},
 ): Promise<RunResults> {
   const runDir = path.join(config.runsDir, config.name);
   mkdirSync(runDir, { recursive: true });
   const logFile = path.join(runDir, 'log.jsonl');
-  const log = (r: Record<string, unknown>) => appendFileSync(logFile, JSON.stringify(r) + '\n');
+  const log = (r: Record<string, unknown>) => {
+    appendFileSync(logFile, JSON.stringify(r) + '\n');
+    if (r.type === 'epoch') hooks.onEpoch?.(r as unknown as EpochRecord);
+  };
+  await writeJsonAtomic(path.join(runDir, 'config.resolved.json'), config);
   const backend = await setupBackend({ backend: 'wasm' });
   let trainIds = dataset.split.train;
   if (config.maxTrainMolecules && config.maxTrainMolecules < trainIds.length) {
@@ -53,7 +66,7 @@ export async function trainRun(
     trainIds,
     dataset.split.validation,
     transform,
-    { runDir, log },
+    { runDir, log, shouldStop: hooks.shouldStop },
   );
   if (resume) await trainer.resume();
   else if (start) trainer.model.setWeights(start.weights);
@@ -126,9 +139,28 @@ async function main(): Promise<void> {
       `${dataset.errors.length} molecules could not be featurized and are left out (first: line ${dataset.errors[0].line}, ${dataset.errors[0].message})\n`,
     );
   }
-  await trainRun(config, dataset, resume);
-  const { exportRun } = await import('./export');
-  await exportRun(path.join(config.runsDir, config.name), {});
+  const store = new RunsStore();
+  await withRun(
+    store,
+    {
+      kind: 'train',
+      name: config.name,
+      config,
+      gitCommit: gitCommit(),
+      dataSha256: dataset.sha256,
+      outputDir: path.join(config.runsDir, config.name),
+      note: resume ? 'resumed' : null,
+    },
+    async (runId) => {
+      const results = await trainRun(config, dataset, resume, {
+        onEpoch: (r) => store.epoch(runId, epochMetrics(r)),
+      });
+      const { exportRun } = await import('./export');
+      const dir = await exportRun(path.join(config.runsDir, config.name), {});
+      return { value: undefined, test: results.metrics.test, outputDir: dir };
+    },
+  );
+  store.close();
   tf.disposeVariables();
 }
 

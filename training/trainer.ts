@@ -41,6 +41,8 @@ export interface TrainerOptions {
   runDir: string | null;
   log?: (record: Record<string, unknown>) => void;
   quiet?: boolean;
+  /** Asked after each epoch (a sweep's early-stopping scheduler); true ends the run there. */
+  shouldStop?: (history: EpochRecord[]) => boolean;
 }
 
 export interface TrainResult {
@@ -327,6 +329,10 @@ export class Trainer {
         );
       }
       await this.saveCheckpoint();
+      if (this.options.shouldStop?.(this.state.history)) {
+        this.log({ type: 'scheduler-stop', epoch: epoch + 1 });
+        break;
+      }
       if (c.patience > 0 && sinceImproved >= c.patience) {
         this.log({ type: 'early-stop', epoch: epoch + 1, bestEpoch: this.state.bestEpoch });
         break;
