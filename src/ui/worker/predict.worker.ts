@@ -7,6 +7,7 @@ import { markStage, startupStages, timedStage } from './startupStages';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '../../model/backend';
 import { loadPredictor, type Predictor } from '../../model/predictor';
+import { isRegistryReference, resolveRegistryReference } from '../../model/registrySource';
 import { tfWasmPaths } from './assets';
 import { ChemClient } from './chemClient';
 import {
@@ -185,7 +186,7 @@ async function postReady(requested: BackendChoice, started: number): Promise<voi
 }
 
 async function loadModel(
-  modelUrl: string,
+  reference: string,
   requested: ToWorker & { type: 'load-model' },
 ): Promise<void> {
   const started = performance.now();
@@ -197,6 +198,10 @@ async function loadModel(
     loaded = null;
   }
   try {
+    // Read on every load, so a reload picks up a promotion.
+    const modelUrl = isRegistryReference(reference)
+      ? `${(await resolveRegistryReference(new URL(reference, self.location.href).toString())).location}/`
+      : reference;
     // RDKit's wasm compiles while tfjs starts and the model files download.
     const modelFetch = prefetchModel(modelUrl);
     const warmup = warmupGraph();
