@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initChem, readMoleculeFile, type MoleculeGraph } from '../src/chem/index';
 import { loadPredictor } from '../src/model/predictor';
+import { resolveModelArg } from './registryFiles';
 import { TARGETS, type MoleculePrediction } from '../src/model/types';
 import type { WeightPrecision } from '../src/model/weightsIO';
 import { ProgressBar } from './progress';
@@ -14,7 +15,8 @@ export interface PredictCliOptions {
   precision: WeightPrecision;
 }
 
-const DEFAULT_MODEL = 'public/models/qm9-gnn-ensemble';
+/** The registry's production model; --model takes an alias, name[@version] or a directory. */
+const DEFAULT_MODEL = 'production';
 
 function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -41,7 +43,7 @@ export function parsePredictArgs(argv: string[]): PredictCliOptions {
   }
   if (!input || !out)
     throw new Error(
-      'usage: npm run predict -- <input file> --out <predictions.csv|.sdf> [--model dir] [--format csv|sdf] [--precision float32|float16|uint8]',
+      'usage: npm run predict -- <input file> --out <predictions.csv|.sdf> [--model production|staging|name[@version]|dir] [--format csv|sdf] [--precision float32|float16|uint8]',
     );
   const fmt = format ?? (/\.sdf$/i.test(out) ? 'sdf' : 'csv');
   if (fmt !== 'csv' && fmt !== 'sdf') throw new Error(`--format must be csv or sdf, got "${fmt}"`);
@@ -114,7 +116,9 @@ export async function runPredict(
   const results = readMoleculeFile(path.basename(o.input), new Uint8Array(bytes), {
     molblock: o.format === 'sdf',
   });
-  const predictor = await loadPredictor(o.model, { precision: o.precision });
+  const predictor = await loadPredictor(await resolveModelArg(o.model), {
+    precision: o.precision,
+  });
   const molecules: MoleculeGraph[] = [];
   let errors = 0;
   for (const r of results) {
