@@ -74,7 +74,8 @@ test('every cell of the first rows lies under its heading and says what the CSV 
     const exported = csv.find((row) => row.record === byHeading.get('#'))!;
     expect(exported, `CSV entry for record ${byHeading.get('#')}`).toBeDefined();
     expect(byHeading.get('Name')).toContain(exported.name);
-    expect(byHeading.get('Structure')).toBe(exported.smiles);
+    // The drawing's atom labels come first in the text; the SMILES is written under it.
+    expect(byHeading.get('Structure')!.split('\n').pop()!.trim()).toBe(exported.smiles);
     for (const p of PROPERTIES) {
       const unit = p.unit.replace('³', '3').replace('²', '2').replace('·', '*');
       const text = byHeading.get(p.heading)!;
@@ -130,6 +131,15 @@ test('rows are reached and opened with the keyboard, and refused molecules still
   page,
 }) => {
   await page.goto('/');
+  // The editor has a name and shows where the focus is.
+  const editor = page.getByRole('application', { name: /^Structure editor/ });
+  await editor.focus();
+  await expect(editor).toBeFocused();
+  const ring = await page
+    .getByTestId('editor')
+    .evaluate((host) => getComputedStyle(host).outlineStyle);
+  expect(ring).toBe('solid');
+
   await dropFiles(page, [ASSAY_CSV]);
   const rows = page.getByTestId('result-row');
   await expect(rows).toHaveCount(6, { timeout: 120_000 });

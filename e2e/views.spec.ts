@@ -36,6 +36,8 @@ test('predict page with results, detail view and model page: no critical or seri
   page,
 }, testInfo) => {
   test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
+  // Three axe runs, a 3D view and atom contributions on a 2-core machine.
+  test.setTimeout(300_000);
   await page.setViewportSize({ width: 1400, height: 1000 });
   await withResults(page);
   // The first molecule is selected: the detail view is open beside the inputs.

@@ -21,6 +21,12 @@ function PlotFigure({
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const chart = make();
+    // Plot labels each mark group ("rect", "line") for screen readers; inside one labelled image
+    // those words are noise, and ARIA does not allow a label on an element without a role.
+    for (const element of chart.querySelectorAll('[aria-label], [aria-description]')) {
+      element.removeAttribute('aria-label');
+      element.removeAttribute('aria-description');
+    }
     host.current?.replaceChildren(chart);
     return () => chart.remove();
   }, [make]);

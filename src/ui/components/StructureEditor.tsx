@@ -38,6 +38,27 @@ function predictDrawing(molecule: Molecule): void {
   });
 }
 
+/**
+ * OpenChemLib's canvases have no name and its drawing area takes focus without a visible ring (the
+ * ring comes from .editor-host:focus-within); screen readers get a name for each.
+ */
+function nameEditorCanvases(host: HTMLElement): void {
+  // The editor draws inside an open shadow root of its own element.
+  const root = host.querySelector('[data-openchemlib-canvas-editor]')?.shadowRoot ?? host;
+  for (const canvas of root.querySelectorAll('canvas')) {
+    if (canvas.tabIndex >= 0) {
+      canvas.setAttribute('role', 'application');
+      canvas.setAttribute(
+        'aria-label',
+        'Structure editor: draw a molecule with the mouse or a finger; it is predicted as you draw. Examples and pasted SMILES are below.',
+      );
+    } else {
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', 'Editor tools: atoms, bonds, rings, erase, undo');
+    }
+  }
+}
+
 /** OpenChemLib's canvas editor; every user edit is predicted once the drawing rests. */
 export function StructureEditor() {
   const host = useRef<HTMLDivElement>(null);
@@ -46,6 +67,7 @@ export function StructureEditor() {
     if (!host.current) return;
     const editor = new CanvasEditor(host.current);
     editorInstance = editor;
+    nameEditorCanvases(host.current);
     if (pendingMolfile) {
       editor.setMolecule(Molecule.fromMolfile(pendingMolfile));
       pendingMolfile = null;
@@ -67,7 +89,13 @@ export function StructureEditor() {
   return (
     <section className="panel editor-panel" aria-label="Structure editor">
       <h2>Draw</h2>
-      <div ref={host} className="editor-host" data-testid="editor" />
+      <div
+        ref={host}
+        className="editor-host"
+        data-testid="editor"
+        role="group"
+        aria-label="Drawing area"
+      />
       <div className="examples" aria-label="Examples">
         <span>Examples:</span>
         {EXAMPLES.map((example) => (
