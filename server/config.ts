@@ -166,7 +166,8 @@ export function loadConfig(
       dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 1),
       dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 1),
     },
-    maxReportBytes: integer(env, 'REPORT_MAX_BYTES', 64 * 1024 * 1024, 1),
+    // 16 MiB holds 10,000 QM9-sized records (about 0.7 KB each) but only ~400 of the largest.
+    maxReportBytes: integer(env, 'REPORT_MAX_BYTES', 16 * 1024 * 1024, 1),
     reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 1, 1),
     reportQueue: integer(env, 'REPORT_QUEUE', 4, 0),
     reportWorkerMemoryMb: integer(env, 'REPORT_WORKER_MEMORY_MB', 1024, 64),

@@ -4,13 +4,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, redactToken, type AppDeps } from './app';
+import { redactToken } from './app';
 import { loadConfig, parseTrustProxy } from './config';
-import { openSqliteStore } from './storage/sqlite';
-import type { LogStore } from './storage';
 import { computeDriftReference } from './drift/reference';
-import { loadDriftReference } from './models';
+import { testApps } from './testing/testApp';
 import { chain, logRecord, methane } from './testing/molecules';
 import { RateLimiter } from './rateLimit';
 
@@ -29,34 +26,9 @@ writeFileSync(
   ),
 );
 
-let n = 0;
-const open: { app: FastifyInstance; store: LogStore }[] = [];
-afterEach(async () => {
-  for (const { app, store } of open.splice(0)) {
-    await app.close();
-    await store.close();
-  }
-});
-
-async function startApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}) {
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    REPORT_TOKEN: 'secret-token',
-    SQLITE_FILE: join(dir, `h-${++n}.sqlite`),
-    DRIFT_REFERENCE_FILE: referenceFile,
-    ...env,
-  });
-  const store = openSqliteStore(config.sqliteFile);
-  const app = await buildApp({
-    config,
-    store,
-    models: () => null,
-    driftReference: () => loadDriftReference(config),
-    ...deps,
-  });
-  open.push({ app, store });
-  return { app, store };
-}
+const apps = testApps(dir, referenceFile);
+const startApp = apps.startApp;
+afterEach(() => apps.closeAll());
 
 const auth = { authorization: 'Bearer secret-token' };
 
@@ -327,23 +299,7 @@ describe('security headers', () => {
     writeFileSync(join(appDir, 'index.html'), '<!doctype html><title>QM9</title>');
     writeFileSync(join(appDir, 'assets', 'index-B3xk9QzA.js'), 'console.log(1)');
     writeFileSync(join(appDir, 'sw.js'), '// service worker');
-    const config = loadConfig(
-      {
-        LOG_LEVEL: 'silent',
-        REPORT_TOKEN: 't',
-        SQLITE_FILE: join(dir, 'static.sqlite'),
-        APP_DIR: appDir,
-      },
-      ['--serve-app'],
-    );
-    const store = openSqliteStore(config.sqliteFile);
-    const app = await buildApp({
-      config,
-      store,
-      models: () => null,
-      driftReference: () => loadDriftReference(config),
-    });
-    open.push({ app, store });
+    const { app } = await startApp({ APP_DIR: appDir }, {}, ['--serve-app']);
     const asset = await app.inject({ method: 'GET', url: '/assets/index-B3xk9QzA.js' });
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const sw = await app.inject({ method: 'GET', url: '/sw.js' });

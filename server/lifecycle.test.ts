@@ -2,12 +2,13 @@
 // client cannot hold a socket, SIGTERM finishes what is in flight and exits by its deadline.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './testing/serverProcess';
-import { logRecord, methane } from './testing/molecules';
+import { chain, logRecord, methane } from './testing/molecules';
+import { computeDriftReference } from './drift/reference';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-lifecycle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,6 +94,37 @@ describe('timeouts', () => {
       const text = await done;
       expect(text).toMatch(/^HTTP\/1\.1 200/);
       expect(text).toMatch(/Keep-Alive: timeout=\d+/i);
+    } finally {
+      await stop(server);
+    }
+  });
+});
+
+describe('a long request', () => {
+  it('is not cut by IDLE_SOCKET_TIMEOUT_MS while its drift report is computed', async () => {
+    const graphs = ['C', 'CC', 'CCC', 'CO'].map(chain);
+    const referenceFile = join(dir, 'long-reference.json');
+    writeFileSync(referenceFile, JSON.stringify(computeDriftReference(graphs, [10, 9, 9.5, 8])));
+    // The report worker alone takes longer than 300 ms to start.
+    const server = await startServerProcess({
+      ...baseEnv(),
+      IDLE_SOCKET_TIMEOUT_MS: '300',
+      DRIFT_REFERENCE_FILE: referenceFile,
+    });
+    try {
+      const records = Array.from({ length: 50 }, (_, i) =>
+        logRecord(`long-${String(i).padStart(4, '0')}`, graphs[i % 4], 9),
+      );
+      await fetch(`${server.url}/log`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ records }),
+      });
+      const res = await fetch(`${server.url}/report?n=50`, {
+        headers: { authorization: 'Bearer life' },
+      });
+      expect(res.status).toBe(200);
+      expect((await res.json()).molecules).toBe(50);
     } finally {
       await stop(server);
     }

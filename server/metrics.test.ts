@@ -4,12 +4,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppDeps } from './app';
-import { loadConfig } from './config';
-import { openSqliteStore } from './storage/sqlite';
-import type { LogStore } from './storage';
 import { computeDriftReference } from './drift/reference';
+import { testApps } from './testing/testApp';
 import { loadDriftReference } from './models';
 import { chain, logRecord, methane } from './testing/molecules';
 import { createMetrics } from './metrics';
@@ -30,33 +26,9 @@ writeFileSync(
   ),
 );
 
-const open: { app: FastifyInstance; store: LogStore }[] = [];
-afterEach(async () => {
-  for (const { app, store } of open.splice(0)) {
-    await app.close();
-    await store.close();
-  }
-});
-let n = 0;
-async function startApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}) {
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    REPORT_TOKEN: 'secret-token',
-    SQLITE_FILE: join(dir, `m-${++n}.sqlite`),
-    DRIFT_REFERENCE_FILE: referenceFile,
-    ...env,
-  });
-  const store = openSqliteStore(config.sqliteFile);
-  const app = await buildApp({
-    config,
-    store,
-    models: () => null,
-    driftReference: () => loadDriftReference(config),
-    ...deps,
-  });
-  open.push({ app, store });
-  return { app, store, config };
-}
+const apps = testApps(dir, referenceFile);
+const startApp = apps.startApp;
+afterEach(() => apps.closeAll());
 
 function metricValue(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -82,8 +54,6 @@ describe('GET /ready', () => {
     await store.close();
     const res = await app.inject({ method: 'GET', url: '/ready' });
     expect(res.json().problems).toContain('storage unreachable');
-    // afterEach closes it again: reopen a handle so that is harmless.
-    open[open.length - 1].store = openSqliteStore(join(dir, 'spare.sqlite'));
   });
 });
 
