@@ -17,16 +17,25 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
 
   await expect(page.getByTestId('accuracy-table').locator('tbody tr')).toHaveCount(12);
   const parity = page.getByTestId('parity-plot');
-  await expect(parity).toHaveAttribute('aria-label', 'HOMO-LUMO gap: predicted vs true');
+  await expect(parity).toHaveAttribute('aria-label', 'HOMO–LUMO gap: predicted vs true');
   await expect(page.locator('.parity-panel')).toContainText(
     `${card.data.split.test.toLocaleString('en-US')} test molecules`,
   );
-  const gapCells = await parity.locator('rect.cell').count();
+  // A density cell per occupied bin, and axes with numbers and units on both sides.
+  const gapCells = await parity.locator('rect').count();
   expect(gapCells).toBeGreaterThan(40);
+  await expect(parity).toContainText('Predicted HOMO–LUMO gap (eV)');
+  await expect(parity).toContainText('True HOMO–LUMO gap (eV)');
+  const ticks = await parity.locator('g[class*="tick"] text, text').allTextContents();
+  expect(ticks.filter((t) => /^−?\d/.test(t.trim())).length).toBeGreaterThan(6);
 
   await page.getByTestId('parity-target').selectOption('mu');
-  await expect(parity).toHaveAttribute('aria-label', 'Dipole moment: predicted vs true');
+  await expect(parity).toHaveAttribute('aria-label', 'Dipole moment μ: predicted vs true');
   await expect(page.getByTestId('error-histograms').locator('figure')).toHaveCount(12);
+  // Calibration: axis values in percent, one line per property.
+  const calibration = page.getByTestId('calibration-plot');
+  await expect(calibration).toContainText('Nominal coverage of the interval (%)');
+  await expect(calibration).toContainText('100');
 
   // The shipped model is an ensemble: its members are listed with their own accuracy.
   for (const member of card.ensemble?.members ?? []) {

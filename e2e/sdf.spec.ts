@@ -70,7 +70,7 @@ test('an SDF with a broken record 2 gives two predictions, one error naming reco
   expect(csv.map((r) => r.record)).toEqual(['1', '2', '3']);
   expect(csv.map((r) => r.source)).toEqual(['three.sdf', 'three.sdf', 'three.sdf']);
   expect(csv.map((r) => r.status)).toEqual(['predicted', 'error', 'predicted']);
-  expect(csv[1].message.length).toBeGreaterThan(5);
+  expect(csv[1].error.length).toBeGreaterThan(5);
   expect(csv[0].name).toBe('water');
   expect(csv[2].smiles).toBe('CO');
   for (const row of [csv[0], csv[2]]) {
