@@ -198,6 +198,8 @@ async function goOffline(context: BrowserContext, page: Page): Promise<void> {
 }
 
 test.describe('outbox module (real IndexedDB, real server)', () => {
+  // These tests inject the logging bundle as an inline script; the server's app CSP forbids that.
+  test.use({ bypassCSP: true });
   test('off by default: nothing is queued or sent', async ({ page }) => {
     const server = await startLogServer();
     const posts = recordBatches(page, server);
