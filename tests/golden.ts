@@ -142,8 +142,12 @@ export async function goldenMolecules(
   }));
 }
 
-export const closeEnough = (actual: number, expected: number): boolean =>
-  Math.abs(actual - expected) <= GOLDEN_TOLERANCE * Math.max(1, Math.abs(expected));
+/**
+ * Within the tolerance, relative to `scale` beyond 1. An interval end is value - 1.645 std: it
+ * carries the float32 rounding of the value, so it is judged at the value's scale, not its own.
+ */
+export const closeEnough = (actual: number, expected: number, scale = expected): boolean =>
+  Math.abs(actual - expected) <= GOLDEN_TOLERANCE * Math.max(1, Math.abs(scale));
 
 /** Each number that differs beyond the tolerance, as "molecule target: actual vs expected". */
 export function goldenDifferences(
@@ -152,8 +156,8 @@ export function goldenDifferences(
 ): string[] {
   const out: string[] = [];
   const where = `${expected.file}#${expected.record} ${expected.name}`;
-  const compare = (label: string, a: number | undefined, e: number) => {
-    if (a === undefined || !closeEnough(a, e)) out.push(`${where} ${label}: ${a} vs ${e}`);
+  const compare = (label: string, a: number | undefined, e: number, scale = e) => {
+    if (a === undefined || !closeEnough(a, e, scale)) out.push(`${where} ${label}: ${a} vs ${e}`);
   };
   const e = expected.prediction;
   for (const [key, v] of Object.entries(e.values) as [TargetKey, number][])
@@ -164,8 +168,9 @@ export function goldenDifferences(
     TargetKey,
     [number, number],
   ][]) {
-    compare(`${key} interval90 low`, actual.interval90?.[key]?.[0], lo);
-    compare(`${key} interval90 high`, actual.interval90?.[key]?.[1], hi);
+    const scale = Math.max(Math.abs(lo), Math.abs(hi), Math.abs(e.values[key] ?? 0));
+    compare(`${key} interval90 low`, actual.interval90?.[key]?.[0], lo, scale);
+    compare(`${key} interval90 high`, actual.interval90?.[key]?.[1], hi, scale);
   }
   const capped = (list?: TargetKey[]) => [...(list ?? [])].sort().join(',');
   if (capped(actual.uncertaintyCapped) !== capped(e.uncertaintyCapped))
