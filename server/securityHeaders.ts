@@ -16,13 +16,16 @@ export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * The app: tfjs compiles wasm, the chemistry and model workers come from this origin, styles
+ * The app: tfjs compiles wasm and its threaded backend loads worker code from blob: URLs, the
+ * chemistry and model workers come from this origin, styles
  * are partly inline (React style props), images are data:/blob: (structure depictions, exports);
  * the logging endpoint is configurable, so the app may call any https origin.
  */
 export const APP_CSP = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  // tfjs (wasm glue and the CPU backend) builds functions from strings: 'unsafe-eval' is needed;
+  // inline and foreign scripts stay forbidden.
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' blob:",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
