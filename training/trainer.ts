@@ -42,7 +42,7 @@ export interface TrainerOptions {
   log?: (record: Record<string, unknown>) => void;
   quiet?: boolean;
   /** Asked after each epoch (a sweep's early-stopping scheduler); true ends the run there. */
-  shouldStop?: (history: EpochRecord[]) => boolean;
+  shouldStop?: (history: EpochRecord[]) => boolean | Promise<boolean>;
 }
 
 export interface TrainResult {
@@ -329,7 +329,7 @@ export class Trainer {
         );
       }
       await this.saveCheckpoint();
-      if (this.options.shouldStop?.(this.state.history)) {
+      if (await this.options.shouldStop?.(this.state.history)) {
         this.log({ type: 'scheduler-stop', epoch: epoch + 1 });
         break;
       }
