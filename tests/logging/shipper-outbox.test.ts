@@ -124,6 +124,47 @@ describe('outbox and sender', () => {
     expect(await outbox.counts()).toEqual({ queued: 0, sent: 2, rejected: 0 });
   });
 
+  it('set aside the one record the server refuses, with its reason, and send the others', async () => {
+    const outbox = new Outbox(`shipper-bad-${++n}`);
+    const [good1, bad, good2] = records(3);
+    // An edge to atom 99 of a 9-atom molecule: the server names this record and stores nothing.
+    const broken: LogRecord = { ...bad, edge_index: [[0], [99]] };
+    await outbox.add([good1, broken, good2]);
+    await shipperFor(outbox, '/log').flush(true);
+    expect(await outbox.counts()).toEqual({ queued: 0, sent: 2, rejected: 1 });
+    const [rejected] = await outbox.rejectedRecords();
+    expect(rejected.record.idempotency_key).toBe(broken.idempotency_key);
+    expect(rejected.reason).toMatch(/atom 99 does not exist/);
+    const stored = await store.existingKeys([good1, broken, good2].map((r) => r.idempotency_key));
+    expect([...stored].sort()).toEqual([good1.idempotency_key, good2.idempotency_key].sort());
+  });
+
+  it('halve the batch when the server finds it too big, down to single records', async () => {
+    const smallStore = openSqliteStore(join(dir, 'small.sqlite'));
+    const small = await buildApp({
+      config: loadConfig({
+        LOG_LEVEL: 'silent',
+        REPORT_TOKEN: 'shipper-test',
+        LOG_MAX_RECORDS: '2',
+        SQLITE_FILE: join(dir, 'small.sqlite'),
+      }),
+      store: smallStore,
+      models: () => null,
+      driftReference: () => Promise.reject(new Error('no reference in this test')),
+    });
+    try {
+      const smallUrl = await small.listen({ port: 0, host: '127.0.0.1' });
+      const outbox = new Outbox(`shipper-big-${++n}`);
+      await outbox.add(records(5));
+      // 5 records refused (400 about the batch as a whole), then 2 at a time are stored.
+      await shipperFor(outbox, `${smallUrl}/log`).flush(true);
+      expect(await outbox.counts()).toEqual({ queued: 0, sent: 5, rejected: 0 });
+    } finally {
+      await small.close();
+      await smallStore.close();
+    }
+  });
+
   it('keep the batch when the server answers with an error status', async () => {
     const outbox = new Outbox(`shipper-500-${++n}`);
     await outbox.add(records(2));
