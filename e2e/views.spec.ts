@@ -1,5 +1,6 @@
 // The page as people meet it: accessibility of each main view (axe-core), a phone-sized screen, and
 // a screenshot of each view kept with the test results for a person to look at.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { ASSAY_CSV } from './fixtures';
@@ -18,10 +19,20 @@ async function seriousViolations(page: Page) {
     }));
 }
 
+/**
+ * Screenshots go with the test's attachments and into screenshots/ (git-ignored), which outlives
+ * the next Playwright run's cleaning of test-results/.
+ */
+export const SCREENSHOT_DIR = 'screenshots';
+
+async function keep(testInfo: TestInfo, name: string, image: Buffer): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(`${SCREENSHOT_DIR}/${name}.png`, image);
+  await testInfo.attach(name, { body: image, contentType: 'image/png' });
+}
+
 async function keepScreenshot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
+  await keep(testInfo, name, await page.screenshot({ fullPage }));
 }
 
 async function withResults(page: Page): Promise<void> {
@@ -51,14 +62,15 @@ test('predict page with results, detail view and model page: no critical or seri
   // An extrapolation in detail (dodecane: 12 heavy atoms), with atom contributions on.
   await page.locator('[data-testid=result-row][data-record="3"]').click();
   await expect(page.getByTestId('domain-badge')).toHaveAttribute('data-domain', 'outside');
+  // Every number of an extrapolation says so: no interval, a dashed marker on the distribution.
+  await expect(page.getByTestId('interval-gap')).toHaveText('extrapolation, no interval');
+  await expect(page.getByTestId('properties').locator('.marker.extrapolated')).toHaveCount(12);
   await page.getByTestId('contrib-toggle').check();
   await expect(page.getByTestId('contrib-legend')).toHaveAttribute('data-status', 'ready', {
     timeout: 60_000,
   });
   await page.getByTestId('detail').scrollIntoViewIfNeeded();
-  const detail = testInfo.outputPath('detail-extrapolation.png');
-  await page.getByTestId('detail').screenshot({ path: detail });
-  await testInfo.attach('detail-extrapolation', { path: detail, contentType: 'image/png' });
+  await keep(testInfo, 'detail-extrapolation', await page.getByTestId('detail').screenshot());
   expect(await seriousViolations(page), 'detail view').toEqual([]);
 
   await page.getByRole('tab', { name: 'Model' }).click();
@@ -95,5 +107,8 @@ test('on a 390 px phone screen nothing scrolls sideways and the main actions are
   }
   await page.getByTestId('detail').scrollIntoViewIfNeeded();
   expect(await widthOf()).toBeLessThanOrEqual(390);
+  await keepScreenshot(page, testInfo, 'phone-390px-detail', false);
+  await page.getByTestId('results-table').scrollIntoViewIfNeeded();
+  await keepScreenshot(page, testInfo, 'phone-390px-results', false);
   await keepScreenshot(page, testInfo, 'phone-390px');
 });

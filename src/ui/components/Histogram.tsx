@@ -7,10 +7,19 @@ interface Props {
   width?: number;
   height?: number;
   label: string;
+  /** The value is an extrapolation: its marker is dashed, as the number is shown in italics. */
+  extrapolated?: boolean;
 }
 
 /** A small bar histogram of the training distribution with the molecule's value marked. */
-export function Histogram({ histogram, value, width = 120, height = 28, label }: Props) {
+export function Histogram({
+  histogram,
+  value,
+  width = 120,
+  height = 28,
+  label,
+  extrapolated = false,
+}: Props) {
   const { edges, counts } = histogram;
   const lo = edges[0];
   const hi = edges[edges.length - 1];
@@ -41,7 +50,7 @@ export function Histogram({ histogram, value, width = 120, height = 28, label }:
           x2={marker}
           y1={0}
           y2={height}
-          className={outside ? 'marker outside' : 'marker'}
+          className={`marker${outside ? ' outside' : ''}${extrapolated ? ' extrapolated' : ''}`}
         />
       )}
     </svg>

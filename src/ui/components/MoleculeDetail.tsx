@@ -118,9 +118,12 @@ function PropertyTable({ row }: { row: ResultRow }) {
                       <Histogram
                         histogram={distribution.histogram}
                         value={reading.value}
-                        label={`${property.name}: training distribution, this molecule marked`}
+                        extrapolated={reading.extrapolated}
+                        label={`${property.name}: training distribution, this molecule marked${reading.extrapolated ? ' (extrapolation)' : ''}`}
                       />
-                      <span className="pct">{percentileText(percentile)}</span>
+                      <span className="pct">
+                        {reading.extrapolated ? 'extrapolation' : percentileText(percentile)}
+                      </span>
                     </span>
                   )}
                 </td>
