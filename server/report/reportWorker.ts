@@ -1,6 +1,8 @@
 // Runs in a worker thread (see reportRunner.ts): streams the newest stored graphs, newest first,
 // into the drift tables until n rows or maxBytes of stored JSON, and builds the drift report.
 import { parentPort, workerData } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { DriftTableBuilder } from '../drift/columns';
 import { buildDriftReportFromTables } from '../drift/report';
 import { openGraphReader } from '../storage/graphReader';
@@ -35,8 +37,23 @@ export async function computeReport(job: ReportJob): Promise<ReportOutcome> {
   return { kind: 'report', report, bytesRead: bytes };
 }
 
+/**
+ * Lowers this thread's scheduling priority (nice 10), so on a busy machine the server's main
+ * thread (/health, /log, /predict) wins the CPU over a report. Linux applies setpriority to a
+ * single thread when given its thread id; elsewhere this is skipped.
+ */
+function yieldToMainThread(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // No /proc (not Linux) or not permitted: the report runs at normal priority.
+  }
+}
+
 if (parentPort && workerData?.job) {
   const port = parentPort;
+  yieldToMainThread();
   computeReport(workerData.job as ReportJob).then(
     (outcome) => port.postMessage(outcome),
     (error: Error) => port.postMessage({ kind: 'error', message: error.message }),
