@@ -9,6 +9,7 @@ import {
   formatMetricsTable,
   quantile,
   targetMetrics,
+  Z50,
   Z90,
 } from '../training/metrics';
 import { elementCountsOf, packGraphs } from '../training/packed';
@@ -124,6 +125,8 @@ describe('fitted output transform (hand-computed)', () => {
       mols.map((g) => allTargets(energy(g))),
     );
     const t = fitOutputTransform(p, Int32Array.from(mols.keys()), ['u0'], 'atomref');
+    // Five per-element values (H, C, N, O, F): the intercept goes into the mean, not the file.
+    expect(t.atomref![0]).toHaveLength(5);
     const [h, c, , o, f] = t.atomref![0];
     // The small ridge on the element coefficients moves them by ~1e-3.
     [h, c, o, f].forEach((v, i) => expect(v).toBeCloseTo([-1, -30, -70, -90][i], 2));
@@ -196,6 +199,10 @@ describe('quantile and calibration factor (hand-computed)', () => {
     // The third residual, 10, has std 2: ratio 5. Sorted ratios 1 2 3 4 5 5 6 7 8 9.
     const std = [1, 1, 2, 1, 1, 1, 1, 1, 1, 1];
     expect(calibrationFactor(pred, truth, std)).toBeCloseTo(8.1 / 1.6448536269514722, 12);
+    // Only the residual counts, not where the truth lies.
+    const shifted = truth.map((_, i) => 100 + i);
+    const moved = pred.map((p, i) => p + shifted[i]);
+    expect(calibrationFactor(moved, shifted, std)).toBeCloseTo(8.1 / 1.6448536269514722, 12);
     // The calibrated 90% interval (factor * std * z90) then holds 9 of the 10 residuals.
     const f = calibrationFactor(pred, truth, std);
     const inside = pred.filter((p, i) => Math.abs(p - truth[i]) <= f * std[i] * Z90).length;
@@ -255,6 +262,14 @@ describe('target metrics (hand-computed)', () => {
     const m = targetMetrics('mu', [Z90], [0], [1]);
     expect(m.coverage90).toBe(1);
     expect(m.coverage50).toBe(0);
+    expect(targetMetrics('mu', [Z50], [0], [1]).coverage50).toBe(1);
+  });
+
+  it("scales the intervals by each molecule's std", () => {
+    // std 2: the 50% interval is +-1.349, the 90% one +-3.290. Residuals 1.2, 2, 3.2, 3.4.
+    const m = targetMetrics('gap', [11.2, 12, 13.2, 13.4], [10, 10, 10, 10], [2, 2, 2, 2]);
+    expect(m.coverage50).toBe(1 / 4);
+    expect(m.coverage90).toBe(3 / 4);
   });
 
   it('leaves coverage out without a std', () => {
