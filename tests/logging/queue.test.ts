@@ -1,0 +1,50 @@
+// Where predictions enter the log: only with the user's consent, SMILES only with the second
+// consent, never a non-finite prediction. IndexedDB is fake-indexeddb (see shipper-outbox.test.ts).
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { chain } from '../../server/testing/molecules';
+import { Outbox, queuePredictions } from '../../src/logging';
+
+const ethanol = { ...chain('CCO'), smiles: 'CCO' };
+const at = new Date('2026-12-01T05:00:00.000Z');
+
+async function queued(outbox: Outbox) {
+  return (await outbox.nextBatch(100, 1e9)).map((q) => q.record);
+}
+
+describe('queuePredictions', () => {
+  // queuePredictions uses the app's own outbox database, as the prediction worker does.
+  const outbox = new Outbox();
+
+  it('queues nothing while logging is off (the default)', async () => {
+    expect(await queuePredictions([{ graph: ethanol, gapEv: 9.3 }], 'm 1.0.0', at)).toBe(0);
+    expect(await queued(outbox)).toEqual([]);
+  });
+
+  it('with consent: one record per finite prediction, without SMILES unless allowed', async () => {
+    await outbox.saveSettings({ enabled: true, endpoint: '/log', includeSmiles: false });
+    const count = await queuePredictions(
+      [
+        { graph: ethanol, gapEv: 9.3 },
+        { graph: ethanol, gapEv: Number.NaN },
+        { graph: ethanol, gapEv: 8.1 },
+      ],
+      'm 1.0.0',
+      at,
+    );
+    expect(count).toBe(2);
+    const records = await queued(outbox);
+    expect(records.map((r) => r.prediction)).toEqual([[9.3], [8.1]]);
+    expect(records.every((r) => r.smiles === undefined)).toBe(true);
+    expect(records[0].model_version).toBe('m 1.0.0');
+    expect(records[0].timestamp).toBe('2026-12-01T05:00:00.000Z');
+    expect(await queuePredictions([{ graph: ethanol, gapEv: Infinity }], 'm 1.0.0', at)).toBe(0);
+  });
+
+  it('adds SMILES only with the second consent', async () => {
+    await outbox.discardQueued();
+    await outbox.saveSettings({ enabled: true, endpoint: '/log', includeSmiles: true });
+    await queuePredictions([{ graph: ethanol, gapEv: 9.3 }], 'm 1.0.0', at);
+    expect((await queued(outbox)).map((r) => r.smiles)).toEqual(['CCO']);
+  });
+});
