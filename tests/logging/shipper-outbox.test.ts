@@ -2,52 +2,17 @@
 // local port). IndexedDB is fake-indexeddb, the in-memory implementation of the IndexedDB spec
 // that Node lacks; the browser's own IndexedDB is exercised in e2e/logging.spec.ts.
 import 'fake-indexeddb/auto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app';
-import { loadConfig } from '../../server/config';
-import { openSqliteStore } from '../../server/storage/sqlite';
-import type { LogStore } from '../../server/storage';
 import { chain } from '../../server/testing/molecules';
 import { LogShipper, makeLogRecord, Outbox } from '../../src/logging';
 import type { LogRecord } from '../../src/logging/types';
+import { startLogServer, type LogServer } from './logServer';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-shipper-'));
-let app: FastifyInstance;
-let store: LogStore;
-let url: string;
-/** While set, the server holds every /log request until the promise resolves. */
-let gate: Promise<void> | null = null;
-let requestsSeen = 0;
-
+let server: LogServer;
 beforeAll(async () => {
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    REPORT_TOKEN: 'shipper-test',
-    SQLITE_FILE: join(dir, 'log.sqlite'),
-  });
-  store = openSqliteStore(config.sqliteFile);
-  app = await buildApp({
-    config,
-    store,
-    models: () => null,
-    driftReference: () => Promise.reject(new Error('no reference in this test')),
-  });
-  app.addHook('preHandler', async (request) => {
-    if (request.url !== '/log') return;
-    requestsSeen++;
-    if (gate) await gate;
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  server = await startLogServer();
 });
-afterAll(async () => {
-  await app.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.close());
 
 let n = 0;
 let shipper: LogShipper | null = null;
@@ -64,7 +29,7 @@ function shipperFor(outbox: Outbox, endpoint: string): LogShipper {
   shipper = new LogShipper({
     outbox,
     settings: async () => ({ enabled: true, endpoint, includeSmiles: false }),
-    baseUrl: () => url,
+    baseUrl: () => server.url,
     isOnline: () => true,
     lockName: null,
     baseDelayMs: 60_000, // no retry fires during a test; each test flushes by hand
@@ -100,26 +65,24 @@ describe('outbox and sender', () => {
     await up.flush(true);
     expect(await outbox.counts()).toEqual({ queued: 0, sent: 3, rejected: 0 });
     expect(up.status.lastError).toBeNull();
-    const stored = await store.existingKeys(batch.map((r) => r.idempotency_key));
+    const stored = await server.store.existingKeys(batch.map((r) => r.idempotency_key));
     expect(stored.size).toBe(3);
   });
 
   it('keep the batch in the outbox until the 200 has arrived', async () => {
     const outbox = new Outbox(`shipper-slow-${++n}`);
     await outbox.add(records(2));
-    let release!: () => void;
-    gate = new Promise<void>((r) => (release = r));
-    const before = requestsSeen;
+    const release = server.hold();
+    const before = server.requests();
     try {
       const sending = shipperFor(outbox, '/log').flush(true);
       // The request has reached the server, which has not answered yet.
-      while (requestsSeen === before) await new Promise((r) => setTimeout(r, 10));
+      while (server.requests() === before) await new Promise((r) => setTimeout(r, 10));
       expect((await outbox.counts()).queued).toBe(2);
       release();
       await sending;
     } finally {
-      gate = null;
-      release?.();
+      release();
     }
     expect(await outbox.counts()).toEqual({ queued: 0, sent: 2, rejected: 0 });
   });
@@ -135,33 +98,23 @@ describe('outbox and sender', () => {
     const [rejected] = await outbox.rejectedRecords();
     expect(rejected.record.idempotency_key).toBe(broken.idempotency_key);
     expect(rejected.reason).toMatch(/atom 99 does not exist/);
-    const stored = await store.existingKeys([good1, broken, good2].map((r) => r.idempotency_key));
+    const stored = await server.store.existingKeys(
+      [good1, broken, good2].map((r) => r.idempotency_key),
+    );
     expect([...stored].sort()).toEqual([good1.idempotency_key, good2.idempotency_key].sort());
   });
 
   it('halve the batch when the server finds it too big, down to single records', async () => {
-    const smallStore = openSqliteStore(join(dir, 'small.sqlite'));
-    const small = await buildApp({
-      config: loadConfig({
-        LOG_LEVEL: 'silent',
-        REPORT_TOKEN: 'shipper-test',
-        LOG_MAX_RECORDS: '2',
-        SQLITE_FILE: join(dir, 'small.sqlite'),
-      }),
-      store: smallStore,
-      models: () => null,
-      driftReference: () => Promise.reject(new Error('no reference in this test')),
-    });
+    const small = await startLogServer({ LOG_MAX_RECORDS: '2' });
     try {
-      const smallUrl = await small.listen({ port: 0, host: '127.0.0.1' });
       const outbox = new Outbox(`shipper-big-${++n}`);
       await outbox.add(records(5));
       // 5 records refused (400 about the batch as a whole), then 2 at a time are stored.
-      await shipperFor(outbox, `${smallUrl}/log`).flush(true);
+      await shipperFor(outbox, `${small.url}/log`).flush(true);
       expect(await outbox.counts()).toEqual({ queued: 0, sent: 5, rejected: 0 });
+      expect(await small.store.count()).toBe(5);
     } finally {
       await small.close();
-      await smallStore.close();
     }
   });
 

@@ -1,0 +1,62 @@
+// The real logging server (Fastify + SQLite in a temp dir) on a local port, for the logging
+// client's unit tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { openSqliteStore } from '../../server/storage/sqlite';
+import type { LogStore } from '../../server/storage';
+
+export interface LogServer {
+  url: string;
+  store: LogStore;
+  /** /log requests that reached the handler stage so far. */
+  requests(): number;
+  /** Holds every /log request until the returned release() is called. */
+  hold(): () => void;
+  close(): Promise<void>;
+}
+
+export async function startLogServer(env: Record<string, string> = {}): Promise<LogServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'qm9-log-server-'));
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    REPORT_TOKEN: 'logging-client-test',
+    SQLITE_FILE: join(dir, 'log.sqlite'),
+    ...env,
+  });
+  const store = openSqliteStore(config.sqliteFile);
+  const app = await buildApp({
+    config,
+    store,
+    models: () => null,
+    driftReference: () => Promise.reject(new Error('no drift reference in this test')),
+  });
+  let gate: Promise<void> | null = null;
+  let seen = 0;
+  app.addHook('preHandler', async (request) => {
+    if (request.url !== '/log') return;
+    seen++;
+    if (gate) await gate;
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    store,
+    requests: () => seen,
+    hold() {
+      let release!: () => void;
+      gate = new Promise<void>((r) => (release = r));
+      return () => {
+        gate = null;
+        release();
+      };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
