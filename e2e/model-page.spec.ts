@@ -22,10 +22,12 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
     `${card.data.split.test.toLocaleString('en-US')} test molecules`,
   );
   // A density cell per occupied bin, and axes with numbers and units on both sides.
-  const gapCells = await parity.locator('rect').count();
-  expect(gapCells).toBeGreaterThan(40);
+  // Charts are drawn as they come near the screen.
+  await parity.scrollIntoViewIfNeeded();
   await expect(parity).toContainText('Predicted HOMO–LUMO gap (eV)');
   await expect(parity).toContainText('True HOMO–LUMO gap (eV)');
+  const gapCells = await parity.locator('rect').count();
+  expect(gapCells).toBeGreaterThan(40);
   const ticks = await parity.locator('g[class*="tick"] text, text').allTextContents();
   expect(ticks.filter((t) => /^−?\d/.test(t.trim())).length).toBeGreaterThan(6);
 
@@ -34,6 +36,8 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
   await expect(page.getByTestId('error-histograms').locator('figure')).toHaveCount(12);
   // Calibration: axis values in percent, one line per property.
   const calibration = page.getByTestId('calibration-plot');
+  // Drawn when it comes near the screen.
+  await calibration.scrollIntoViewIfNeeded();
   await expect(calibration).toContainText('Nominal coverage of the interval (%)');
   await expect(calibration).toContainText('100');
 

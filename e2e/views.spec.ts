@@ -74,8 +74,17 @@ test('predict page with results, detail view and model page: no critical or seri
   expect(await seriousViolations(page), 'detail view').toEqual([]);
 
   await page.getByRole('tab', { name: 'Model' }).click();
+  await page.getByTestId('parity-plot').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('parity-plot').locator('svg').first()).toBeVisible();
+  // Charts are drawn as they come near the screen: scroll through the page as a reader would.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0; y < height; y += 500) {
+    await page.mouse.wheel(0, 500);
+    await page.waitForTimeout(150);
+  }
   await expect(page.getByTestId('calibration-plot').locator('svg').first()).toBeVisible();
+  await expect(page.getByTestId('error-histograms').locator('svg')).toHaveCount(12);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await keepScreenshot(page, testInfo, 'model-page');
   expect(await seriousViolations(page), 'model page').toEqual([]);
 });

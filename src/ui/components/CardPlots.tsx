@@ -12,27 +12,61 @@ function PlotFigure({
   label,
   testId,
   caption,
+  width,
+  height,
 }: {
   make: () => Element;
+  /** The chart's size, kept free before it is drawn so the page does not jump. */
+  width: number;
+  height: number;
   label: string;
   testId?: string;
   caption?: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const chart = make();
-    // Plot labels each mark group ("rect", "line") for screen readers; inside one labelled image
-    // those words are noise, and ARIA does not allow a label on an element without a role.
-    for (const element of chart.querySelectorAll('[aria-label], [aria-description]')) {
-      element.removeAttribute('aria-label');
-      element.removeAttribute('aria-description');
-    }
-    host.current?.replaceChildren(chart);
-    return () => chart.remove();
+    const target = host.current;
+    if (!target) return;
+    let chart: Element | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const draw = () => {
+      chart = make();
+      // Plot labels each mark group ("rect", "line") for screen readers; inside one labelled
+      // image those words are noise, and ARIA does not allow a label on an element without a role.
+      for (const element of chart.querySelectorAll('[aria-label], [aria-description]')) {
+        element.removeAttribute('aria-label');
+        element.removeAttribute('aria-description');
+      }
+      target.replaceChildren(chart);
+    };
+    // A chart is drawn when it comes near the screen, each in its own task: opening the model page
+    // never holds the main thread for all 14 charts, and a click back to the predict tab is
+    // handled at once.
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        observer.disconnect();
+        timer = setTimeout(draw, 0);
+      },
+      { rootMargin: '200px' },
+    );
+    observer.observe(target);
+    return () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      chart?.remove();
+    };
   }, [make]);
   return (
     <figure className="plot-figure">
-      <div ref={host} role="img" aria-label={label} data-testid={testId} className="plot-host" />
+      <div
+        ref={host}
+        role="img"
+        aria-label={label}
+        data-testid={testId}
+        className="plot-host"
+        style={{ minWidth: width, minHeight: height }}
+      />
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );
@@ -101,7 +135,7 @@ export function ParityChart({ grid, target }: { grid: ParityGrid; target: Target
       ],
     });
   }, [grid, name, unit]);
-  return <PlotFigure make={make} label={label} testId="parity-plot" />;
+  return <PlotFigure make={make} label={label} testId="parity-plot" width={360} height={380} />;
 }
 
 /** How far off the model is on the test split (predicted − true), with axis values and units. */
@@ -140,6 +174,8 @@ export function ErrorHistogramChart({
   return (
     <PlotFigure
       make={make}
+      width={260}
+      height={150}
       label={`${name}: test errors, predicted minus true`}
       caption={`${name}${histogram.clipped > 0 ? ` (${histogram.clipped} beyond the range, in the end bins)` : ''}`}
     />
@@ -220,6 +256,8 @@ export function CalibrationChart({ metrics }: { metrics: TargetMetrics[] }) {
   return (
     <PlotFigure
       make={make}
+      width={380}
+      height={400}
       label="Calibration: observed against nominal interval coverage, one line per property"
       testId="calibration-plot"
     />
