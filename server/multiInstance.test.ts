@@ -73,24 +73,36 @@ describe.skipIf(!DATABASE_URL)('two instances on one PostgreSQL', () => {
     let duplicates = 0;
     let request = 0;
     const send = async (records: ReturnType<typeof logRecord>[]) => {
-      // Round robin, as a load balancer would; concurrent sends race on the same keys.
-      const server = servers[request++ % servers.length];
-      const res = await fetch(`${server.url}/log`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ records }),
-      });
-      expect(res.status).toBe(200);
-      const body = await res.json();
-      stored += body.stored;
-      duplicates += body.duplicates;
+      // Round robin, as a load balancer would; concurrent sends race on the same keys. A
+      // connection error (a keep-alive socket closed under the client) is retried on the next
+      // instance with the same keys, as the app's outbox does.
+      for (let attempt = 0; ; attempt++) {
+        const server = servers[request++ % servers.length];
+        let res: Response;
+        try {
+          res = await fetch(`${server.url}/log`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ records }),
+          });
+        } catch (error) {
+          if (attempt < 3) continue;
+          throw error;
+        }
+        expect(res.status).toBe(200);
+        const body = await res.json();
+        stored += body.stored;
+        duplicates += body.duplicates;
+        return;
+      }
     };
     // Every batch sent twice at once (a retry racing the original on the other instance),
     // then once more later.
     await Promise.all(batches.flatMap((b) => [send(b), send(b)]));
     for (const b of batches) await send(b);
-    expect(stored).toBe(120);
-    expect(duplicates).toBe(120 * 2);
+    // A retried request whose first attempt was stored reports duplicates: the store is what counts.
+    expect(stored).toBeLessThanOrEqual(120);
+    expect(stored + duplicates).toBe(120 * 3);
 
     const counts = await Promise.all(
       servers.map(
@@ -123,6 +135,7 @@ describe.skipIf(!DATABASE_URL)('two instances on one PostgreSQL', () => {
 
   it('limits each client per instance: two instances together admit twice LOG_RATE_LIMIT', async () => {
     const codes: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 4 * RATE; i++) {
       const server = servers[i % 2];
       const res = await fetch(`${server.url}/log`, {
@@ -137,7 +150,9 @@ describe.skipIf(!DATABASE_URL)('two instances on one PostgreSQL', () => {
     const admitted = codes.filter((c) => c === 200).length;
     expect(codes.filter((c) => c !== 200 && c !== 429)).toEqual([]);
     expect(admitted).toBeGreaterThan(RATE);
-    expect(admitted).toBeLessThanOrEqual(2 * RATE + 2);
+    // Each bucket refills RATE per minute while the loop runs.
+    const refill = Math.ceil(((Date.now() - started) / 60_000) * RATE);
+    expect(admitted).toBeLessThanOrEqual(2 * (RATE + refill));
   });
 
   it('refuses to start an instance on PostgreSQL without REPORT_TOKEN', async () => {

@@ -35,6 +35,11 @@ export function reportRoutes(
       if (format !== 'html' && format !== 'json') {
         return sendError(reply, 400, 'Bad Request', 'format must be json or html');
       }
+      // The socket is silent while the reference loads and the worker computes, so
+      // IDLE_SOCKET_TIMEOUT_MS is lifted for this request; once the response is sent, Node puts
+      // the keep-alive timeout on the socket. (Injected test requests have no real socket.)
+      const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown };
+      socket.setTimeout?.(0);
       let reference: DriftReference;
       try {
         ({ reference } = await driftReference());
@@ -48,11 +53,6 @@ export function reportRoutes(
           'no drift reference is installed (see the server log)',
         );
       }
-      // The socket is silent while the worker computes: IDLE_SOCKET_TIMEOUT_MS must not cut
-      // this request, so it is lifted until the report is ready.
-      // (Requests injected in tests have a socket stand-in without timeouts.)
-      const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown };
-      socket.setTimeout?.(0);
       let outcome;
       try {
         outcome = await runner.run({ location, reference, n, maxBytes: config.maxReportBytes });
@@ -60,8 +60,6 @@ export function reportRoutes(
         if (!(error instanceof ReportQueueFullError)) throw error;
         reply.header('Retry-After', '5');
         return sendError(reply, 503, 'Service Unavailable', error.message);
-      } finally {
-        socket.setTimeout?.(config.timeouts.idleSocketMs);
       }
       if (outcome.kind === 'error') {
         request.log.error(`drift report failed: ${outcome.message}`);
