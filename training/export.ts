@@ -35,6 +35,7 @@ import {
 } from './cardSections';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
+import { inheritedBaseline, startedFromSummary } from './initFrom';
 
 export interface ExportOptions {
   /** Run directory of the baseline to compare with in the model card. */
@@ -184,7 +185,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
             backend: baseline.backend,
           },
         }
-      : null,
+      : await inheritedBaseline(config.initFrom),
     training: {
       backend: results.backend,
       seed: config.seed,
@@ -206,6 +207,13 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
       },
       gitCommit: results.gitCommit,
       finishedAt: results.finishedAt,
+      ...(config.initFrom
+        ? {
+            // Core time of a fine-tune is this run's plus the starting model's.
+            startedFrom: (await startedFromSummary(config.initFrom)) ?? config.initFrom,
+            oversampleSmall: config.oversampleSmall,
+          }
+        : {}),
       history: h.map((r) => ({
         epoch: r.epoch,
         trainLoss: r.trainLoss,

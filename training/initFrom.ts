@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkManifest } from '../src/model/manifest';
+import type { ModelCard } from '../src/model/modelCard';
 import type { OutputTransform } from '../src/model/outputTransform';
 import { decodeWeights } from '../src/model/weightsIO';
 import type { TrainConfig } from './config';
@@ -52,6 +53,17 @@ export async function startedFromSummary(
       epochs: card.training?.epochs ?? null,
       wallSeconds: card.training?.wallSeconds ?? null,
     };
+  } catch {
+    return null;
+  }
+}
+
+/** A fine-tune is compared with the same baseline as the model it started from. */
+export async function inheritedBaseline(dir: string | null): Promise<ModelCard['baseline']> {
+  if (!dir) return null;
+  try {
+    const card = JSON.parse(await readFile(path.join(dir, 'model-card.json'), 'utf8')) as ModelCard;
+    return card.baseline ?? null;
   } catch {
     return null;
   }
