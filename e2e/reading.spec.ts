@@ -1,6 +1,7 @@
 // The results table read as a person reads it: by the headings on screen, not the DOM order, and
 // checked against the CSV the same page exports.
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { unitSuffix } from '../src/ui/exportResults';
 import { formatInterval, formatValue } from '../src/ui/format';
 import { PROPERTIES } from '../src/ui/properties';
 import { ASSAY_CSV } from './fixtures';
@@ -77,7 +78,7 @@ test('every cell of the first rows lies under its heading and says what the CSV 
     // The drawing's atom labels come first in the text; the SMILES is written under it.
     expect(byHeading.get('Structure')!.split('\n').pop()!.trim()).toBe(exported.smiles);
     for (const p of PROPERTIES) {
-      const unit = p.unit.replace('³', '3').replace('²', '2').replace('·', '*');
+      const unit = unitSuffix(p.unit);
       const text = byHeading.get(p.heading)!;
       const value = exported[`${p.key} [${unit}]`];
       if (value === '') {

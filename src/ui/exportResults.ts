@@ -5,7 +5,7 @@ import { domainVerdict, extrapolationReasons, readingOf } from './reading';
 import type { ResultRow } from './worker/protocol';
 
 /** Column names carry the unit so a spreadsheet reader never has to guess it. */
-function unitSuffix(unit: string): string {
+export function unitSuffix(unit: string): string {
   return unit.replace('³', '3').replace('²', '2').replace('·', '*');
 }
 
