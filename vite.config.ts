@@ -1,12 +1,40 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 // Cross-origin isolation lets the tfjs wasm backend use threads in the page.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/**
+ * Model directories the offline cache leaves out: every one except the registry's production
+ * model and its members, so keeping older versions for rollback does not grow the offline download.
+ */
+function modelDirsNotInProduction(modelsDir = 'public/models'): string[] {
+  const registry = JSON.parse(readFileSync(path.join(modelsDir, 'registry.json'), 'utf8')) as {
+    models: { name: string; version: string; path: string }[];
+    aliases: Record<string, string>;
+  };
+  const production = registry.models.find(
+    (m) => `${m.name}@${m.version}` === registry.aliases.production,
+  );
+  if (!production) throw new Error(`${modelsDir}/registry.json: no production model`);
+  const manifest = JSON.parse(
+    readFileSync(path.join(modelsDir, production.path, 'model.json'), 'utf8'),
+  ) as { members?: string[] };
+  const keep = new Set(
+    [production.path, ...(manifest.members ?? []).map((m) => path.join(production.path, m))].map(
+      (d) => path.normalize(d).replace(/\/+$/, ''),
+    ),
+  );
+  return readdirSync(modelsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !keep.has(e.name))
+    .map((e) => e.name);
+}
 
 const EMSCRIPTEN_POOL = 'var pthreadPoolSize=8;';
 
@@ -65,7 +93,11 @@ export default defineConfig({
         // and OpenChemLib's conformer resources for the 3D view.
         globPatterns: ['**/*.{js,css,html,wasm,json,bin,png,webmanifest}'],
         // The page loads float32 weights; the float16 and uint8 variants are for other clients.
-        globIgnores: ['models/**/*.float16.*', 'models/**/*.uint8.*'],
+        globIgnores: [
+          'models/**/*.float16.*',
+          'models/**/*.uint8.*',
+          ...modelDirsNotInProduction().map((dir) => `models/${dir}/**`),
+        ],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
