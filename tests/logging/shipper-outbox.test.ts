@@ -118,6 +118,47 @@ describe('outbox and sender', () => {
     }
   });
 
+  it('send nothing while offline, while logging is off, or once stopped', async () => {
+    const outbox = new Outbox(`shipper-idle-${++n}`);
+    await outbox.add(records(2));
+    const before = server.requests();
+    const offline = new LogShipper({
+      outbox,
+      settings: async () => ({ enabled: true, endpoint: '/log', includeSmiles: false }),
+      baseUrl: () => server.url,
+      isOnline: () => false,
+      lockName: null,
+    });
+    await offline.flush(true);
+    expect(offline.status.lastError).toMatch(/^offline/);
+    expect(offline.status.online).toBe(false);
+    const off = new LogShipper({
+      outbox,
+      settings: async () => ({ enabled: false, endpoint: '/log', includeSmiles: false }),
+      baseUrl: () => server.url,
+      isOnline: () => true,
+      lockName: null,
+    });
+    await off.flush(true);
+    const stopped = shipperFor(outbox, '/log');
+    stopped.stop();
+    await stopped.flush(true);
+    expect(server.requests()).toBe(before);
+    expect(await outbox.counts()).toEqual({ queued: 2, sent: 0, rejected: 0 });
+  });
+
+  it('schedule the retry in the future, and report the queue while waiting', async () => {
+    const outbox = new Outbox(`shipper-retry-${++n}`);
+    await outbox.add(records(1));
+    const s = shipperFor(outbox, await deadEndpoint());
+    const start = Date.now();
+    await s.flush(true);
+    // Base delay 60 s with jitter in [half, full]: the retry is 30-60 s away.
+    expect(s.status.nextRetryAt! - start).toBeGreaterThanOrEqual(30_000);
+    expect(s.status.nextRetryAt! - start).toBeLessThanOrEqual(61_000);
+    expect(s.status).toMatchObject({ queued: 1, sending: false });
+  });
+
   it('keep the batch when the server answers with an error status', async () => {
     const outbox = new Outbox(`shipper-500-${++n}`);
     await outbox.add(records(2));
