@@ -1,6 +1,6 @@
 // Per-target metrics of loaded predictors (their average when several) on one split, through the
 // public inference API: what `npm run evaluate`, the promotion gate and the production check share.
-import { averagePredictions, type Predictor } from '../src/model';
+import { averagePredictions, type MoleculePrediction, type Predictor } from '../src/model';
 import type { TargetMetrics } from '../src/model/modelCard';
 import type { Qm9Dataset } from './dataset';
 import { targetMetrics } from './metrics';
@@ -10,6 +10,8 @@ import type { SplitName } from './split';
 
 export interface SplitEvaluation {
   metrics: TargetMetrics[];
+  /** One per molecule of the split, in the split's order. */
+  predictions: MoleculePrediction[];
   molecules: number;
   seconds: number;
 }
@@ -36,5 +38,5 @@ export async function evaluateOnSplit(
       hasStd ? preds.map((p) => p.std[key]!) : null,
     );
   });
-  return { metrics, molecules: ids.length, seconds };
+  return { metrics, predictions: preds, molecules: ids.length, seconds };
 }

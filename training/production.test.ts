@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPredictor } from '../src/model/predictor';
+import { TARGETS } from '../src/model/types';
 import { resolveRegistryReference } from '../src/model/registrySource';
 import { loadQm9Dataset } from './dataset';
 import { evaluateOnSplit } from './evaluateOnSplit';
@@ -22,8 +23,19 @@ describe('production model', () => {
     const card = await readCard(location);
     const predictor = await loadPredictor(location);
     const dataset = await loadQm9Dataset(DATA, path.join('training', 'runs', 'cache'));
-    const { metrics } = await evaluateOnSplit([predictor], dataset, 'test');
+    const { metrics, predictions } = await evaluateOnSplit([predictor], dataset, 'test');
     predictor.dispose();
+    // Physically impossible values: none of the five non-negative properties below zero, on
+    // any test molecule, in the value or its interval.
+    const bounded = TARGETS.filter((t) => t.min !== null);
+    const negative = predictions.flatMap((p, i) =>
+      bounded.flatMap((t) =>
+        p.values[t.key]! < t.min! || p.interval90![t.key]![0] < t.min!
+          ? [`test molecule ${i} ${t.key} ${p.values[t.key]}`]
+          : [],
+      ),
+    );
+    expect(negative).toEqual([]);
     const drift = card.metrics.test.map((c) => {
       const now = metrics.find((m) => m.key === c.key);
       return { key: c.key, card: c.mae, now: now?.mae, n: now?.n, cardN: c.n };
