@@ -61,6 +61,28 @@ describe('a variance head at its clip', () => {
     expect(p.std![0]).toBeCloseTo(Math.exp(LOG_VAR_LIMIT / 2), 3);
     model.dispose();
   });
+
+  it('flags a dipole whose whole interval lies below zero, not one merely near zero', async () => {
+    const arch: ProductArchitecture = { kind: 'product', hidden: 8, layers: 1, targets: ['mu'] };
+    const model = createModel(arch, 4);
+    // Zero the last mean layer so the standardized mean is its bias alone: z = -5 or -0.2.
+    const kernel = model.variables.get('mean2/kernel')!;
+    kernel.assign(tf.zerosLike(kernel));
+    model.variables.get('var1/kernel')!.assign(tf.zerosLike(model.variables.get('var1/kernel')!));
+    model.variables.get('var1/bias')!.assign(tf.tensor1d([0])); // std = 1 x transform std
+    const transform = { targets: arch.targets, mean: [0], std: [0.1] };
+    const batch = batchFromGraphs([graph('CC')], true);
+    const bias = model.variables.get('mean2/bias')!;
+    bias.assign(tf.tensor1d([-5])); // raw -0.5 D, 90 % interval up to -0.5 + 0.164 < 0
+    const confident = await predictBatchArrays(model, transform, batch);
+    expect(confident.values[0]).toBe(0);
+    expect(Array.from(confident.belowBound)).toEqual([1]);
+    bias.assign(tf.tensor1d([-0.2])); // raw -0.02 D: about zero, interval reaches above it
+    const nearZero = await predictBatchArrays(model, transform, batch);
+    expect(nearZero.values[0]).toBe(0);
+    expect(Array.from(nearZero.belowBound)).toEqual([0]);
+    model.dispose();
+  });
 });
 
 describe('the shipped model', () => {
@@ -96,6 +118,9 @@ describe('the shipped model', () => {
       expect(lo).toBeCloseTo(p.values.homo! - Z90 * p.std.homo!, 9);
       expect(hi).toBeCloseTo(p.values.homo! + Z90 * p.std.homo!, 9);
     });
+    // Ethane's extent (QM9: 109.5 bohr²) comes out of the network wholly below zero: it must be
+    // flagged as an extrapolation, not shown as a confident 0.
+    expect(preds[smiles.indexOf('CC')].belowBound).toContain('r2');
     predictor.dispose();
   });
 });

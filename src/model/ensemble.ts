@@ -9,7 +9,7 @@ import { TARGETS, type MoleculePrediction, type TargetKey } from './types';
  * Combines the predictions of several models for the same molecules: per target, the mean of the
  * models that predict it, and the standard deviation of the equal-weight mixture
  * sqrt(mean(std^2) + variance of the means) when every one of those models gives a std.
- * Domain warnings and capped uncertainties are the union, so no model's caution is lost.
+ * Domain warnings, capped uncertainties and values below a bound are the union, so no model's caution is lost.
  */
 export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePrediction[] {
   if (perModel.length === 0) throw new Error('an ensemble needs at least one model');
@@ -44,10 +44,13 @@ export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePr
         return true;
       });
     const capped = new Set(members.flatMap((p) => p.uncertaintyCapped ?? []));
+    const below = new Set(members.flatMap((p) => p.belowBound ?? []));
+    const order = TARGETS.map((t) => t.key);
     return withIntervals({
       values,
       std,
-      uncertaintyCapped: TARGETS.map((t) => t.key).filter((k) => capped.has(k)),
+      uncertaintyCapped: order.filter((k) => capped.has(k)),
+      belowBound: order.filter((k) => below.has(k)),
       warnings,
     });
   });

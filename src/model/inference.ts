@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors, disposeBatch, NUM_ELEMENTS, type GraphBatchArrays } from './batch';
-import { boundedValue } from './bounds';
+import { boundedValue, lowerBound, Z90 } from './bounds';
 import { LOG_VAR_LIMIT, type GraphModel } from './gnn';
 import { predictiveStd, toTargetUnits, type OutputTransform } from './outputTransform';
 
@@ -15,6 +15,8 @@ export interface BatchPrediction {
   standardized: Float32Array;
   /** numGraphs x numTargets, 1 where the log variance sits at the head's clip (std is a ceiling). */
   capped: Uint8Array | null;
+  /** numGraphs x numTargets, 1 where the network's whole 90 % interval lay below the physical bound. */
+  belowBound: Uint8Array;
 }
 
 /** Forward pass in inference mode on one batch, mapped back to target units. */
@@ -39,15 +41,21 @@ export async function predictBatchArrays(
   const values = new Float64Array(g * t);
   const std = lv ? new Float64Array(g * t) : null;
   const capped = lv ? new Uint8Array(g * t) : null;
+  const belowBound = new Uint8Array(g * t);
   for (let i = 0; i < g; i++) {
     for (let k = 0; k < t; k++) {
       const raw = toTargetUnits(transform, k, z[i * t + k], batch.elementCounts, i * NUM_ELEMENTS);
       values[i * t + k] = boundedValue(transform.targets[k], raw);
+      let upper = raw;
       if (std && capped && lv) {
         std[i * t + k] = predictiveStd(transform, k, lv[i * t + k]);
         capped[i * t + k] = lv[i * t + k] >= LOG_VAR_LIMIT * (1 - 1e-6) ? 1 : 0;
+        upper = raw + Z90 * std[i * t + k];
       }
+      // A median a little below zero is the model saying "about zero" (a symmetric molecule's
+      // dipole); a whole interval below it is a confident impossible number.
+      belowBound[i * t + k] = upper < lowerBound(transform.targets[k]) ? 1 : 0;
     }
   }
-  return { numGraphs: g, numTargets: t, values, std, standardized: z, capped };
+  return { numGraphs: g, numTargets: t, values, std, standardized: z, capped, belowBound };
 }

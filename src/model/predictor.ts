@@ -169,12 +169,22 @@ function singleModel(
           const values: MoleculePrediction['values'] = {};
           const std: MoleculePrediction['std'] = {};
           const uncertaintyCapped: TargetKey[] = [];
+          const belowBound: TargetKey[] = [];
           targets.forEach((key, k) => {
             values[key] = p.values[i * p.numTargets + k];
             if (p.std) std[key] = p.std[i * p.numTargets + k];
             if (p.capped?.[i * p.numTargets + k]) uncertaintyCapped.push(key);
+            if (p.belowBound[i * p.numTargets + k]) belowBound.push(key);
           });
-          out.push(withIntervals({ values, std, uncertaintyCapped, warnings: g.warnings ?? [] }));
+          out.push(
+            withIntervals({
+              values,
+              std,
+              uncertaintyCapped,
+              belowBound,
+              warnings: g.warnings ?? [],
+            }),
+          );
         });
       }
       return out;

@@ -45,5 +45,10 @@ export interface MoleculePrediction {
    * it was trained on and the std is a clipped constant, not an estimate. Show as extrapolation.
    */
   uncertaintyCapped?: TargetKey[];
+  /**
+   * Targets whose whole predicted 90 % interval lay below the physical bound (a confidently
+   * negative extent, say): the value shown is the bound and the model is extrapolating.
+   */
+  belowBound?: TargetKey[];
   warnings: DomainWarning[];
 }

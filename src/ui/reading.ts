@@ -26,7 +26,8 @@ export function readingOf(row: ResultRow, key: TargetKey): Reading {
   const value = prediction?.values[key];
   if (!prediction || value === undefined) return { value: undefined, extrapolated: false };
   const capped = prediction.uncertaintyCapped?.includes(key) ?? false;
-  if (capped || outsideDomain(row)) return { value, extrapolated: true };
+  const belowBound = prediction.belowBound?.includes(key) ?? false;
+  if (capped || belowBound || outsideDomain(row)) return { value, extrapolated: true };
   const given = prediction.interval90?.[key];
   if (given) return { value, interval: given, extrapolated: false };
   const std = prediction.std[key];
@@ -43,6 +44,12 @@ export function extrapolationReasons(row: ResultRow): string[] {
       `the model's uncertainty hit its ceiling for ${capped.map((k) => propertyInfo(k).name).join(', ')}: the molecule is unlike its training data`,
     );
   }
+  const below = row.prediction?.belowBound ?? [];
+  if (below.length > 0) {
+    reasons.push(
+      `the model's estimate of ${below.map((k) => propertyInfo(k).name).join(', ')} lay wholly below zero, which is impossible: shown at zero, as an extrapolation`,
+    );
+  }
   return reasons;
 }
 
@@ -51,6 +58,7 @@ export type DomainVerdict = 'inside' | 'extrapolation' | 'not predicted';
 /** One word on whether to trust this row's numbers, the same in the table and the exports. */
 export function domainVerdict(row: ResultRow): DomainVerdict {
   if (!row.prediction) return 'not predicted';
+  // A value below a bound marks that value only: the molecule itself may be well inside QM9.
   return outsideDomain(row) || (row.prediction.uncertaintyCapped?.length ?? 0) > 0
     ? 'extrapolation'
     : 'inside';

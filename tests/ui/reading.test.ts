@@ -3,7 +3,7 @@ import { compareRows } from '../../src/ui/components/BatchTable';
 import { ordinal } from '../../src/ui/format';
 import { jobOutcome } from '../../src/ui/jobOutcome';
 import { PROPERTIES } from '../../src/ui/properties';
-import { domainVerdict, readingOf, statusLabel } from '../../src/ui/reading';
+import { domainVerdict, extrapolationReasons, readingOf, statusLabel } from '../../src/ui/reading';
 import type { ResultRow } from '../../src/ui/worker/protocol';
 
 const row = (id: number, gap: number | undefined, extra: Partial<ResultRow> = {}): ResultRow => ({
@@ -64,6 +64,22 @@ describe('how a value reads', () => {
     });
     expect(readingOf(charged, 'gap')).toEqual({ value: 5, extrapolated: true });
     expect(statusLabel(charged)).toBe('extrapolation');
+  });
+
+  it('a value whose whole interval lay below zero reads as an extrapolation, that value only', () => {
+    const ethane = row(1, 12, {
+      prediction: {
+        values: { gap: 12, r2: 0 },
+        std: { gap: 0.1, r2: 128 },
+        interval90: { gap: [11.8, 12.2], r2: [0, 210] },
+        belowBound: ['r2'],
+        warnings: [],
+      },
+    });
+    expect(readingOf(ethane, 'r2')).toEqual({ value: 0, extrapolated: true });
+    expect(readingOf(ethane, 'gap').extrapolated).toBe(false);
+    expect(domainVerdict(ethane)).toBe('inside');
+    expect(extrapolationReasons(ethane).join(' ')).toMatch(/wholly below zero/);
   });
 
   it('names refused and unreadable records apart', () => {
