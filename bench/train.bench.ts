@@ -13,6 +13,7 @@ import { initChem, parseSmiles } from '../src/chem';
 import { setupBackend, type BackendName } from '../src/model/backend';
 import { createModel, type Architecture } from '../src/model/gnn';
 import { predictBatchArrays } from '../src/model/inference';
+import { resolveRegistryReference } from '../src/model/registrySource';
 import { loadPredictor } from '../src/model/predictor';
 import { TARGETS } from '../src/model/types';
 import { DEFAULT_CONFIG } from '../training/config';
@@ -174,16 +175,17 @@ async function inference(
   };
 }
 
-const SHIPPED_MODEL = 'public/models/qm9-gnn-ensemble';
+const SHIPPED_MODEL = 'public/models/registry.json#production';
 
 /**
  * The model the app and the server load, through the public API (batching and un-standardizing
  * included): for an ensemble that is one forward pass per member.
  */
 async function shippedPredictor(data: { packed: PackedGraphs; ids: Int32Array }) {
-  if (!existsSync(path.join(SHIPPED_MODEL, 'model.json')))
-    return { model: SHIPPED_MODEL, error: 'not published' };
-  const predictor = await loadPredictor(SHIPPED_MODEL, { backend: 'wasm' });
+  const { location } = await resolveRegistryReference(SHIPPED_MODEL);
+  if (!existsSync(path.join(location, 'model.json')))
+    return { model: location, error: 'not published' };
+  const predictor = await loadPredictor(location, { backend: 'wasm' });
   const graphs = Array.from(data.ids.subarray(0, 1024), (i) => packedToGraph(data.packed, i));
   await predictor.predict(graphs.slice(0, 256));
   const t0 = performance.now();

@@ -1,9 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, type Download, type Page } from '@playwright/test';
 import { parseDelimited } from '../src/chem/formats/table';
+import {
+  DEFAULT_ALIAS,
+  entryLocation,
+  parseRegistry,
+  REGISTRY_FILE,
+  resolveModel,
+} from '../src/model/registry';
 
-/** The model the page loads by default (see src/ui/engine.ts); Node loads the same files to compare. */
-export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? 'public/models/qm9-gnn-ensemble';
+/** The registry's production model: what the page loads by default (see src/ui/engine.ts). */
+function productionDir(modelsDir = 'public/models'): string {
+  const registry = parseRegistry(
+    JSON.parse(readFileSync(`${modelsDir}/${REGISTRY_FILE}`, 'utf8')),
+    `${modelsDir}/${REGISTRY_FILE}`,
+  );
+  return entryLocation(modelsDir, resolveModel(registry, DEFAULT_ALIAS));
+}
+
+/** The model the page loads; Node loads the same files to compare. */
+export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? productionDir();
 export const modelPublished = existsSync(`${MODEL_DIR}/model.json`);
 export const NO_MODEL_REASON = `no trained model in ${MODEL_DIR} yet (training publishes it)`;
 

@@ -1,14 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testApps } from './testing/testApp';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, redactToken, type AppDeps } from './app';
-import { loadConfig, type ServerConfig } from './config';
-import { openSqliteStore } from './storage/sqlite';
+import { redactToken, type AppDeps } from './app';
 import type { LogStore } from './storage';
 import { computeDriftReference } from './drift/reference';
-import { loadDriftReference } from './models';
 import { chain, logRecord, methane } from './testing/molecules';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-app-'));
@@ -22,31 +20,12 @@ const referenceGaps = referenceGraphs.map((_, i) => 9 + ((i * 37) % 300) / 100);
 const referenceFile = join(dir, 'reference.json');
 writeFileSync(referenceFile, JSON.stringify(computeDriftReference(referenceGraphs, referenceGaps)));
 
-let n = 0;
-async function startApp(
+const apps = testApps(dir, referenceFile);
+const startApp = (
   env: Record<string, string> = {},
   models: AppDeps['models'] = () => null,
   argv: string[] = [],
-) {
-  const config: ServerConfig = loadConfig(
-    {
-      LOG_LEVEL: 'silent',
-      REPORT_TOKEN: 'secret-token',
-      SQLITE_FILE: join(dir, `app-${++n}.sqlite`),
-      DRIFT_REFERENCE_FILE: referenceFile,
-      ...env,
-    },
-    argv,
-  );
-  const store = openSqliteStore(config.sqliteFile);
-  const app = await buildApp({
-    config,
-    store,
-    models,
-    driftReference: () => loadDriftReference(config),
-  });
-  return { app, store };
-}
+) => apps.startApp(env, { models }, argv);
 
 describe('server API', () => {
   let app: FastifyInstance;

@@ -85,7 +85,7 @@ describe('npm run runs', () => {
     expect(listed.out).toMatch(
       /card-qm9-gnn@1\.0\.0\s+card\s+qm9-gnn\s+finished\s+\S+ \S+\s+94\s+3h33m\s+0\.1351 eV\s+fe0896a/,
     );
-    const shown = await cli('training/runs.ts', 'show', 'card-qm9-gnn-gap');
+    const shown = await cli('training/runs.ts', 'show', 'card-qm9-gnn-gap@1.0.0');
     expect(shown.out).toMatch(/data sha256\s+49e0356d5f00/);
     expect(shown.out).toMatch(/^96\s+\S+\s+\S+\s+\S+\s+\d+$/m);
   });

@@ -169,9 +169,13 @@ describe.skipIf(!DATABASE_URL)('npm run sweep (PostgreSQL queue)', () => {
     try {
       const config = await writeSweep('pg', 6);
       const env = { DATABASE_URL: fresh.url };
-      // The coordinator creates the queue and runs no worker of its own (--workers is 1, so one
-      // local worker); a second worker joins as if from another machine.
-      const coordinator = sweepCli(['--config', config, '--db', path.join(tmp, 'a.sqlite')], env);
+      // The coordinator creates the queue and runs one local worker, limited to 3 trials so the
+      // test does not depend on how fast the second worker, joining as if from another machine,
+      // starts; that one takes whatever is left.
+      const coordinator = sweepCli(
+        ['--config', config, '--db', path.join(tmp, 'a.sqlite'), '--max-trials', '3'],
+        env,
+      );
       await new Promise((r) => setTimeout(r, 4000));
       const joiner = sweepCli(
         ['--worker', '--sweep', 'pg', '--db', path.join(tmp, 'b.sqlite')],

@@ -28,10 +28,20 @@ import { gitCommit, trainRun } from './train';
 const USAGE = `usage:
   npm run sweep -- --config <sweep.json> [--workers N]   create or resume the sweep, run it, print the leaderboard
   npm run sweep -- --worker --sweep <name>              work on an existing sweep's queue (set DATABASE_URL to share one)
+                                                         until it is empty or --max-trials N are done
   npm run sweep -- --leaderboard --sweep <name>
 options: --db ${DEFAULT_RUNS_DB} (runs store and, without DATABASE_URL, the queue)`;
 
 class UsageError extends Error {}
+
+/** A worker's trial limit (a machine lent for a while takes a few trials, then leaves). */
+function maxTrialsOf(raw: string | undefined): number {
+  if (raw === undefined) return Infinity;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--max-trials needs a whole number of at least 1, got "${raw}"`);
+  return n;
+}
 
 /** JSON with sorted keys: PostgreSQL's jsonb does not keep the key order. */
 function canonical(value: unknown): string {
@@ -139,16 +149,19 @@ async function loadSweep(queue: SweepQueue, name: string): Promise<SweepConfig> 
   return parseSweepConfig(row.config, `sweep ${name}`);
 }
 
-async function work(queue: SweepQueue, store: RunsStore, name: string): Promise<number> {
+async function work(
+  queue: SweepQueue,
+  store: RunsStore,
+  name: string,
+  maxTrials = Infinity,
+): Promise<number> {
   const sweep = await loadSweep(queue, name);
   const { config: base } = await parseTrainArgs(['--config', sweep.base]);
   let dataset: Qm9Dataset | null = null;
   let done = 0;
-  for (
-    let trial = await queue.claim(name, WORKER_ID);
-    trial;
-    trial = await queue.claim(name, WORKER_ID)
-  ) {
+  while (done < maxTrials) {
+    const trial = await queue.claim(name, WORKER_ID);
+    if (!trial) break;
     dataset ??= await loadQm9Dataset(base.data, base.cacheDir, (m) =>
       process.stderr.write(`${m}\n`),
     );
@@ -195,11 +208,17 @@ async function leaderboard(queue: SweepQueue, store: RunsStore, name: string): P
 }
 
 /** Starts n worker processes on this machine and waits for them. */
-async function runWorkers(n: number, name: string, db: string): Promise<void> {
+async function runWorkers(
+  n: number,
+  name: string,
+  db: string,
+  maxTrials: string | undefined,
+): Promise<void> {
+  const limit = maxTrials === undefined ? [] : ['--max-trials', maxTrials];
   const children = Array.from({ length: n }, () =>
     spawn(
       process.execPath,
-      ['--import', 'tsx', 'training/sweep.ts', '--worker', '--sweep', name, '--db', db],
+      ['--import', 'tsx', 'training/sweep.ts', '--worker', '--sweep', name, '--db', db, ...limit],
       {
         stdio: ['ignore', 'inherit', 'inherit'],
         env: process.env,
@@ -222,6 +241,7 @@ async function main(argv: string[]): Promise<void> {
       worker: { type: 'boolean', default: false },
       leaderboard: { type: 'boolean', default: false },
       workers: { type: 'string' },
+      'max-trials': { type: 'string' },
       db: { type: 'string', default: DEFAULT_RUNS_DB },
       help: { type: 'boolean', default: false },
     },
@@ -236,8 +256,8 @@ async function main(argv: string[]): Promise<void> {
     if (values.worker || values.leaderboard) {
       if (!values.sweep) throw new UsageError('--worker and --leaderboard need --sweep <name>');
       if (values.worker) {
-        const n = await work(queue, store, values.sweep);
-        process.stderr.write(`worker ${WORKER_ID}: ${n} trials, queue empty\n`);
+        const n = await work(queue, store, values.sweep, maxTrialsOf(values['max-trials']));
+        process.stderr.write(`worker ${WORKER_ID}: ${n} trials\n`);
       } else console.log(await leaderboard(queue, store, values.sweep));
       return;
     }
@@ -279,7 +299,8 @@ async function main(argv: string[]): Promise<void> {
       1,
       Math.min(Number(values.workers ?? sweep.workers), os.cpus().length),
     );
-    if (left > 0) await runWorkers(workers, sweep.name, values.db);
+    maxTrialsOf(values['max-trials']); // refuse a bad value before any worker starts
+    if (left > 0) await runWorkers(workers, sweep.name, values.db, values['max-trials']);
     console.log(await leaderboard(queue, store, sweep.name));
   } finally {
     store.close();
