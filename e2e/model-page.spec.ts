@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { formatValue } from '../src/ui/format';
 import { MODEL_DIR, modelPublished, NO_MODEL_REASON, waitForModel } from './helpers';
 
 test('the model page shows accuracy, a parity plot per property, the test-error histograms and the ensemble members', async ({
@@ -10,12 +11,34 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
   const card = JSON.parse(readFileSync(`${MODEL_DIR}/model-card.json`, 'utf8')) as {
     data: { split: { test: number } };
     ensemble?: { members: { name: string }[] };
+    metrics: {
+      errorsBySize?: { rows: { heavyAtoms: number; n: number; mae: { gap: number } }[] };
+      smallMolecules?: { passed: number; checks: number };
+    };
   };
   await page.goto('/');
   await waitForModel(page);
   await page.getByRole('tab', { name: 'Model' }).click();
 
   await expect(page.getByTestId('accuracy-table').locator('tbody tr')).toHaveCount(12);
+  // Errors by size: the gap row under the 9-heavy-atom heading holds the card's number.
+  const bySize = card.metrics.errorsBySize!;
+  const sizeTable = page.getByTestId('errors-by-size');
+  const nine = bySize.rows.findIndex((r) => r.heavyAtoms === 9);
+  const heading = sizeTable.getByRole('columnheader').nth(nine + 1);
+  await expect(heading).toHaveText(`9 heavy atoms (n = ${bySize.rows[nine].n})`);
+  const gapRow = sizeTable.getByRole('row', { name: /HOMO–LUMO gap/ });
+  await expect(gapRow.getByRole('cell').nth(nine)).toHaveText(
+    formatValue(bySize.rows[nine].mae.gap),
+  );
+  // Learning curves: one line per member, with the axis labelled in eV.
+  const curves = page.getByTestId('learning-curves');
+  await curves.scrollIntoViewIfNeeded();
+  await expect(curves).toContainText('Validation HOMO–LUMO gap MAE (eV)');
+  const small = card.metrics.smallMolecules!;
+  await expect(page.getByTestId('small-molecule-check')).toContainText(
+    `${small.passed} of ${small.checks} predictions`,
+  );
   const parity = page.getByTestId('parity-plot');
   await expect(parity).toHaveAttribute('aria-label', 'HOMO–LUMO gap: predicted vs true');
   await expect(page.locator('.parity-panel')).toContainText(

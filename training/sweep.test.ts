@@ -32,7 +32,7 @@ function sweepCli(args: string[], env: Record<string, string> = {}) {
   return { child, done, err: () => err, out: () => out };
 }
 
-async function writeSweep(name: string, trials: number, workers = 1): Promise<string> {
+async function writeSweep(name: string, trials: number, workers = 1, epochs = 3): Promise<string> {
   const base = path.join(tmp, `${name}-base.json`);
   await writeFile(
     base,
@@ -42,7 +42,7 @@ async function writeSweep(name: string, trials: number, workers = 1): Promise<st
       cacheDir: path.join(tmp, 'cache'),
       runsDir: path.join(tmp, 'runs'),
       architecture: { kind: 'product', hidden: 4, layers: 1, targets: ['gap'] },
-      epochs: 3,
+      epochs,
       batchSize: 16,
     }),
   );
@@ -130,7 +130,9 @@ describe('search space', () => {
 describe('npm run sweep (SQLite queue)', () => {
   it('resumes after a kill: the interrupted trial goes back in the queue and every trial finishes once', async () => {
     const db = path.join(tmp, 'resume.sqlite');
-    const config = await writeSweep('resume', 4);
+    // Enough epochs that the second trial is still training when the kill lands, however fast
+    // the machine.
+    const config = await writeSweep('resume', 4, 1, 100);
     const first = sweepCli(['--config', config, '--db', db]);
     // Kill the sweep and its worker while the second trial trains.
     await new Promise<void>((resolve, reject) => {

@@ -53,3 +53,36 @@ export function percentileInHistogram(histogram: Histogram, value: number): numb
   }
   return below / total;
 }
+
+/** One epoch of one model's training, as the learning-curve chart plots it. */
+export interface CurvePoint {
+  model: string;
+  epoch: number;
+  /** Validation HOMO-LUMO gap MAE after the epoch, in eV. */
+  valGapMae: number;
+}
+
+interface TrainingRecord {
+  history?: { epoch: number; valGapMae?: number }[];
+  startedFrom?: { epochs?: unknown } | string;
+}
+
+/**
+ * The validation gap MAE per epoch of the card's model, or of each ensemble member. A fine-tune's
+ * epochs are numbered after those of the model it started from, so its curve continues that one.
+ */
+export function learningCurves(card: ModelCard): CurvePoint[] {
+  const models = card.ensemble
+    ? card.ensemble.members.map((m) => ({ name: `${m.name} ${m.version}`, training: m.training }))
+    : [{ name: `${card.name} ${card.version}`, training: card.training }];
+  return models.flatMap(({ name, training }) => {
+    const t = training as TrainingRecord;
+    const from = typeof t.startedFrom === 'object' ? Number(t.startedFrom.epochs) : 0;
+    const offset = Number.isFinite(from) ? from : 0;
+    return (t.history ?? []).flatMap((h) =>
+      h.valGapMae === undefined
+        ? []
+        : [{ model: name, epoch: h.epoch + offset, valGapMae: h.valGapMae }],
+    );
+  });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentileInHistogram } from '../../src/ui/cardView';
+import { learningCurves, percentileInHistogram } from '../../src/ui/cardView';
+import type { ModelCard } from '../../src/model/modelCard';
 import { filterRows } from '../../src/ui/components/BatchTable';
 import type { ResultRow } from '../../src/ui/worker/protocol';
 
@@ -44,5 +45,43 @@ describe('filterRows', () => {
     expect(filterRows(rows, 'BENZ', 'all').map((r) => r.id)).toEqual([3]);
     expect(filterRows(rows, '', 'error').map((r) => r.id)).toEqual([2]);
     expect(filterRows(rows, '', 'all')).toHaveLength(3);
+  });
+});
+
+describe('learningCurves', () => {
+  it('gives each ensemble member its curve, a fine-tune numbered after its starting model', () => {
+    const member = (name: string, training: Record<string, unknown>) => ({
+      name,
+      version: '1.1.0',
+      path: '',
+      description: '',
+      architecture: {} as ModelCard['architecture'],
+      parameters: 0,
+      test: [],
+      training,
+    });
+    const card = {
+      name: 'ens',
+      version: '1.1.0',
+      training: {},
+      ensemble: {
+        combination: '',
+        members: [
+          member('multi', {
+            startedFrom: { model: 'multi 1.0.0', epochs: 94 },
+            history: [
+              { epoch: 1, valGapMae: 0.139 },
+              { epoch: 2, valGapMae: 0.133 },
+            ],
+          }),
+          member('gap', { history: [{ epoch: 1, valGapMae: 0.2 }, { epoch: 2 }] }),
+        ],
+      },
+    } as unknown as ModelCard;
+    expect(learningCurves(card)).toEqual([
+      { model: 'multi 1.1.0', epoch: 95, valGapMae: 0.139 },
+      { model: 'multi 1.1.0', epoch: 96, valGapMae: 0.133 },
+      { model: 'gap 1.1.0', epoch: 1, valGapMae: 0.2 },
+    ]);
   });
 });

@@ -4,6 +4,7 @@
 import * as Plot from '@observablehq/plot';
 import { useCallback, useEffect, useRef } from 'react';
 import type { Histogram, ParityGrid, TargetMetrics } from '../../model/modelCard';
+import type { CurvePoint } from '../cardView';
 import { propertyInfo } from '../properties';
 
 /** A Plot chart in a figure: the drawing is an image to assistive tech, with the label as its text. */
@@ -260,6 +261,44 @@ export function CalibrationChart({ metrics }: { metrics: TargetMetrics[] }) {
       height={400}
       label="Calibration: observed against nominal interval coverage, one line per property"
       testId="calibration-plot"
+    />
+  );
+}
+
+/** Validation gap MAE against epoch for each model behind the card. */
+export function LearningCurveChart({ points }: { points: CurvePoint[] }) {
+  const make = useCallback(
+    () =>
+      Plot.plot({
+        width: 380,
+        height: 300,
+        marginLeft: 52,
+        marginBottom: 40,
+        style: { fontSize: '11px' },
+        x: { label: 'Epoch →' },
+        y: { label: '↑ Validation HOMO–LUMO gap MAE (eV)', grid: true },
+        color: { legend: true },
+        marks: [
+          Plot.line(points, { x: 'epoch', y: 'valGapMae', stroke: 'model' }),
+          Plot.dot(points, {
+            x: 'epoch',
+            y: 'valGapMae',
+            fill: 'model',
+            r: 1.5,
+            title: (p: CurvePoint) => `${p.model}, epoch ${p.epoch}: ${p.valGapMae.toFixed(4)} eV`,
+          }),
+        ],
+      }),
+    [points],
+  );
+  if (points.length === 0) return <p className="muted">The model card has no training history.</p>;
+  return (
+    <PlotFigure
+      make={make}
+      width={380}
+      height={360}
+      label="Learning curves: validation HOMO–LUMO gap MAE per epoch, one line per model"
+      testId="learning-curves"
     />
   );
 }

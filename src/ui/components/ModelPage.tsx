@@ -2,12 +2,18 @@ import { TARGETS } from '../../model/types';
 import type { ModelCard, TargetMetrics } from '../../model/modelCard';
 import { useState } from 'react';
 import type { TargetKey } from '../../model/types';
-import { asCard, testErrorHistogram, testParity } from '../cardView';
+import { asCard, learningCurves, testErrorHistogram, testParity } from '../cardView';
 import { formatValue } from '../format';
 import { propertyInfo } from '../properties';
 import { useApp } from '../store';
-import { CalibrationChart, ErrorHistogramChart, ParityChart } from './CardPlots';
+import {
+  CalibrationChart,
+  ErrorHistogramChart,
+  LearningCurveChart,
+  ParityChart,
+} from './CardPlots';
 import { Histogram } from './Histogram';
+import { SizeErrors } from './SizeErrors';
 
 function coverageCell(value: number | undefined, nominal: number) {
   if (value === undefined) return <td className="num">–</td>;
@@ -167,6 +173,7 @@ export function ModelPage() {
       <h3>Accuracy on the QM9 test split</h3>
       <AccuracyTable card={card} />
       {card.ensemble && <EnsembleMembers ensemble={card.ensemble} />}
+      <SizeErrors card={card} />
       <h3>Parity on the test split</h3>
       <Parity card={card} />
       <h3>Errors on the test split (predicted − true)</h3>
@@ -176,6 +183,14 @@ export function ModelPage() {
           <h3>Uncertainty calibration</h3>
           <p className="muted">{card.uncertainty?.method ?? 'no uncertainty method recorded'}</p>
           <CalibrationChart metrics={card.metrics.test} />
+        </div>
+        <div>
+          <h3>Learning curves</h3>
+          <p className="muted">
+            Validation gap error after each epoch; a fine-tune continues the numbering of the model
+            it started from.
+          </p>
+          <LearningCurveChart points={learningCurves(card)} />
         </div>
         <div>
           <h3>Training data</h3>
