@@ -408,7 +408,11 @@ async function main() {
       cpuModel: os.cpus()[0]?.model,
       node: process.version,
       loadAvgAtStart: os.loadavg(),
-      note: "shared machine: 2 cores also running a model-training job and other developers' tests while this ran; single figures move by up to 2x",
+      // One-minute load above the core count means other jobs shared the CPU with this run.
+      note:
+        os.loadavg()[0] > os.cpus().length
+          ? 'shared machine: other jobs used the cores while this ran; single figures move by up to 2x'
+          : 'no other job running at the start',
     },
     settings: {
       durationPerScenarioS: DURATION_S,
