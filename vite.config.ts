@@ -3,6 +3,8 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { checkEnsembleManifest, isEnsembleManifest } from './src/model/ensembleManifest';
+import { DEFAULT_ALIAS, parseRegistry, REGISTRY_FILE, resolveModel } from './src/model/registry';
 
 // Cross-origin isolation lets the tfjs wasm backend use threads in the page.
 const isolation = {
@@ -15,20 +17,17 @@ const isolation = {
  * model and its members, so keeping older versions for rollback does not grow the offline download.
  */
 function modelDirsNotInProduction(modelsDir = 'public/models'): string[] {
-  const registry = JSON.parse(readFileSync(path.join(modelsDir, 'registry.json'), 'utf8')) as {
-    models: { name: string; version: string; path: string }[];
-    aliases: Record<string, string>;
-  };
-  const production = registry.models.find(
-    (m) => `${m.name}@${m.version}` === registry.aliases.production,
-  );
-  if (!production) throw new Error(`${modelsDir}/registry.json: no production model`);
-  const manifest = JSON.parse(
-    readFileSync(path.join(modelsDir, production.path, 'model.json'), 'utf8'),
-  ) as { members?: string[] };
+  const file = path.join(modelsDir, REGISTRY_FILE);
+  const registry = parseRegistry(JSON.parse(readFileSync(file, 'utf8')), file);
+  const production = resolveModel(registry, DEFAULT_ALIAS);
+  const manifestFile = path.join(modelsDir, production.path, 'model.json');
+  const manifest: unknown = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  const members = isEnsembleManifest(manifest)
+    ? checkEnsembleManifest(manifest, manifestFile).members
+    : [];
   const keep = new Set(
-    [production.path, ...(manifest.members ?? []).map((m) => path.join(production.path, m))].map(
-      (d) => path.normalize(d).replace(/\/+$/, ''),
+    [production.path, ...members.map((m) => path.join(production.path, m))].map((d) =>
+      path.normalize(d).replace(/[/\\]+$/, ''),
     ),
   );
   return readdirSync(modelsDir, { withFileTypes: true })

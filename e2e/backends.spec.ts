@@ -10,7 +10,7 @@ import {
   NO_MODEL_REASON,
   parseCsv,
   waitForJob,
-  waitForModel,
+  openOnBackend,
 } from './helpers';
 
 // QM9-like molecules written for this test: rings, multiple bonds, N/O/F, one charged (outside the domain).
@@ -50,13 +50,7 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
   test(`page predictions on ${backend} match Node within 1e-4`, async ({ page }) => {
     // Skipped only on a checkout without a trained model in public/models; never under CI.
     test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-    await page.goto('/');
-    await waitForModel(page);
-    await page.getByLabel('Backend', { exact: true }).selectOption(backend);
-    const active = page.getByTestId('active-backend');
-    await expect(active).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-    // A fallback would be a failure here: the point is to run on exactly this backend.
-    await expect(active).toHaveAttribute('data-backend', backend);
+    await openOnBackend(page, backend);
     await expect(page.getByTestId('backend-notice')).toHaveCount(0);
 
     await page.getByLabel('SMILES, one per line').fill(MOLECULES.join('\n'));

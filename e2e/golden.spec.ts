@@ -15,7 +15,7 @@ import {
   parseCsv,
   pickFiles,
   waitForJob,
-  waitForModel,
+  openOnBackend,
 } from './helpers';
 
 // The golden molecules (tests/fixtures/golden-predictions.json) opened as the user's files, on
@@ -29,12 +29,7 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
     const mismatch = modelMismatch(fixture, await shippedModel());
     expect(mismatch, mismatch ?? '').toBeNull();
 
-    await page.goto('/');
-    await waitForModel(page);
-    await page.getByLabel('Backend', { exact: true }).selectOption(backend);
-    const active = page.getByTestId('active-backend');
-    await expect(active).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-    await expect(active).toHaveAttribute('data-backend', backend);
+    await openOnBackend(page, backend);
 
     await pickFiles(
       page,

@@ -23,6 +23,19 @@ export const MODEL_DIR = process.env.E2E_MODEL_DIR ?? productionDir();
 export const modelPublished = existsSync(`${MODEL_DIR}/model.json`);
 export const NO_MODEL_REASON = `no trained model in ${MODEL_DIR} yet (training publishes it)`;
 
+/**
+ * Opens the page, waits for the model, and switches to exactly this backend: a fallback to
+ * another one fails the test.
+ */
+export async function openOnBackend(page: Page, backend: string): Promise<void> {
+  await page.goto('/');
+  await waitForModel(page);
+  await page.getByLabel('Backend', { exact: true }).selectOption(backend);
+  const active = page.getByTestId('active-backend');
+  await expect(active).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  await expect(active).toHaveAttribute('data-backend', backend);
+}
+
 /** Waits until the worker has loaded the model on some backend, and returns that backend. */
 export async function waitForModel(page: Page, timeout = 90_000): Promise<string> {
   const status = page.getByTestId('active-backend');

@@ -20,7 +20,11 @@ export function errorsBySize(
 ): ErrorsBySize {
   const sizes = Array.from(ids, (i) => heavyAtomCountOf(p, i));
   const byCount = new Map<number, number[]>();
-  sizes.forEach((n, r) => byCount.set(n, [...(byCount.get(n) ?? []), r]));
+  sizes.forEach((n, r) => {
+    const rows = byCount.get(n);
+    if (rows) rows.push(r);
+    else byCount.set(n, [r]);
+  });
   const rows = [...byCount.keys()]
     .sort((a, b) => a - b)
     .map((heavyAtoms) => {

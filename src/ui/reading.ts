@@ -2,12 +2,10 @@
 // inside what the model learned, an extrapolation (no interval) when it does not. Table, detail
 // view, plots and exports all ask here, so a molecule never looks inside QM9 in one place and
 // outside it in another.
+import { interval90 } from '../model/bounds';
 import type { TargetKey } from '../model/types';
 import { propertyInfo } from './properties';
 import type { ResultRow } from './worker/protocol';
-
-/** z of the central 90 % interval of a Gaussian, for models that give a std only. */
-const Z90 = 1.6448536269514722;
 
 export interface Reading {
   value: number | undefined;
@@ -32,7 +30,7 @@ export function readingOf(row: ResultRow, key: TargetKey): Reading {
   if (given) return { value, interval: given, extrapolated: false };
   const std = prediction.std[key];
   if (std === undefined) return { value, extrapolated: false };
-  return { value, interval: [value - Z90 * std, value + Z90 * std], extrapolated: false };
+  return { value, interval: interval90(key, value, std), extrapolated: false };
 }
 
 /** Why the numbers of this row are extrapolations, one reason a line; empty when they are not. */
