@@ -66,7 +66,7 @@ function PlotFigure({
         aria-label={label}
         data-testid={testId}
         className="plot-host"
-        style={{ minWidth: width, minHeight: height }}
+        style={{ width, maxWidth: '100%', minHeight: height }}
       />
       {caption && <figcaption>{caption}</figcaption>}
     </figure>

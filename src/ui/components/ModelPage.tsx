@@ -26,51 +26,53 @@ function AccuracyTable({ card }: { card: ModelCard }) {
   const baseline = new Map((card.baseline?.test ?? []).map((m) => [m.key, m] as const));
   const byKey = new Map(card.metrics.test.map((m) => [m.key, m] as const));
   return (
-    <table className="card-table" data-testid="accuracy-table">
-      <thead>
-        <tr>
-          <th>Property</th>
-          <th>Unit</th>
-          <th>Test MAE</th>
-          <th>RMSE</th>
-          <th>R²</th>
-          <th title="Share of test molecules inside the central 50% predictive interval">
-            50% interval
-          </th>
-          <th title="Share of test molecules inside the central 90% predictive interval">
-            90% interval
-          </th>
-          {card.baseline && <th>Baseline MAE</th>}
-          <th>Training distribution</th>
-        </tr>
-      </thead>
-      <tbody>
-        {TARGETS.map((t) => {
-          const m: TargetMetrics | undefined = byKey.get(t.key);
-          const distribution = card.referenceStats?.predictions?.[t.key];
-          return (
-            <tr key={t.key}>
-              <th scope="row">{propertyInfo(t.key).name}</th>
-              <td>{t.unit}</td>
-              <td className="num">{formatValue(m?.mae)}</td>
-              <td className="num">{formatValue(m?.rmse)}</td>
-              <td className="num">{formatValue(m?.r2)}</td>
-              {coverageCell(m?.coverage50, 0.5)}
-              {coverageCell(m?.coverage90, 0.9)}
-              {card.baseline && <td className="num">{formatValue(baseline.get(t.key)?.mae)}</td>}
-              <td>
-                {distribution && (
-                  <Histogram
-                    histogram={distribution.histogram}
-                    label={`${t.label}: predictions on training molecules`}
-                  />
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="card-table" data-testid="accuracy-table">
+        <thead>
+          <tr>
+            <th>Property</th>
+            <th>Unit</th>
+            <th>Test MAE</th>
+            <th>RMSE</th>
+            <th>R²</th>
+            <th title="Share of test molecules inside the central 50% predictive interval">
+              50% interval
+            </th>
+            <th title="Share of test molecules inside the central 90% predictive interval">
+              90% interval
+            </th>
+            {card.baseline && <th>Baseline MAE</th>}
+            <th>Training distribution</th>
+          </tr>
+        </thead>
+        <tbody>
+          {TARGETS.map((t) => {
+            const m: TargetMetrics | undefined = byKey.get(t.key);
+            const distribution = card.referenceStats?.predictions?.[t.key];
+            return (
+              <tr key={t.key}>
+                <th scope="row">{propertyInfo(t.key).name}</th>
+                <td>{t.unit}</td>
+                <td className="num">{formatValue(m?.mae)}</td>
+                <td className="num">{formatValue(m?.rmse)}</td>
+                <td className="num">{formatValue(m?.r2)}</td>
+                {coverageCell(m?.coverage50, 0.5)}
+                {coverageCell(m?.coverage90, 0.9)}
+                {card.baseline && <td className="num">{formatValue(baseline.get(t.key)?.mae)}</td>}
+                <td>
+                  {distribution && (
+                    <Histogram
+                      histogram={distribution.histogram}
+                      label={`${t.label}: predictions on training molecules`}
+                    />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -244,24 +246,26 @@ export function ModelPage() {
           {card.quantization.length > 0 && (
             <>
               <h3>Weight precision</h3>
-              <table className="card-table">
-                <thead>
-                  <tr>
-                    <th>Precision</th>
-                    <th>Weight bytes</th>
-                    <th>Test MAE change (gap, eV)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {card.quantization.map((q) => (
-                    <tr key={q.precision}>
-                      <td>{q.precision}</td>
-                      <td className="num">{q.weightBytes.toLocaleString()}</td>
-                      <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
+              <div className="table-scroll">
+                <table className="card-table">
+                  <thead>
+                    <tr>
+                      <th>Precision</th>
+                      <th>Weight bytes</th>
+                      <th>Test MAE change (gap, eV)</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {card.quantization.map((q) => (
+                      <tr key={q.precision}>
+                        <td>{q.precision}</td>
+                        <td className="num">{q.weightBytes.toLocaleString()}</td>
+                        <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </>
           )}
         </details>
@@ -276,32 +280,34 @@ function EnsembleMembers({ ensemble }: { ensemble: NonNullable<ModelCard['ensemb
     <>
       <h3>Ensemble members</h3>
       <p className="muted">{ensemble.combination}</p>
-      <table className="card-table" data-testid="ensemble-members">
-        <thead>
-          <tr>
-            <th>Member</th>
-            <th>Predicts</th>
-            <th>Test MAE alone (gap, eV)</th>
-            <th>Parameters</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ensemble.members.map((m) => (
-            <tr key={m.name}>
-              <td title={m.description}>
-                {m.name} {m.version}
-              </td>
-              <td>
-                {m.architecture.targets.length === 1
-                  ? m.architecture.targets[0]
-                  : `${m.architecture.targets.length} targets`}
-              </td>
-              <td className="num">{formatValue(m.test.find((t) => t.key === 'gap')?.mae)}</td>
-              <td className="num">{m.parameters.toLocaleString()}</td>
+      <div className="table-scroll">
+        <table className="card-table" data-testid="ensemble-members">
+          <thead>
+            <tr>
+              <th>Member</th>
+              <th>Predicts</th>
+              <th>Test MAE alone (gap, eV)</th>
+              <th>Parameters</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {ensemble.members.map((m) => (
+              <tr key={m.name}>
+                <td title={m.description}>
+                  {m.name} {m.version}
+                </td>
+                <td>
+                  {m.architecture.targets.length === 1
+                    ? m.architecture.targets[0]
+                    : `${m.architecture.targets.length} targets`}
+                </td>
+                <td className="num">{formatValue(m.test.find((t) => t.key === 'gap')?.mae)}</td>
+                <td className="num">{m.parameters.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

@@ -14,30 +14,32 @@ export function SizeErrors({ card }: { card: ModelCard }) {
   return (
     <>
       <h3>Errors by molecule size (test split)</h3>
-      <table className="card-table" data-testid="errors-by-size">
-        <thead>
-          <tr>
-            <th>Property</th>
-            {bySize.rows.map((r) => (
-              <th key={r.heavyAtoms} className="num">
-                {r.heavyAtoms} heavy atoms (n = {r.n})
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {TARGETS.filter((t) => bySize.rows[0]?.mae[t.key] !== undefined).map((t) => (
-            <tr key={t.key}>
-              <th scope="row">{propertyInfo(t.key).heading}</th>
+      <div className="table-scroll">
+        <table className="card-table" data-testid="errors-by-size">
+          <thead>
+            <tr>
+              <th>Property</th>
               {bySize.rows.map((r) => (
-                <td key={r.heavyAtoms} className="num">
-                  {formatValue(r.mae[t.key])}
-                </td>
+                <th key={r.heavyAtoms} className="num">
+                  {r.heavyAtoms} heavy atoms (n = {r.n})
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {TARGETS.filter((t) => bySize.rows[0]?.mae[t.key] !== undefined).map((t) => (
+              <tr key={t.key}>
+                <th scope="row">{propertyInfo(t.key).heading}</th>
+                {bySize.rows.map((r) => (
+                  <td key={r.heavyAtoms} className="num">
+                    {formatValue(r.mae[t.key])}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {small && (
         <p data-testid="small-molecule-check">
           QM9&apos;s {small.molecules} molecules of at most {small.maxHeavyAtoms} heavy atoms (all
