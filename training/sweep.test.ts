@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshDatabase } from '../server/storage/freshPostgresDatabase';
 import { TARGETS, type TargetKey } from '../src/model/types';
 import { RunsStore } from './runsStore';
+import { workerGone } from './sweep';
 import { openSweepQueue } from './sweepQueue';
 import { expandTrials, medianStops, parseSweepConfig } from './sweepSpace';
 import { writeQm9Csv } from './testing/qm9CsvFile';
@@ -30,6 +32,31 @@ function sweepCli(args: string[], env: Record<string, string> = {}) {
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, done, err: () => err, out: () => out };
+}
+
+/** Processes of a process group that are neither gone nor zombies (Linux /proc). */
+function livingInGroup(pgid: number): number {
+  let n = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') n++;
+  }
+  return n;
+}
+
+async function waitFor(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!ok()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`not true after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function writeSweep(name: string, trials: number, workers = 1, epochs = 3): Promise<string> {
@@ -127,6 +154,29 @@ describe('search space', () => {
   });
 });
 
+describe('a worker that is gone', () => {
+  it('is one whose process exited, or a zombie nobody reaped (its trial goes back in the queue)', async () => {
+    expect(workerGone(`${hostname()}:${process.pid}`)).toBe(false);
+    expect(workerGone(`another-host:${process.pid}`)).toBe(false); // cannot tell from here
+    // A parent that never reaps its child, as PID 1 in many containers: the child is a zombie.
+    const parent = spawn('python3', [
+      '-c',
+      'import os,sys,time\npid=os.fork()\nif pid==0: os._exit(0)\nprint(pid,flush=True)\ntime.sleep(30)',
+    ]);
+    try {
+      const pid = await new Promise<number>((resolve) =>
+        parent.stdout.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))),
+      );
+      await waitFor(() => workerGone(`${hostname()}:${pid}`));
+      parent.kill('SIGKILL');
+      await new Promise((r) => parent.once('exit', r));
+      expect(workerGone(`${hostname()}:${parent.pid}`)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+});
+
 describe('npm run sweep (SQLite queue)', () => {
   it('resumes after a kill: the interrupted trial goes back in the queue and every trial finishes once', async () => {
     const db = path.join(tmp, 'resume.sqlite');
@@ -149,6 +199,8 @@ describe('npm run sweep (SQLite queue)', () => {
       });
     });
     await first.done;
+    // SIGKILL reaches the worker (a grandchild) asynchronously; resume only once it is dead.
+    await waitFor(() => livingInGroup(first.child.pid!) === 0);
     const second = sweepCli(['--config', config, '--db', db]);
     expect(await second.done, second.err()).toBe(0);
     expect(second.err()).toMatch(/resumed, 1 interrupted trials back in the queue/);

@@ -2,7 +2,7 @@
 // npm run sweep -- --worker --sweep <name>      take trials from an existing sweep's queue (another machine: DATABASE_URL)
 // npm run sweep -- --leaderboard --sweep <name>
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,15 +54,30 @@ function canonical(value: unknown): string {
 
 const WORKER_ID = `${os.hostname()}:${process.pid}`;
 
-/** A worker on this host whose process has exited (its trial goes back in the queue). */
+/**
+ * A worker on this host whose process has exited (its trial goes back in the queue). A killed
+ * worker whose coordinator died too stays a zombie where PID 1 does not reap orphans (many
+ * containers and CI runners), and a zombie still answers signal 0, so its state is read too.
+ */
 export function workerGone(worker: string): boolean {
   const [host, pid] = worker.split(':');
   if (host !== os.hostname()) return false;
   try {
     process.kill(Number(pid), 0);
-    return false;
   } catch {
     return true;
+  }
+  return processState(Number(pid)) === 'Z';
+}
+
+/** The one-letter state from /proc/<pid>/stat (Linux), or null where there is none. */
+export function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may itself hold spaces or parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? null;
+  } catch {
+    return null;
   }
 }
 
