@@ -20,7 +20,7 @@ import { DEFAULT_CONFIG } from '../training/config';
 import { loadQm9Dataset } from '../training/dataset';
 import { batchFromPacked, packGraphs, type PackedGraphs } from '../training/packed';
 import { packedToGraph } from '../training/packedToGraph';
-import { Rng } from '../training/rng';
+import { Rng } from '../src/stats';
 import { fitOutputTransform } from '../training/standardize';
 import { TEST_SMILES } from '../training/testMolecules';
 import { Trainer } from '../training/trainer';

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Reference values for the server's drift statistics, computed with SciPy.
+"""Reference values for the drift statistics in src/stats, computed with SciPy.
 
 Run with Debian's Python (it has python3-scipy):
-    /usr/bin/python3 scripts/drift_reference.py > server/drift/fixtures/scipy-reference.json
+    /usr/bin/python3 scripts/drift_reference.py > tests/fixtures/scipy-drift-reference.json
 
 Every input is generated here from fixed seeds (no QM9 data) and written into the
 fixture next to the expected numbers, so the TypeScript tests read both from one file.

@@ -17,7 +17,7 @@ interface Folder {
 }
 
 /** Code only: tests and test helpers are what kills mutants, not what is mutated. */
-const NOT_TESTS = ['!**/*.test.ts', '!server/testing/**', '!server/drift/fixtures/**'];
+const NOT_TESTS = ['!**/*.test.ts', '!server/testing/**'];
 
 export const FOLDERS: Folder[] = [
   {
@@ -42,6 +42,7 @@ export const FOLDERS: Folder[] = [
       'tests/golden.test.ts',
     ],
   },
+  { name: 'src/stats', mutate: ['src/stats/**/*.ts'], tests: ['tests/stats/*.test.ts'] },
   { name: 'server', mutate: ['server/**/*.ts'], tests: ['server/**/*.test.ts'] },
 ];
 

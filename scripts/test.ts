@@ -53,7 +53,7 @@ const GROUPS: Group[] = [
   },
   {
     name: 'SciPy',
-    tests: 'server/drift/stats.test.ts (the drift fixture re-derived with SciPy)',
+    tests: 'tests/stats/twoSample.test.ts (the drift fixture re-derived with SciPy)',
     missing: () =>
       succeeds('/usr/bin/python3', ['-c', 'import scipy'])
         ? null

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { redactToken, type AppDeps } from './app';
 import type { LogStore } from './storage';
-import { computeDriftReference } from './drift/reference';
+import { computeDriftReference } from '../src/stats';
 import { chain, logRecord, methane } from './testing/molecules';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-app-'));

@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import type { ServerConfig } from './config';
 import type { LogStore } from './storage';
 import type { ServingModels } from './models';
-import type { DriftReference } from './drift/reference';
+import type { DriftReference } from '../src/stats';
 import { healthAndAppRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
 import { predictRoutes } from './routes/predict';

@@ -2,7 +2,7 @@
 // through the same report worker as GET /report, and the verdicts become gauges that the
 // "drift detected" alert reads.
 import type { FastifyBaseLogger } from 'fastify';
-import type { DriftReference } from './drift/reference';
+import type { DriftReference } from '../src/stats';
 import type { Metrics } from './metrics';
 import type { ReportJob, ReportRunner } from './report/reportRunner';
 import { ReportQueueFullError } from './report/reportRunner';

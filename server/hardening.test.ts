@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redactToken } from './app';
 import { loadConfig, parseTrustProxy } from './config';
-import { computeDriftReference } from './drift/reference';
+import { computeDriftReference } from '../src/stats';
 import { testApps } from './testing/testApp';
 import { chain, logRecord, methane } from './testing/molecules';
 import { RateLimiter } from './rateLimit';

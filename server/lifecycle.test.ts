@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './testing/serverProcess';
 import { chain, logRecord, methane } from './testing/molecules';
-import { computeDriftReference } from './drift/reference';
+import { computeDriftReference } from '../src/stats';
 import { openSqliteStore } from './storage/sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-lifecycle-'));

@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeDriftReference } from './drift/reference';
+import { computeDriftReference } from '../src/stats';
 import { testApps } from './testing/testApp';
 import { loadDriftReference } from './models';
 import { chain, logRecord, methane } from './testing/molecules';

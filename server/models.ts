@@ -6,7 +6,7 @@ import { isEnsembleManifest } from '../src/model/ensembleManifest';
 import { loadPredictor, type Predictor } from '../src/model/predictor';
 import { entryLocation, isAlias, modelId, resolveModel } from '../src/model/registry';
 import { loadRegistry } from '../src/model/registrySource';
-import { parseDriftReference, type DriftReference } from './drift/reference';
+import { parseDriftReference, type DriftReference } from '../src/stats';
 
 export interface ModelDirInfo {
   name: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { computeDriftReference } from './drift/reference';
+import { computeDriftReference } from '../src/stats';
 import { startServerProcess, type ServerProcess } from './testing/serverProcess';
 import { chain, logRecord } from './testing/molecules';
 import { createFreshDatabase } from './storage/freshPostgresDatabase';

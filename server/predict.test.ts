@@ -8,7 +8,7 @@ import { startServerProcess, type ServerProcess } from './testing/serverProcess'
 import { writeEnsembleDir, writeUntrainedModel } from './testing/modelDir';
 import { averagePredictions, loadPredictor } from '../src/model';
 import { chain } from './testing/molecules';
-import { computeDriftReference } from './drift/reference';
+import { computeDriftReference } from '../src/stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-predict-'));
 let server: ServerProcess;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDriftReference } from '../server/drift/reference';
+import { parseDriftReference } from '../src/stats';
 import type { ModelCard } from '../src/model/modelCard';
 import { loadPredictor } from '../src/model/predictor';
 import { TARGETS } from '../src/model/types';

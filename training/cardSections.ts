@@ -2,11 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import type { ModelCard, ReferenceStats, TestResiduals } from '../src/model/modelCard';
 import { TARGETS, type TargetKey } from '../src/model/types';
-import { computeDriftReference } from '../server/drift/reference';
+import { computeDriftReference, Rng } from '../src/stats';
 import type { PackedGraphs } from './packed';
 import { packedToGraph } from './packedToGraph';
 import { referenceStats } from './referenceStats';
-import { Rng } from './rng';
 import { errorHistogram, parityGrid } from './testResiduals';
 
 /** A seeded sample of training molecules (sorted ids) for the reference statistics. */

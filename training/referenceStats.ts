@@ -3,6 +3,7 @@ import { QUANTILE_LEVELS } from '../src/model/modelCard';
 import { NODE_FEATURE_NAMES } from '../src/chem/types';
 import { NUM_NODE_FEATURES } from '../src/model/batch';
 import type { TargetKey } from '../src/model/types';
+import { countClamped, evenEdges } from '../src/stats';
 import { quantile } from './metrics';
 import type { PackedGraphs } from './packed';
 
@@ -18,14 +19,11 @@ export function summarize(values: ArrayLike<number>): DistributionSummary {
   const max = sorted[n - 1];
   const integral = sorted.every((v) => Number.isInteger(v)) && max - min <= 40;
   let edges: number[];
-  if (integral) edges = Array.from({ length: max - min + 2 }, (_, i) => min - 0.5 + i);
+  if (integral) edges = evenEdges(min - 0.5, 1, max - min + 1);
   else if (max > min)
     edges = Array.from({ length: MAX_BINS + 1 }, (_, i) => min + ((max - min) * i) / MAX_BINS);
   else edges = [min - 0.5, min + 0.5];
-  const counts = new Array<number>(edges.length - 1).fill(0);
-  const width = edges[1] - edges[0];
-  for (const v of sorted)
-    counts[Math.min(counts.length - 1, Math.max(0, Math.floor((v - edges[0]) / width)))]++;
+  const counts = countClamped(sorted, edges[0], edges[1] - edges[0], edges.length - 1);
   return {
     n,
     mean,

@@ -1,7 +1,7 @@
 // A sweep's description (search space, search kind, scheduler, budget), its validation, the
 // trials it expands to, and the median-stopping rule. Pure functions: the runner does the I/O.
 import { Ajv } from 'ajv';
-import { Rng } from './rng';
+import { Rng } from '../src/stats';
 
 export type ParamSpec =
   | { choice: (number | string | boolean)[] }

@@ -1,4 +1,5 @@
-import type { Histogram, ParityGrid } from '../src/model/modelCard';
+import type { ParityGrid } from '../src/model/modelCard';
+import { binIndex, countClamped, evenEdges, type Histogram } from '../src/stats';
 import { quantile } from './metrics';
 
 const ERROR_BINS = 41;
@@ -18,14 +19,11 @@ export function errorHistogram(
   const absSorted = errors.map(Math.abs).sort();
   const range = quantile(absSorted, 0.99) || absSorted[n - 1] || 1;
   const width = (2 * range) / ERROR_BINS;
-  const edges = Array.from({ length: ERROR_BINS + 1 }, (_, i) => -range + i * width);
-  const counts = new Array<number>(ERROR_BINS).fill(0);
-  let clipped = 0;
-  for (const e of errors) {
-    if (Math.abs(e) > range) clipped++;
-    counts[Math.min(ERROR_BINS - 1, Math.max(0, Math.floor((e + range) / width)))]++;
-  }
-  return { edges, counts, clipped };
+  return {
+    edges: evenEdges(-range, width, ERROR_BINS),
+    counts: countClamped(errors, -range, width, ERROR_BINS),
+    clipped: errors.filter((e) => Math.abs(e) > range).length,
+  };
 }
 
 /**
@@ -41,12 +39,12 @@ export function parityGrid(predicted: ArrayLike<number>, truth: ArrayLike<number
     hi += 0.5;
   }
   const width = (hi - lo) / PARITY_BINS;
-  const edges = Array.from({ length: PARITY_BINS + 1 }, (_, i) => lo + i * width);
+  const edges = evenEdges(lo, width, PARITY_BINS);
   const counts = Array.from({ length: PARITY_BINS }, () => new Array<number>(PARITY_BINS).fill(0));
   let outside = 0;
   for (let i = 0; i < predicted.length; i++) {
-    const row = Math.floor((truth[i] - lo) / width);
-    const col = Math.floor((predicted[i] - lo) / width);
+    const row = binIndex(truth[i], lo, width);
+    const col = binIndex(predicted[i], lo, width);
     if (row < 0 || row >= PARITY_BINS || col < 0 || col >= PARITY_BINS) outside++;
     else counts[row][col]++;
   }

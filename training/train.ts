@@ -10,7 +10,7 @@ import { calibrationFactor, formatMetricsTable } from './metrics';
 import { column, metricsOf, predictPacked, truthColumn } from './predictPacked';
 import type { RunResults } from './runArtifacts';
 import { fitOutputTransform } from './standardize';
-import { Rng } from './rng';
+import { Rng } from '../src/stats';
 import { epochMetrics, withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import { Trainer, type EpochRecord, type TrainerOptions } from './trainer';

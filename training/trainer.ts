@@ -11,7 +11,7 @@ import type { TrainConfig } from './config';
 import { batchFromPacked, withSmallMoleculesRepeated, type PackedGraphs } from './packed';
 import { column, predictPacked, truthColumn } from './predictPacked';
 import { formatDuration, ProgressBar } from './progress';
-import { Rng } from './rng';
+import { Rng } from '../src/stats';
 import { standardizedTargets } from './standardize';
 
 export interface EpochRecord {

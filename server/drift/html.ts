@@ -1,5 +1,6 @@
 // The drift report as one self-contained HTML page: no scripts, inline SVG histograms.
-import type { ColumnReport, DriftReport, Histogram, TableReport } from './report';
+import type { ComparisonHistogram } from '../../src/stats';
+import type { ColumnReport, DriftReport, TableReport } from './report';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -14,7 +15,7 @@ function formatNumber(v: number): string {
 const WIDTH = 320;
 const HEIGHT = 120;
 
-function histogramSvg(h: Histogram, title: string): string {
+function histogramSvg(h: ComparisonHistogram, title: string): string {
   const bars = h.reference.length;
   const max = Math.max(...h.reference, ...h.current, 1e-12);
   const slot = WIDTH / bars;

@@ -1,8 +1,7 @@
-// The report's verdict when only one of its two tables drifts: operators must still be told.
+// The drift report's verdicts: none for the training molecules, drift when either table moves.
 import { describe, expect, it } from 'vitest';
 import { chain } from '../testing/molecules';
-import { DriftTableBuilder } from './columns';
-import { computeDriftReference } from './reference';
+import { DriftTableBuilder, computeDriftReference } from '../../src/stats';
 import { buildDriftReport, buildDriftReportFromTables } from './report';
 
 // Training-like molecules: alkanes and alcohols, gaps 9-12 eV.
@@ -54,5 +53,26 @@ describe('drift report verdict', () => {
     expect(report.molecules).toBe(40);
     expect(report.requested).toBe(50);
     expect(() => buildDriftReport(reference, [], 50)).toThrow(/no logged molecules/);
+  });
+});
+
+describe('drift report against a reference', () => {
+  it('finds no drift for molecules drawn like the reference, drift for different ones', () => {
+    const graphs = Array.from({ length: 400 }, (_, i) =>
+      chain('C'.repeat(1 + (i % 6)) + (i % 4 ? '' : 'O')),
+    );
+    const gaps = graphs.map((_, i) => 8 + (i % 50) / 10);
+    const reference = computeDriftReference(graphs, gaps);
+    const rows = (from: number, to: number) =>
+      graphs.slice(from, to).map((g, i) => ({ ...g, prediction: gaps[from + i] }));
+    const same = buildDriftReport(reference, rows(0, 100), 100);
+    expect(same.tables.molecules.datasetDrift).toBe(false);
+    const other = Array.from({ length: 100 }, (_, i) => ({
+      ...chain('NNF'.slice(i % 2)),
+      prediction: 5 + (i % 10) / 10,
+    }));
+    const drifted = buildDriftReport(reference, other, 100);
+    expect(drifted.datasetDrift).toBe(true);
+    expect(drifted.tables.molecules.columns.prediction.drift).toBe(true);
   });
 });

@@ -2,25 +2,22 @@
 // per-atom tables, each column's Evidently verdict and a histogram to draw.
 import {
   ATOM_COLUMNS,
+  DRIFT_RULES,
   MOLECULE_COLUMNS,
   DriftTableBuilder,
   columnLabel,
+  comparisonHistogram,
+  expandTable,
+  tableDrift,
+  type ColumnDrift,
+  type ComparisonHistogram,
+  type DriftReference,
   type DriftRow,
-} from './columns';
-import { DRIFT_RULES, tableDrift, type ColumnDrift } from './evaluate';
-import { expandTable, type DriftReference } from './reference';
-
-export interface Histogram {
-  /** Bin edges (continuous) or the distinct values themselves (discrete). */
-  kind: 'bins' | 'values';
-  edges: number[];
-  reference: number[];
-  current: number[];
-}
+} from '../../src/stats';
 
 export interface ColumnReport extends ColumnDrift {
   label: string;
-  histogram: Histogram;
+  histogram: ComparisonHistogram;
 }
 
 export interface TableReport {
@@ -45,44 +42,6 @@ export interface DriftReport {
   truncated?: { reason: 'bytes'; maxBytes: number };
 }
 
-const MAX_DISCRETE_BARS = 20;
-const BINS = 20;
-
-function fractions(counts: number[], total: number): number[] {
-  return counts.map((c) => (total ? c / total : 0));
-}
-
-export function histogram(reference: ArrayLike<number>, current: ArrayLike<number>): Histogram {
-  const distinct = new Set<number>();
-  for (let i = 0; i < reference.length; i++) distinct.add(reference[i]);
-  for (let i = 0; i < current.length; i++) distinct.add(current[i]);
-  if (distinct.size <= MAX_DISCRETE_BARS) {
-    const values = [...distinct].sort((a, b) => a - b);
-    const index = new Map(values.map((v, i) => [v, i]));
-    const count = (sample: ArrayLike<number>) => {
-      const c = new Array<number>(values.length).fill(0);
-      for (let i = 0; i < sample.length; i++) c[index.get(sample[i])!]++;
-      return fractions(c, sample.length);
-    };
-    return { kind: 'values', edges: values, reference: count(reference), current: count(current) };
-  }
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of distinct) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const width = (hi - lo) / BINS;
-  const edges = Array.from({ length: BINS + 1 }, (_, i) => lo + i * width);
-  const count = (sample: ArrayLike<number>) => {
-    const c = new Array<number>(BINS).fill(0);
-    for (let i = 0; i < sample.length; i++)
-      c[Math.min(BINS - 1, Math.floor((sample[i] - lo) / width))]++;
-    return fractions(c, sample.length);
-  };
-  return { kind: 'bins', edges, reference: count(reference), current: count(current) };
-}
-
 function tableReport(
   reference: Record<string, Float64Array>,
   current: Record<string, number[]>,
@@ -95,7 +54,7 @@ function tableReport(
     columns[name] = {
       ...drift.columns[name],
       label: columnLabel(name),
-      histogram: histogram(ref[name], current[name]),
+      histogram: comparisonHistogram(ref[name], current[name]),
     };
   }
   return {

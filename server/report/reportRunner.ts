@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DriftReference } from '../drift/reference';
+import type { DriftReference } from '../../src/stats';
 import type { DriftReport } from '../drift/report';
 import type { StorageLocation } from '../storage/graphReader';
 

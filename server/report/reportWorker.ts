@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { DriftTableBuilder } from '../drift/columns';
+import { DriftTableBuilder } from '../../src/stats';
 import { buildDriftReportFromTables } from '../drift/report';
 import { openGraphReader } from '../storage/graphReader';
 import type { ReportJob, ReportOutcome } from './reportRunner';

@@ -3,7 +3,7 @@
 // is bounded by n and by REPORT_MAX_BYTES of stored graphs (server/report/).
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config';
-import type { DriftReference } from '../drift/reference';
+import type { DriftReference } from '../../src/stats';
 import { renderDriftReportHtml } from '../drift/html';
 import { hasToken, refuseWithoutToken, sendError, wantsHtml } from '../http';
 import { ReportQueueFullError, type ReportRunner } from '../report/reportRunner';

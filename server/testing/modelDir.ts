@@ -7,7 +7,7 @@ import { setupBackend } from '../../src/model/backend';
 import { encodeWeights } from '../../src/model/weightsIO';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../../src/model/ensembleManifest';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/model/manifest';
-import type { DriftReference } from '../drift/reference';
+import type { DriftReference } from '../../src/stats';
 
 export async function writeUntrainedModel(
   modelsDir: string,

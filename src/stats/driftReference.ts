@@ -2,8 +2,9 @@
 // under "driftReference". A column is stored either as exact value counts (discrete
 // columns: one-hots, atom counts) or as the sampled values themselves (continuous ones),
 // which keeps the card small while every test still sees the full reference sample.
-import { atomTable, moleculeTable, type ColumnTable, type DriftRow } from './columns';
-import { countValues } from './stats';
+import { atomTable, moleculeTable, type ColumnTable, type DriftRow } from './driftColumns';
+import { Rng } from './random';
+import { countValues } from './twoSample';
 
 export const REFERENCE_FORMAT = 'qm9-drift-reference/1';
 
@@ -33,29 +34,6 @@ export interface ReferenceOptions {
   maxDistinctForCounts?: number;
   source?: string;
   predictionKind?: 'model' | 'label';
-}
-
-/** Deterministic PRNG (mulberry32) so the same training set gives the same card. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function sampleRows<T>(rows: readonly T[], max: number, seed: number): T[] {
-  if (rows.length <= max) return [...rows];
-  const random = seededRandom(seed);
-  const picked = [...rows];
-  for (let i = 0; i < max; i++) {
-    const j = i + Math.floor(random() * (picked.length - i));
-    [picked[i], picked[j]] = [picked[j], picked[i]];
-  }
-  return picked.slice(0, max);
 }
 
 const SIGNIFICANT_DIGITS = 7;
@@ -99,7 +77,7 @@ export function computeDriftReference(
     edgeIndex: g.edgeIndex,
     prediction: gapsEv[i],
   }));
-  const sample = sampleRows(rows, maxMolecules, seed);
+  const sample = new Rng(seed).sample(rows, maxMolecules);
   return {
     format: REFERENCE_FORMAT,
     source:

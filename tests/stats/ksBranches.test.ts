@@ -1,9 +1,9 @@
-// Each way ksTwoSample computes a p-value, against SciPy (server/drift/fixtures, written by
-// scripts/drift_reference.py). The exact-path cases run with the other KS cases in
-// stats.test.ts; this file covers the asymptotic path and says which case reaches which branch.
+// Each way ksTwoSample computes a p-value, against SciPy (tests/fixtures/scipy-drift-reference.json,
+// written by scripts/drift_reference.py). The exact-path cases run with the other KS cases in
+// twoSample.test.ts; this file covers the asymptotic path and says which case reaches which branch.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ksTwoSample } from './stats';
+import { ksTwoSample } from '../../src/stats';
 
 interface Grid {
   n: number;
@@ -23,7 +23,7 @@ interface KsCase {
   pValue: number;
 }
 const fixture: { ks: KsCase[]; ksAsymptotic: AsymptoticCase[] } = JSON.parse(
-  readFileSync(new URL('./fixtures/scipy-reference.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/scipy-drift-reference.json', import.meta.url), 'utf8'),
 );
 
 /** The same doubles as numpy's (arange(n) + 0.5) / n + shift. */

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chiSquaredSurvival, normalTwoSided } from './special';
 import {
   chiSquareTest,
+  chiSquaredSurvival,
   jensenShannonDistance,
   ksTwoSample,
   normalizedWasserstein,
   wassersteinDistance,
+  normalTwoSided,
+  tableDrift,
   zTestProportions,
-} from './stats';
-import { tableDrift } from './evaluate';
+} from '../../src/stats';
 
 type Sample = { values: number[] } | { counts: [number, number][] };
 interface PairCase {
@@ -46,7 +47,7 @@ interface Fixture {
   }[];
 }
 const fixture: Fixture = JSON.parse(
-  readFileSync(new URL('./fixtures/scipy-reference.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/scipy-drift-reference.json', import.meta.url), 'utf8'),
 );
 
 function expand(sample: Sample): number[] {
@@ -135,7 +136,7 @@ describe('Evidently method selection and dataset drift', () => {
 const hasScipy = spawnSync('/usr/bin/python3', ['-c', 'import scipy']).status === 0;
 if (!hasScipy)
   console.warn(
-    'stats.test.ts: fixture regeneration check SKIPPED: /usr/bin/python3 has no scipy (apt-get install python3-scipy)',
+    'twoSample.test.ts: fixture regeneration check SKIPPED: /usr/bin/python3 has no scipy (apt-get install python3-scipy)',
   );
 
 // Needs Debian's python3-scipy, which .ci/run installs; without it the fixture cannot be re-derived.

@@ -11,8 +11,9 @@ function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-function requireNonEmpty(name: string, values: ArrayLike<number>): void {
-  if (values.length === 0) throw new RangeError(`${name} sample is empty`);
+function requireSamples(reference: ArrayLike<number>, current: ArrayLike<number>): void {
+  if (reference.length === 0) throw new RangeError('reference sample is empty');
+  if (current.length === 0) throw new RangeError('current sample is empty');
 }
 
 function gcd(a: number, b: number): number {
@@ -97,8 +98,7 @@ const MAX_EXACT_LCM = 2 ** 31 - 1;
  * exact at every size (what scipy's method='exact' returns), which is cheap here.
  */
 export function ksTwoSample(reference: ArrayLike<number>, current: ArrayLike<number>): TestResult {
-  requireNonEmpty('reference', reference);
-  requireNonEmpty('current', current);
+  requireSamples(reference, current);
   const a = sortedCopy(reference);
   const b = sortedCopy(current);
   const n1 = a.length;
@@ -130,6 +130,12 @@ export function alignedFrequencies(
   };
 }
 
+/** alignedFrequencies of two samples, neither of which may be empty. */
+function sampleFrequencies(reference: ArrayLike<number>, current: ArrayLike<number>) {
+  requireSamples(reference, current);
+  return alignedFrequencies(reference, current);
+}
+
 export function countValues(values: ArrayLike<number>): Map<number, number> {
   const counts = new Map<number, number>();
   for (let i = 0; i < values.length; i++) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
@@ -144,9 +150,7 @@ export function chiSquareTest(
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
 ): TestResult {
-  requireNonEmpty('reference', reference);
-  requireNonEmpty('current', current);
-  const f = alignedFrequencies(reference, current);
+  const f = sampleFrequencies(reference, current);
   const scale = current.length / reference.length;
   let statistic = 0;
   for (let i = 0; i < f.keys.length; i++) {
@@ -162,9 +166,7 @@ export function zTestProportions(
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
 ): TestResult {
-  requireNonEmpty('reference', reference);
-  requireNonEmpty('current', current);
-  const f = alignedFrequencies(reference, current);
+  const f = sampleFrequencies(reference, current);
   if (f.keys.length === 1) return { statistic: 0, pValue: 1 };
   if (f.keys.length > 2)
     throw new RangeError(`Z-test needs a binary column, got ${f.keys.length} values`);
@@ -180,8 +182,7 @@ export function zTestProportions(
 
 /** First Wasserstein distance between two empirical distributions. */
 export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>): number {
-  requireNonEmpty('reference', u);
-  requireNonEmpty('current', v);
+  requireSamples(u, v);
   const a = sortedCopy(u);
   const b = sortedCopy(v);
   let i = 0;
@@ -220,9 +221,7 @@ export function jensenShannonDistance(
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
 ): number {
-  requireNonEmpty('reference', reference);
-  requireNonEmpty('current', current);
-  const f = alignedFrequencies(reference, current);
+  const f = sampleFrequencies(reference, current);
   let divergence = 0;
   for (let i = 0; i < f.keys.length; i++) {
     const p = f.reference[i] / reference.length;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { atomTable, moleculeTable } from './columns';
 import {
+  atomTable,
   computeDriftReference,
   expandTable,
+  moleculeTable,
   parseDriftReference,
   type DriftReference,
-} from './reference';
-import { buildDriftReport, histogram } from './report';
-import { chain, methane } from '../testing/molecules';
+} from '../../src/stats';
+import { chain, methane } from '../../server/testing/molecules';
 
 describe('drift columns (as the original service built its data frames)', () => {
   it('gives one molecule row: mean node features, atom count, edge count, prediction', () => {
@@ -81,45 +81,5 @@ describe('reference statistics', () => {
   ])('names the problem in a malformed reference (%#)', (mutate, message) => {
     const ref: DriftReference = JSON.parse(JSON.stringify(computeDriftReference(graphs, gaps)));
     expect(() => parseDriftReference(mutate(ref))).toThrow(message);
-  });
-});
-
-describe('drift report', () => {
-  it('finds no drift for molecules drawn like the reference, drift for different ones', () => {
-    const graphs = Array.from({ length: 400 }, (_, i) =>
-      chain('C'.repeat(1 + (i % 6)) + (i % 4 ? '' : 'O')),
-    );
-    const gaps = graphs.map((_, i) => 8 + (i % 50) / 10);
-    const reference = computeDriftReference(graphs, gaps);
-    const rows = (from: number, to: number) =>
-      graphs.slice(from, to).map((g, i) => ({ ...g, prediction: gaps[from + i] }));
-    const same = buildDriftReport(reference, rows(0, 100), 100);
-    expect(same.tables.molecules.datasetDrift).toBe(false);
-    const other = Array.from({ length: 100 }, (_, i) => ({
-      ...chain('NNF'.slice(i % 2)),
-      prediction: 5 + (i % 10) / 10,
-    }));
-    const drifted = buildDriftReport(reference, other, 100);
-    expect(drifted.datasetDrift).toBe(true);
-    expect(drifted.tables.molecules.columns.prediction.drift).toBe(true);
-  });
-
-  it('draws discrete columns per value and continuous ones in 20 bins, as shares', () => {
-    const discrete = histogram([0, 1, 1, 1], [1, 1]);
-    expect(discrete).toEqual({
-      kind: 'values',
-      edges: [0, 1],
-      reference: [0.25, 0.75],
-      current: [0, 1],
-    });
-    const continuous = histogram(
-      Array.from({ length: 100 }, (_, i) => i / 10),
-      [0, 9.9],
-    );
-    expect(continuous.kind).toBe('bins');
-    expect(continuous.edges.length).toBe(21);
-    expect(continuous.reference.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
-    expect(continuous.current[0]).toBe(0.5);
-    expect(continuous.current[19]).toBe(0.5);
   });
 });

@@ -5,7 +5,7 @@ import {
   ksTwoSample,
   normalizedWasserstein,
   zTestProportions,
-} from './stats';
+} from './twoSample';
 
 export type DriftMethod = 'ks' | 'chisquare' | 'ztest' | 'wasserstein' | 'jensenshannon';
 

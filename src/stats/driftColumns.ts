@@ -1,7 +1,8 @@
 // The tables the drift report compares, built exactly as the original service did:
 // one row per molecule (mean of each node feature, atom count, edge count, prediction)
 // and one row per atom (the 11 raw node features).
-import { NODE_FEATURE_NAMES, NUM_NODE_FEATURES } from '../../src/chem/types';
+// chem/types, not the chem index: the index also loads the readers and RDKit.
+import { NODE_FEATURE_NAMES, NUM_NODE_FEATURES } from '../chem/types';
 
 /** One molecule as the drift code sees it; `prediction` is the HOMO-LUMO gap in eV. */
 export interface DriftRow {

@@ -19,4 +19,14 @@ export class Rng {
     }
     return a;
   }
+  /** At most `max` of `rows` without replacement (the drift reference's seeded sample). */
+  sample<T>(rows: readonly T[], max: number): T[] {
+    if (rows.length <= max) return [...rows];
+    const picked = [...rows];
+    for (let i = 0; i < max; i++) {
+      const j = i + this.int(picked.length - i);
+      [picked[i], picked[j]] = [picked[j], picked[i]];
+    }
+    return picked.slice(0, max);
+  }
 }
