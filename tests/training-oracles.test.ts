@@ -1,7 +1,7 @@
 // Standardization, calibration and metrics against values worked out by hand (in the comments),
 // not against the code's own transform: a retrained model inherits whatever these compute.
 import { describe, expect, it } from 'vitest';
-import { NUM_NODE_FEATURES } from '../src/model/batch';
+import { NUM_NODE_FEATURES } from '../src/chem/types';
 import type { GraphInput } from '../src/model/types';
 import { TARGETS } from '../src/model/types';
 import {

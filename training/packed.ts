@@ -1,9 +1,5 @@
-import {
-  allocateBatch,
-  NUM_ELEMENTS,
-  NUM_NODE_FEATURES,
-  type GraphBatchArrays,
-} from '../src/model/batch';
+import { NUM_NODE_FEATURES } from '../src/chem/types';
+import { allocateBatch, NUM_ELEMENTS, type GraphBatchArrays } from '../src/model/batch';
 import type { GraphInput } from '../src/model/types';
 
 /** Many featurized molecules in flat typed arrays (compact, cacheable, fast to batch). */

@@ -1,4 +1,4 @@
-import { NUM_NODE_FEATURES } from '../src/model/batch';
+import { NUM_NODE_FEATURES } from '../src/chem/types';
 import type { GraphInput } from '../src/model/types';
 import type { PackedGraphs } from './packed';
 

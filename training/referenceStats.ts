@@ -1,7 +1,6 @@
 import type { DistributionSummary, ReferenceStats } from '../src/model/modelCard';
 import { QUANTILE_LEVELS } from '../src/model/modelCard';
-import { NODE_FEATURE_NAMES } from '../src/chem/types';
-import { NUM_NODE_FEATURES } from '../src/model/batch';
+import { NODE_FEATURE_NAMES, NUM_NODE_FEATURES } from '../src/chem/types';
 import type { TargetKey } from '../src/model/types';
 import { countClamped, evenEdges } from '../src/stats';
 import { quantile } from './metrics';

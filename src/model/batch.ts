@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NUM_NODE_FEATURES } from '../chem/types';
 import type { GraphInput } from './types';
 
-export const NUM_NODE_FEATURES = 11;
 export const NUM_BOND_TYPES = 4;
 /** Node-feature columns 0..4 are the one-hot of H, C, N, O, F (chem's NODE_FEATURE_NAMES). */
 export const NUM_ELEMENTS = 5;

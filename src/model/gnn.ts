@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NUM_BOND_TYPES, NUM_NODE_FEATURES, type GraphBatchTensors } from './batch';
+import { NUM_NODE_FEATURES } from '../chem/types';
+import { NUM_BOND_TYPES, type GraphBatchTensors } from './batch';
 import { segmentMean, segmentSum, stopGradient } from './graphOps';
 import type { TargetKey } from './types';
 
