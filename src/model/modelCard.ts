@@ -1,12 +1,10 @@
 import type { Architecture } from './gnn';
 import type { WeightPrecision } from './weightsIO';
 import type { TargetKey } from './types';
+import type { Histogram } from '../stats';
 
-export interface Histogram {
-  /** Bin edges, length counts.length + 1. */
-  edges: number[];
-  counts: number[];
-}
+// One histogram shape for the card and the drift code: src/stats owns it.
+export type { Histogram };
 
 /** Counts of test molecules by true value (rows) and predicted value (columns), shared edges. */
 export interface ParityGrid {
