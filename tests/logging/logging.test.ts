@@ -38,6 +38,8 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(1, options, () => 0)).toBe(500);
     expect(retryDelayMs(3, options, () => 0)).toBe(2000);
     expect(retryDelayMs(40, options, () => 0.999999)).toBeLessThanOrEqual(60_000);
+    // Second failure: nominal 2 s, half fixed and half spread; a draw of 0.5 lands at 1.5 s.
+    expect(retryDelayMs(2, options, () => 0.5)).toBe(1500);
   });
 
   it('spreads retries: different random draws give different delays', () => {
@@ -146,6 +148,9 @@ describe('log records', () => {
     const keys = Array.from({ length: 2000 }, () => newIdempotencyKey());
     expect(new Set(keys).size).toBe(keys.length);
     for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
+    // Every random byte is two hex digits, leading zero included.
+    for (const key of keys) expect(key).toMatch(/^[0-9a-z]+-[0-9a-f]{32}$/);
+    expect(newIdempotencyKey(Date.parse('2026-11-29T10:00:00Z'))).toMatch(/^mx1o4740-/);
   });
 });
 
@@ -161,6 +166,8 @@ describe('settings', () => {
 
   it('refuses endpoints that cannot be a logging server, saying why', () => {
     expect(() => resolveEndpoint('', app)).toThrow(/empty/);
+    expect(() => resolveEndpoint('   ', app)).toThrow(/empty/);
+    expect(() => resolveEndpoint('https://user@host/log', app)).toThrow(/user name/);
     expect(() => resolveEndpoint('ftp://host/log', app)).toThrow(/ftp:/);
     expect(() => resolveEndpoint('javascript:alert(1)', app)).toThrow(/javascript:/);
     expect(() => resolveEndpoint('https://user:pw@host/log', app)).toThrow(/password/);
@@ -181,5 +188,6 @@ describe('settings', () => {
     expect(
       normalizeSettings({ enabled: true, endpoint: ' http://h/log ', includeSmiles: true }),
     ).toEqual({ enabled: true, endpoint: 'http://h/log', includeSmiles: true });
+    expect(normalizeSettings({ enabled: true, endpoint: '   ' }).endpoint).toBe('/log');
   });
 });
