@@ -6,9 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { parseArgs } from 'node:util';
 import { initChem, parseSmiles, readMoleculeFile } from '../src/chem';
 import { rdkit } from '../src/chem/rdkit';
-import { DEFAULT_QM9_CSV, readQm9Rows } from '../scripts/qm9-table';
+import { DEFAULT_DATA } from '../cli/defaults';
+import { readQm9Rows } from '../scripts/qm9-table';
 
 const COUNT = 20_000;
 const ROUNDS = 3;
@@ -58,7 +60,8 @@ function python(args: string[], input?: string): { molecules: number; seconds: n
 }
 
 async function main() {
-  const { smiles, origin } = moleculesToBench(process.argv[2] ?? DEFAULT_QM9_CSV);
+  const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });
+  const { smiles, origin } = moleculesToBench(positionals[0] ?? DEFAULT_DATA);
   await initChem();
   for (const s of smiles.slice(0, 2000)) parseSmiles(s); // warm-up (JIT, RDKit caches)
 

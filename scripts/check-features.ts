@@ -4,8 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DATA } from '../cli/defaults';
 import { initChem, parseSmiles } from '../src/chem';
-import { DEFAULT_QM9_CSV, readQm9Rows } from './qm9-table';
+import { readQm9Rows } from './qm9-table';
 
 interface Reference {
   x: number[][];
@@ -25,7 +27,8 @@ async function rdkitReference(smiles: string[]): Promise<(Reference | null)[]> {
 }
 
 async function main() {
-  const path = process.argv[2] ?? DEFAULT_QM9_CSV;
+  const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });
+  const path = positionals[0] ?? DEFAULT_DATA;
   const rows = readQm9Rows(path).filter((r) => r.uncharacterized === '0');
   console.log(`${rows.length} characterized molecules in ${path}`);
   await initChem();

@@ -4,14 +4,16 @@
  * Usage: npm run check:xyz -- [qm9_structures.xyz.gz] [qm9.csv.gz]
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { DEFAULT_DATA, DEFAULT_STRUCTURES } from '../cli/defaults';
 import { initChem, parseSmiles, type MoleculeGraph } from '../src/chem';
 import { parseXyz } from '../src/chem/formats/xyz';
 import { rdkit } from '../src/chem/rdkit';
-import { DEFAULT_QM9_CSV, readQm9Rows } from './qm9-table';
+import { readQm9Rows } from './qm9-table';
 
-const xyzPath = process.argv[2] ?? '../shared/data/qm9/qm9_structures.xyz.gz';
-const csvPath = process.argv[3] ?? DEFAULT_QM9_CSV;
+const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });
+const [xyzPath = DEFAULT_STRUCTURES, csvPath = DEFAULT_DATA] = positionals;
 
 await initChem();
 const smilesOf = new Map(readQm9Rows(csvPath).map((r) => [r.gdb_idx, r.smiles]));

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseDelimited } from '../src/chem/formats/table';
 
-export const DEFAULT_QM9_CSV = '../shared/data/qm9/qm9.csv.gz';
-
 /** Rows of the QM9 table as header-keyed records (dev scripts only; training has its own loader). */
 export function readQm9Rows(path: string): Record<string, string>[] {
   const raw = readFileSync(path);

@@ -1,4 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_CACHE_DIR,
+  DEFAULT_DATA,
+  DEFAULT_MODELS_DIR,
+  DEFAULT_RUNS_DIR,
+} from '../cli/defaults';
+import { UsageError } from '../cli/command';
 import type { Architecture } from '../src/model/gnn';
 import { isConfigKey, validateTrainConfig } from './configSchema';
 import type { Normalization } from './standardize';
@@ -48,10 +56,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
   name: 'qm9-gnn',
   version: '1.0.0',
   description: '',
-  data: '../shared/data/qm9/qm9.csv.gz',
-  cacheDir: 'training/runs/cache',
-  runsDir: 'training/runs',
-  exportDir: 'public/models',
+  data: DEFAULT_DATA,
+  cacheDir: DEFAULT_CACHE_DIR,
+  runsDir: DEFAULT_RUNS_DIR,
+  exportDir: DEFAULT_MODELS_DIR,
   architecture: {
     kind: 'product',
     hidden: 128,
@@ -115,7 +123,7 @@ function coerce(old: unknown, raw: string, dotted: string): unknown {
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, raw: string, label: string): void {
-  if (!isConfigKey(dotted)) throw new Error(`unknown ${label}`);
+  if (!isConfigKey(dotted)) throw new UsageError(`unknown ${label}`);
   let old: unknown = obj;
   for (const k of dotted.split('.'))
     old = old && typeof old === 'object' ? (old as Record<string, unknown>)[k] : undefined;
@@ -141,7 +149,8 @@ export interface ParsedArgs {
 
 /**
  * `--config file.json` first, then overrides (`--set a.b=value`, or `--a.b value`); `--resume`
- * flag. The result is validated against the config schema.
+ * flag. The result is validated against the config schema. Any config key is a flag, so parseArgs
+ * only splits the arguments into tokens and each option token takes the next argument as its value.
  */
 export async function parseTrainArgs(
   argv: string[],
@@ -151,26 +160,32 @@ export async function parseTrainArgs(
   let resume = false;
   let configFile: string | null = null;
   const overrides: [string, string, string][] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--resume') resume = true;
-    else if (a === '--config') configFile = argv[++i];
-    else if (a === '--set' || a.startsWith('--set=')) {
-      const assignment = a === '--set' ? argv[++i] : a.slice('--set='.length);
-      const eq = assignment?.indexOf('=') ?? -1;
-      if (!assignment || eq <= 0)
-        throw new Error(`--set needs key=value, got "${assignment ?? ''}"`);
-      overrides.push([
-        assignment.slice(0, eq),
-        assignment.slice(eq + 1),
-        `key "${assignment.slice(0, eq)}"`,
-      ]);
-    } else if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2);
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`option --${k} needs a value`);
-      overrides.push([k, v, `option --${k}`]);
-    } else throw new Error(`unexpected argument "${a}"`);
+  const { tokens } = parseArgs({ args: argv, strict: false, allowPositionals: true, tokens: true });
+  const taken = new Set<number>();
+  for (const token of tokens) {
+    if (taken.has(token.index)) continue;
+    if (token.kind !== 'option' || !token.rawName.startsWith('--'))
+      throw new UsageError(`unexpected argument "${argv[token.index]}"`);
+    if (token.name === 'resume' && token.value === undefined) {
+      resume = true;
+      continue;
+    }
+    let value = token.value;
+    if (value === undefined && token.index + 1 < argv.length) {
+      value = argv[token.index + 1];
+      taken.add(token.index + 1);
+    }
+    if (token.name === 'config') {
+      if (value === undefined) throw new UsageError('--config needs a file');
+      configFile = value;
+    } else if (token.name === 'set') {
+      const eq = value?.indexOf('=') ?? -1;
+      if (!value || eq <= 0) throw new UsageError(`--set needs key=value, got "${value ?? ''}"`);
+      overrides.push([value.slice(0, eq), value.slice(eq + 1), `key "${value.slice(0, eq)}"`]);
+    } else {
+      if (value === undefined) throw new UsageError(`option --${token.name} needs a value`);
+      overrides.push([token.name, value, `option --${token.name}`]);
+    }
   }
   if (configFile) {
     let parsed: Partial<TrainConfig>;

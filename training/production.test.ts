@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DATA as DATA } from '../cli/defaults';
 import { loadPredictor } from '../src/model/predictor';
 import { TARGETS } from '../src/model/types';
 import { resolveRegistryReference } from '../src/model/registrySource';
@@ -10,7 +11,6 @@ import { loadQm9Dataset } from './dataset';
 import { evaluateOnSplit } from './evaluateOnSplit';
 import { readCard } from './registryFiles';
 
-const DATA = process.env.QM9_CSV ?? '../shared/data/qm9/qm9.csv.gz';
 const TOLERANCE = 0.005;
 
 describe('production model', () => {

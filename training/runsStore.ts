@@ -7,9 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
+import { DEFAULT_RUNS_DB } from '../cli/defaults';
 import type { TargetMetrics } from '../src/model/modelCard';
-
-export const DEFAULT_RUNS_DB = process.env.RUNS_DB ?? 'training/runs/runs.sqlite';
 
 export type RunKind = 'train' | 'evaluate' | 'export' | 'trial' | 'card';
 export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped';
