@@ -19,7 +19,7 @@ import {
   type PackedGraphs,
 } from '../training/packed';
 import { predictPacked } from '../training/predictPacked';
-import { parsePredictArgs, runPredict } from '../training/predict';
+import { parsePredictArgs, runPredict } from '../cli/predict';
 import {
   fetchQm9Table,
   HARTREE_TO_EV,

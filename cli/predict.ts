@@ -1,11 +1,21 @@
+// npm run predict -- <file> --out <csv|sdf>: the tool a user runs on a file of molecules, with the
+// same readers, model loader and warnings as the page.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initChem, readMoleculeFile, type MoleculeGraph } from '../src/chem/index';
+import { parseArgs } from 'node:util';
+import {
+  initChem,
+  readMoleculeFile,
+  SUPPORTED_EXTENSIONS,
+  type MoleculeGraph,
+} from '../src/chem/index';
 import { loadPredictor } from '../src/model/predictor';
-import { resolveModelArg } from './registryFiles';
+import { resolveModelArg } from '../training/registryFiles';
 import { TARGETS, type MoleculePrediction } from '../src/model/types';
 import type { WeightPrecision } from '../src/model/weightsIO';
-import { ProgressBar } from './progress';
+import { ProgressBar } from '../training/progress';
+import { runIfMain, usageOf, UsageError, type Command } from './command';
+import { DEFAULT_MODEL } from './defaults';
 
 export interface PredictCliOptions {
   input: string;
@@ -15,9 +25,6 @@ export interface PredictCliOptions {
   precision: WeightPrecision;
 }
 
-/** The registry's production model; --model takes an alias, name[@version] or a directory. */
-const DEFAULT_MODEL = 'production';
-
 function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
@@ -26,30 +33,31 @@ function unitTag(unit: string): string {
   return unit.replace(/[^A-Za-z0-9]+/g, '').replace(/³/g, '3');
 }
 
+const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
+
 export function parsePredictArgs(argv: string[]): PredictCliOptions {
-  let input: string | null = null;
-  let out: string | null = null;
-  let model = DEFAULT_MODEL;
-  let format: 'csv' | 'sdf' | null = null;
-  let precision: WeightPrecision = 'float32';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out' || a === '-o') out = argv[++i];
-    else if (a === '--model') model = argv[++i];
-    else if (a === '--format') format = argv[++i] as 'csv' | 'sdf';
-    else if (a === '--precision') precision = argv[++i] as WeightPrecision;
-    else if (!a.startsWith('-') && !input) input = a;
-    else throw new Error(`unexpected argument "${a}"`);
-  }
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      model: { type: 'string', default: DEFAULT_MODEL },
+      format: { type: 'string' },
+      precision: { type: 'string', default: 'float32' },
+    },
+  });
+  const [input, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const out = values.out;
   if (!input || !out)
-    throw new Error(
-      'usage: npm run predict -- <input file> --out <predictions.csv|.sdf> [--model production|staging|name[@version]|dir] [--format csv|sdf] [--precision float32|float16|uint8]',
-    );
-  const fmt = format ?? (/\.sdf$/i.test(out) ? 'sdf' : 'csv');
-  if (fmt !== 'csv' && fmt !== 'sdf') throw new Error(`--format must be csv or sdf, got "${fmt}"`);
-  if (!['float32', 'float16', 'uint8'].includes(precision))
-    throw new Error(`--precision must be float32, float16 or uint8`);
-  return { input, out, model, format: fmt, precision };
+    throw new UsageError(`needs an input file and --out <file>\n${usageOf(predictCommand)}`);
+  const format = values.format ?? (/\.sdf$/i.test(out) ? 'sdf' : 'csv');
+  if (format !== 'csv' && format !== 'sdf')
+    throw new UsageError(`--format must be csv or sdf, got "${format}"`);
+  const precision = values.precision as WeightPrecision;
+  if (!PRECISIONS.includes(precision))
+    throw new UsageError(`--precision must be float32, float16 or uint8`);
+  return { input, out, model: values.model, format, precision };
 }
 
 interface Row {
@@ -152,11 +160,17 @@ export async function runPredict(
   return { predicted: rows.length, errors };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  Promise.resolve()
-    .then(() => runPredict(parsePredictArgs(process.argv.slice(2))))
-    .catch((err: Error) => {
-      process.stderr.write(`predict: ${err.message}\n`);
-      process.exit(1);
-    });
-}
+export const predictCommand: Command = {
+  name: 'predict',
+  script: 'predict',
+  synopsis: [
+    '<input file> --out <predictions.csv|.sdf> [--model production|staging|name[@version]|dir] [--format csv|sdf] [--precision float32|float16|uint8]',
+  ],
+  details: `Reads what the app reads (.${SUPPORTED_EXTENSIONS.join(', .')}, gzipped or not); writes CSV, or SDF
+when --out ends in .sdf or --format sdf. --model defaults to the registry's ${DEFAULT_MODEL} alias.`,
+  run: async (argv) => {
+    await runPredict(parsePredictArgs(argv));
+  },
+};
+
+runIfMain(import.meta.url, predictCommand);
