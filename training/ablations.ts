@@ -1,8 +1,9 @@
 // Architecture and loss ablations of the product model at a small, equal budget: every variant
 // trains on the same seeded subset for the same epochs, and the table compares test MAE.
-// Usage: npm run ablations -- [--molecules 10000] [--epochs 12] [--only name,name]
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runIfMain, UsageError, type Command } from '../cli/command';
 import { DEFAULT_CONFIG, parseTrainArgs, type TrainConfig } from './config';
 import { loadQm9Dataset } from './dataset';
 import { trainRun } from './train';
@@ -44,16 +45,30 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
+function count(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${flag} needs a positive whole number, got "${raw}"`);
+  return n;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const molecules = Number(option(argv, 'molecules') ?? 10_000);
-  const epochs = Number(option(argv, 'epochs') ?? 12);
-  const only = option(argv, 'only')?.split(',');
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      molecules: { type: 'string', default: '10000' },
+      epochs: { type: 'string', default: '12' },
+      only: { type: 'string' },
+    },
+  });
+  const molecules = count(values.molecules, 'molecules');
+  const epochs = count(values.epochs, 'epochs');
+  const only = values.only?.split(',');
+  const unknown = only?.filter((name) => !VARIANTS.some((v) => v.name === name)) ?? [];
+  if (unknown.length)
+    throw new UsageError(
+      `--only: no variant "${unknown[0]}" (variants: ${VARIANTS.map((v) => v.name).join(', ')})`,
+    );
   const { config: base } = await parseTrainArgs(['--config', 'training/configs/product.json']);
   const dataset = await loadQm9Dataset(base.data, base.cacheDir, (m) =>
     process.stderr.write(`${m}\n`),
@@ -93,7 +108,14 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`ablations: ${err.message}\n`);
-  process.exit(1);
-});
+export const ablationsCommand: Command = {
+  name: 'ablations',
+  script: 'ablations',
+  synopsis: ['[--molecules 10000] [--epochs 12] [--only name,name]'],
+  details: `Architecture and loss variants of training/configs/product.json, each trained on the same seeded
+subset for the same epochs; the summary goes to training/runs/ablations/summary.json.
+Variants: ${VARIANTS.map((v) => v.name).join(', ')}.`,
+  run: main,
+};
+
+runIfMain(import.meta.url, ablationsCommand);

@@ -1,33 +1,38 @@
 import { parseArgs } from 'node:util';
+import { runIfMain, UsageError, type Command } from '../cli/command';
+import {
+  DEFAULT_CACHE_DIR,
+  DEFAULT_DATA,
+  DEFAULT_MODEL,
+  DEFAULT_MODELS_DIR,
+} from '../cli/defaults';
 import { loadPredictor } from '../src/model';
 import type { WeightPrecision } from '../src/model/weightsIO';
 import { loadQm9Dataset } from './dataset';
 import { evaluateOnSplit } from './evaluateOnSplit';
 import { formatMetricsTable } from './metrics';
-import { DEFAULT_MODELS_DIR, resolveModelArg } from './registryFiles';
+import { resolveModelArg } from './registryFiles';
 import { withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import type { SplitName } from './split';
 import { gitCommit } from './train';
 
-const USAGE =
-  'usage: npm run evaluate -- [--model production|staging|<name[@version]>|<dir> ...] [--data <qm9.csv.gz>] [--split test|validation|train] [--precision float16]';
-
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       // Several --model flags evaluate their average (src/model/ensemble.ts).
-      model: { type: 'string', multiple: true, default: ['production'] },
-      data: { type: 'string', default: '../shared/data/qm9/qm9.csv.gz' },
+      model: { type: 'string', multiple: true, default: [DEFAULT_MODEL] },
+      data: { type: 'string', default: DEFAULT_DATA },
       split: { type: 'string', default: 'test' },
       precision: { type: 'string', default: 'float32' },
-      cache: { type: 'string', default: 'training/runs/cache' },
+      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
       'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
     },
   });
   const split = values.split as SplitName;
   if (!['train', 'validation', 'test'].includes(split))
-    throw new Error(`--split must be train, validation or test\n${USAGE}`);
+    throw new UsageError('--split must be train, validation or test');
   const precision = values.precision as WeightPrecision;
   const dirs = await Promise.all(values.model.map((m) => resolveModelArg(m, values['models-dir'])));
   const predictors = await Promise.all(dirs.map((m) => loadPredictor(m, { precision })));
@@ -59,9 +64,15 @@ async function main(): Promise<void> {
   for (const predictor of predictors) predictor.dispose();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: Error) => {
-    process.stderr.write(`evaluate: ${err.message}\n`);
-    process.exit(1);
-  });
-}
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  script: 'evaluate',
+  synopsis: [
+    '[--model production|staging|<name[@version]>|<dir> ...] [--data <qm9.csv.gz>] [--split test|validation|train] [--precision float32|float16|uint8]',
+  ],
+  details: `Several --model flags evaluate their average. Defaults: --model ${DEFAULT_MODEL}, --data ${DEFAULT_DATA},
+--cache ${DEFAULT_CACHE_DIR}, --models-dir ${DEFAULT_MODELS_DIR}.`,
+  run: main,
+};
+
+runIfMain(import.meta.url, evaluateCommand);

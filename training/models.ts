@@ -3,6 +3,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runIfMain, usageOf, UsageError, type Command } from '../cli/command';
+import {
+  DEFAULT_CACHE_DIR,
+  DEFAULT_DATA,
+  DEFAULT_MODEL,
+  DEFAULT_MODELS_DIR,
+} from '../cli/defaults';
 import { loadPredictor } from '../src/model';
 import {
   ALIASES,
@@ -21,7 +28,6 @@ import { evaluateOnSplit } from './evaluateOnSplit';
 import { formatMetricsTable } from './metrics';
 import { promotionGate } from './promotionGate';
 import {
-  DEFAULT_MODELS_DIR,
   checksumProblems,
   describeModelDir,
   readCard,
@@ -32,23 +38,11 @@ import {
 } from './registryFiles';
 import { formatTable } from './table';
 
-const USAGE = `usage: npm run models -- <command> [options]
-  list                                   versions, aliases, test metrics, checksum state, history
-  register <model dir> [--from-card]     add a directory under the models dir (test metrics measured,
-                                         or copied from its model card with --from-card)
-  promote <model dir|name@version> --alias production|staging
-                                         registers the directory if needed, evaluates it on the test
-                                         split and moves the alias only if the gate passes
-  rollback [--alias production]          moves the alias back one step
-options: --models-dir ${DEFAULT_MODELS_DIR}  --data ../shared/data/qm9/qm9.csv.gz  --cache training/runs/cache`;
-
 interface Options {
   modelsDir: string;
   data: string;
   cache: string;
 }
-
-class UsageError extends Error {}
 
 function aliasesOf(registry: ModelRegistry, id: string): string {
   return ALIASES.filter((a) => registry.aliases[a] === id).join(',') || '-';
@@ -101,6 +95,13 @@ async function list(opts: Options): Promise<void> {
         ]),
       ),
     );
+  }
+  const repackaged = registry.models.flatMap((m) =>
+    (m.repackaged ?? []).map((r) => [r.at.slice(0, 19).replace('T', ' '), modelId(m), r.note]),
+  );
+  if (repackaged.length) {
+    console.log('\nrepackaged (checksums re-recorded, weights unchanged)');
+    console.log(formatTable(['time', 'model', 'note'], repackaged));
   }
 }
 
@@ -203,19 +204,18 @@ async function main(argv: string[]): Promise<void> {
       alias: { type: 'string' },
       'from-card': { type: 'boolean', default: false },
       'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
-      data: { type: 'string', default: '../shared/data/qm9/qm9.csv.gz' },
-      cache: { type: 'string', default: 'training/runs/cache' },
-      help: { type: 'boolean', default: false },
+      data: { type: 'string', default: DEFAULT_DATA },
+      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
     },
   });
   const [command, target, ...extra] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
+  if (!command) {
+    console.log(usageOf(modelsCommand));
     return;
   }
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const opts: Options = { modelsDir: values['models-dir'], data: values.data, cache: values.cache };
-  const alias = values.alias ?? (command === 'rollback' ? 'production' : undefined);
+  const alias = values.alias ?? (command === 'rollback' ? DEFAULT_MODEL : undefined);
   if (alias !== undefined && !isAlias(alias))
     throw new UsageError(`--alias must be one of ${ALIASES.join(', ')}, got "${alias}"`);
   if (command === 'list') return list(opts);
@@ -229,9 +229,19 @@ async function main(argv: string[]): Promise<void> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
-  process.stderr.write(
-    `models: ${err.message}\n${err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? USAGE + '\n' : ''}`,
-  );
-  process.exit(1);
-});
+export const modelsCommand: Command = {
+  name: 'models',
+  script: 'models',
+  synopsis: ['<command> [options]'],
+  details: `  list                                   versions, aliases, test metrics, checksum state, history
+  register <model dir> [--from-card]     add a directory under the models dir (test metrics measured,
+                                         or copied from its model card with --from-card)
+  promote <model dir|name@version> --alias production|staging
+                                         registers the directory if needed, evaluates it on the test
+                                         split and moves the alias only if the gate passes
+  rollback [--alias ${DEFAULT_MODEL}]          moves the alias back one step
+options: --models-dir ${DEFAULT_MODELS_DIR}  --data ${DEFAULT_DATA}  --cache ${DEFAULT_CACHE_DIR}`,
+  run: main,
+};
+
+runIfMain(import.meta.url, modelsCommand);

@@ -1,19 +1,12 @@
 // npm run runs -- list | show <id> | compare <a> <b>: the runs store as readable tables.
 import { parseArgs } from 'node:util';
+import { runIfMain, usageOf, UsageError, type Command } from '../cli/command';
+import { DEFAULT_MODELS_DIR, DEFAULT_RUNS_DB } from '../cli/defaults';
 import type { TargetMetrics } from '../src/model/modelCard';
-import { DEFAULT_MODELS_DIR } from './registryFiles';
 import { importCardRuns } from './runRecording';
-import { DEFAULT_RUNS_DB, RunsStore, type RunRecord } from './runsStore';
+import { RunsStore, type RunRecord } from './runsStore';
 import { formatTable } from './table';
 import { formatDuration } from './progress';
-
-const USAGE = `usage: npm run runs -- <command> [--db ${DEFAULT_RUNS_DB}]
-  list [--sweep <id>]      one line per run: kind, name, status, epochs, wall time, test gap MAE
-  show <id>                config, provenance, per-epoch metrics and test metrics of one run
-  compare <a> <b>          two runs side by side: differing config keys, test metrics
-(ids may be shortened to a unique prefix)`;
-
-class UsageError extends Error {}
 
 const fmt = (x: number | undefined | null, digits = 4) =>
   x === undefined || x === null || !Number.isFinite(x) ? '-' : x.toPrecision(digits);
@@ -152,12 +145,11 @@ async function main(argv: string[]): Promise<void> {
       db: { type: 'string', default: DEFAULT_RUNS_DB },
       'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
       sweep: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
   });
   const [command, ...ids] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
+  if (!command) {
+    console.log(usageOf(runsCommand));
     return;
   }
   const store = new RunsStore(values.db);
@@ -178,11 +170,15 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).catch((err: Error) => {
-    const usage =
-      err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`runs: ${err.message}\n${usage ? USAGE + '\n' : ''}`);
-    process.exit(1);
-  });
-}
+export const runsCommand: Command = {
+  name: 'runs',
+  script: 'runs',
+  synopsis: ['<command> [--db <runs.sqlite>] [--models-dir <dir>]'],
+  details: `  list [--sweep <id>]      one line per run: kind, name, status, epochs, wall time, test gap MAE
+  show <id>                config, provenance, per-epoch metrics and test metrics of one run
+  compare <a> <b>          two runs side by side: differing config keys, test metrics
+(ids may be shortened to a unique prefix; --db defaults to ${DEFAULT_RUNS_DB}, RUNS_DB sets it)`,
+  run: main,
+};
+
+runIfMain(import.meta.url, runsCommand);

@@ -8,12 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { runIfMain, usageOf, UsageError, type Command } from '../cli/command';
+import { DEFAULT_RUNS_DB } from '../cli/defaults';
 import { assignPath, parseTrainArgs, type TrainConfig } from './config';
 import { validateTrainConfig } from './configSchema';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';
 import { formatDuration } from './progress';
 import { epochMetrics, withRun } from './runRecording';
-import { DEFAULT_RUNS_DB, RunsStore } from './runsStore';
+import { RunsStore } from './runsStore';
 import {
   expandTrials,
   medianStops,
@@ -24,15 +26,6 @@ import {
 import { openSweepQueue, type SweepQueue, type Trial } from './sweepQueue';
 import { formatTable } from './table';
 import { gitCommit, trainRun } from './train';
-
-const USAGE = `usage:
-  npm run sweep -- --config <sweep.json> [--workers N]   create or resume the sweep, run it, print the leaderboard
-  npm run sweep -- --worker --sweep <name>              work on an existing sweep's queue (set DATABASE_URL to share one)
-                                                         until it is empty or --max-trials N are done
-  npm run sweep -- --leaderboard --sweep <name>
-options: --db ${DEFAULT_RUNS_DB} (runs store and, without DATABASE_URL, the queue)`;
-
-class UsageError extends Error {}
 
 /** A worker's trial limit (a machine lent for a while takes a few trials, then leaves). */
 function maxTrialsOf(raw: string | undefined): number {
@@ -258,11 +251,10 @@ async function main(argv: string[]): Promise<void> {
       workers: { type: 'string' },
       'max-trials': { type: 'string' },
       db: { type: 'string', default: DEFAULT_RUNS_DB },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || (!values.config && !values.sweep)) {
-    console.log(USAGE);
+  if (!values.config && !values.sweep) {
+    console.log(usageOf(sweepCommand));
     return;
   }
   const queue = openSweepQueue({ databaseUrl: process.env.DATABASE_URL, sqliteFile: values.db });
@@ -323,11 +315,18 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).catch((err: Error) => {
-    const usage =
-      err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`sweep: ${err.message}\n${usage ? USAGE + '\n' : ''}`);
-    process.exit(1);
-  });
-}
+export const sweepCommand: Command = {
+  name: 'sweep',
+  script: 'sweep',
+  synopsis: [
+    '--config <sweep.json> [--workers N] [--max-trials N]',
+    '--worker --sweep <name> [--max-trials N]',
+    '--leaderboard --sweep <name>',
+  ],
+  details: `The first form creates or resumes the sweep, runs it and prints the leaderboard; --worker works on
+an existing sweep's queue (set DATABASE_URL to share one) until it is empty or --max-trials N are done.
+options: --db ${DEFAULT_RUNS_DB} (runs store and, without DATABASE_URL, the queue)`,
+  run: main,
+};
+
+runIfMain(import.meta.url, sweepCommand);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { runIfMain, type Command } from '../cli/command';
 import { setupBackend } from '../src/model/backend';
 import { saveTensors, writeJsonAtomic } from './checkpoint';
 import { parseTrainArgs, type TrainConfig } from './config';
@@ -129,8 +130,8 @@ export async function trainRun(
   return results;
 }
 
-async function main(): Promise<void> {
-  const { config, resume } = await parseTrainArgs(process.argv.slice(2));
+async function main(argv: string[]): Promise<void> {
+  const { config, resume } = await parseTrainArgs(argv);
   const dataset = await loadQm9Dataset(config.data, config.cacheDir, (m) =>
     process.stderr.write(`${m}\n`),
   );
@@ -164,9 +165,14 @@ async function main(): Promise<void> {
   tf.disposeVariables();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: Error) => {
-    process.stderr.write(`train: ${err.message}\n`);
-    process.exit(1);
-  });
-}
+export const trainCommand: Command = {
+  name: 'train',
+  script: 'train',
+  synopsis: ['[--config <config.json>] [--resume] [--set <key>=<value> | --<key> <value> ...]'],
+  details: `Any key of the training config (training/configSchema.ts) is an override, dotted for nested
+keys: --epochs 40, --set architecture.hidden=64. The run goes to <runsDir>/<name>, is exported to
+<exportDir>/<name> and recorded in the runs store. --resume continues from the run's checkpoint.`,
+  run: main,
+};
+
+runIfMain(import.meta.url, trainCommand);

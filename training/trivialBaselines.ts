@@ -1,16 +1,25 @@
 /**
  * Test MAE of the two trivial predictors the product model's output transform starts from:
  * the training mean, and the linear atom reference (least squares on H, C, N, O, F counts).
- * Usage: npx tsx training/trivialBaselines.ts [qm9.csv.gz]
  */
+import { parseArgs } from 'node:util';
+import { runIfMain, UsageError, type Command } from '../cli/command';
 import { TARGETS } from '../src/model/types';
 import { DEFAULT_CONFIG } from './config';
 import { loadQm9Dataset } from './dataset';
 import { elementCountsOf, NUM_TARGET_COLUMNS } from './packed';
 import { fitOutputTransform } from './standardize';
 
-async function main(): Promise<void> {
-  const d = await loadQm9Dataset(process.argv[2] ?? DEFAULT_CONFIG.data, DEFAULT_CONFIG.cacheDir);
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' } },
+  });
+  if (positionals.length > (values.data ? 0 : 1))
+    throw new UsageError(`unexpected argument "${positionals[values.data ? 0 : 1]}"`);
+  const data = values.data ?? positionals[0] ?? DEFAULT_CONFIG.data;
+  const d = await loadQm9Dataset(data, DEFAULT_CONFIG.cacheDir);
   const keys = TARGETS.map((t) => t.key);
   const plain = fitOutputTransform(d.packed, d.split.train, keys, 'standard');
   const ref = fitOutputTransform(d.packed, d.split.train, keys, 'atomref');
@@ -29,7 +38,13 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(rows, null, 1) + '\n');
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`${err.message}\n`);
-  process.exit(1);
-});
+export const baselinesCommand: Command = {
+  name: 'baselines',
+  script: 'baselines',
+  synopsis: ['[--data <qm9.csv.gz> | <qm9.csv.gz>]'],
+  details: `Test MAE per target of the training mean and of the linear atom reference, as JSON on stdout.
+Default data: ${DEFAULT_CONFIG.data}.`,
+  run: main,
+};
+
+runIfMain(import.meta.url, baselinesCommand);
