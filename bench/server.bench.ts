@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess';
 import { chain, logRecord } from '../server/testing/molecules';
 import { createFreshDatabase } from '../server/storage/freshPostgresDatabase';
@@ -21,8 +22,15 @@ import { TARGETS } from '../src/model/types';
 import { MAX_ATOMS, MAX_EDGES } from '../server/schemas';
 import type { LogRecord } from '../server/storage';
 
-const durationArg = process.argv.indexOf('--duration');
-const DURATION_S = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 8;
+const { values: args } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    duration: { type: 'string', default: '8' },
+    'report-only': { type: 'boolean', default: false },
+  },
+});
+const DURATION_S = Number(args.duration);
+if (!(DURATION_S > 0)) throw new Error(`--duration needs seconds, got "${args.duration}"`);
 const CONNECTIONS = 10;
 const BATCH = 20;
 const molecules = ['CCO', 'CCCN', 'CCCCCCC', 'COC', 'CCCCF', 'CC(C)C'.replace(/[()]/g, '')].map(
@@ -400,7 +408,7 @@ async function main() {
     CLIENT_QUOTA_BYTES_PER_DAY: '0',
     REPORT_TOKEN: 'bench',
   };
-  const reportOnly = process.argv.includes('--report-only');
+  const reportOnly = args['report-only'];
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     machine: {

@@ -2,13 +2,14 @@
  * Training throughput (molecules/s) of the baseline and the product model in Node on tfjs-wasm,
  * the same baseline in PyTorch (Debian python3-torch, bench/torch_baseline.py) on the same molecules,
  * and inference throughput / single-molecule latency per backend available in Node.
- * Usage: npm run bench:train [-- path/to/qm9.csv.gz] -> bench/results/train.json
+ * Usage: npm run bench:train [-- path/to/qm9.csv.gz] [--inference-only] -> bench/results/train.json
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { initChem, parseSmiles } from '../src/chem';
 import { setupBackend, type BackendName } from '../src/model/backend';
 import { createModel, type Architecture } from '../src/model/gnn';
@@ -231,10 +232,14 @@ async function inferenceOnly(file: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const file = args.find((a) => !a.startsWith('--')) ?? DEFAULT_CONFIG.data;
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { 'inference-only': { type: 'boolean', default: false } },
+  });
+  const file = positionals[0] ?? DEFAULT_CONFIG.data;
   // Re-measures inference only (e.g. after publishing a model), keeping the training figures.
-  if (args.includes('--inference-only')) return inferenceOnly(file);
+  if (values['inference-only']) return inferenceOnly(file);
   const data = await molecules(file);
   await setupBackend({ backend: 'wasm' });
   const loadBefore = os.loadavg();
