@@ -95,6 +95,8 @@ export default defineConfig({
         globIgnores: [
           'models/**/*.float16.*',
           'models/**/*.uint8.*',
+          // Read by the drift server only; the model page's evaluation.json is cached.
+          'models/**/drift-reference.json',
           ...modelDirsNotInProduction().map((dir) => `models/${dir}/**`),
         ],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,

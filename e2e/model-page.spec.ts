@@ -8,21 +8,25 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
 }) => {
   // Skipped only on a checkout without a trained model in public/models; never under CI.
   test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  const card = JSON.parse(readFileSync(`${MODEL_DIR}/model-card.json`, 'utf8')) as {
+  const read = (file: string): unknown => JSON.parse(readFileSync(`${MODEL_DIR}/${file}`, 'utf8'));
+  const card = read('model-card.json') as {
     data: { split: { test: number } };
     ensemble?: { members: { name: string }[] };
-    metrics: {
-      errorsBySize?: { rows: { heavyAtoms: number; n: number; mae: { gap: number } }[] };
-      smallMolecules?: { passed: number; checks: number };
-    };
   };
+  // The page's plots come from evaluation.json beside the card, fetched when the tab opens.
+  const evaluation = read('evaluation.json') as {
+    errorsBySize?: { rows: { heavyAtoms: number; n: number; mae: { gap: number } }[] };
+    smallMolecules?: { passed: number; checks: number };
+  };
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   await page.goto('/');
   await waitForModel(page);
   await page.getByRole('tab', { name: 'Model' }).click();
 
   await expect(page.getByTestId('accuracy-table').locator('tbody tr')).toHaveCount(12);
   // Errors by size: the gap row under the 9-heavy-atom heading holds the card's number.
-  const bySize = card.metrics.errorsBySize!;
+  const bySize = evaluation.errorsBySize!;
   const sizeTable = page.getByTestId('errors-by-size');
   const nine = bySize.rows.findIndex((r) => r.heavyAtoms === 9);
   const heading = sizeTable.getByRole('columnheader').nth(nine + 1);
@@ -35,7 +39,7 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
   const curves = page.getByTestId('learning-curves');
   await curves.scrollIntoViewIfNeeded();
   await expect(curves).toContainText('Validation HOMO–LUMO gap MAE (eV)');
-  const small = card.metrics.smallMolecules!;
+  const small = evaluation.smallMolecules!;
   await expect(page.getByTestId('small-molecule-check')).toContainText(
     `${small.passed} of ${small.checks} predictions`,
   );
@@ -68,4 +72,7 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
   for (const member of card.ensemble?.members ?? []) {
     await expect(page.getByTestId('ensemble-members')).toContainText(member.name);
   }
+  // The drift reference is the server's; the page never downloads it.
+  expect(requested.filter((p) => p.endsWith('/evaluation.json')).length).toBeGreaterThan(0);
+  expect(requested.filter((p) => p.endsWith('/drift-reference.json'))).toEqual([]);
 });

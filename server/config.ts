@@ -36,7 +36,7 @@ export interface ServerConfig {
   modelsDir: string;
   /** Model directory name under modelsDir; default: the first one with a product model. */
   modelName?: string;
-  /** Drift reference JSON file, overriding the model card's driftReference. */
+  /** Drift reference JSON file, overriding the model's drift-reference.json. */
   driftReferenceFile?: string;
   /** Serve the built app (dist/) on the same origin. */
   serveApp: boolean;

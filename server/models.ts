@@ -1,8 +1,9 @@
 // Finds the trained model(s) under public/models and loads them with the app's own
-// inference API (src/model), and the drift reference from the model card.
+// inference API (src/model), and the drift reference (drift-reference.json beside the card).
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isEnsembleManifest } from '../src/model/ensembleManifest';
+import { DRIFT_REFERENCE_FILE } from '../src/model/modelCard';
 import { loadPredictor, type Predictor } from '../src/model/predictor';
 import { entryLocation, isAlias, modelId, resolveModel } from '../src/model/registry';
 import { loadRegistry } from '../src/model/registrySource';
@@ -109,8 +110,8 @@ export function disposeServingModels(models: ServingModels): void {
 }
 
 /**
- * The drift reference: an explicit file wins; otherwise the "driftReference" field of the
- * chosen model's model-card.json. Errors name the file and the field at fault.
+ * The drift reference: an explicit file wins; otherwise the chosen model's drift-reference.json.
+ * Errors name the file and the field at fault.
  */
 export async function loadDriftReference(options: {
   driftReferenceFile?: string;
@@ -131,20 +132,16 @@ export async function loadDriftReference(options: {
   );
   if (!chosen)
     throw new Error(`no model under ${options.modelsDir}, and DRIFT_REFERENCE_FILE is not set`);
-  const cardFile = join(chosen.dir, 'model-card.json');
-  let card: { driftReference?: unknown };
+  const file = join(chosen.dir, DRIFT_REFERENCE_FILE);
+  let json: unknown;
   try {
-    card = JSON.parse(await readFile(cardFile, 'utf8'));
+    json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${cardFile}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(
+        `${chosen.dir} has no ${DRIFT_REFERENCE_FILE} (set DRIFT_REFERENCE_FILE to use another file)`,
+      );
+    throw new Error(`${file}: ${(error as Error).message}`);
   }
-  if (card.driftReference === undefined) {
-    throw new Error(
-      `${cardFile} has no driftReference field (set DRIFT_REFERENCE_FILE to use another file)`,
-    );
-  }
-  return {
-    reference: parseDriftReference(card.driftReference, `${cardFile}: driftReference`),
-    from: cardFile,
-  };
+  return { reference: parseDriftReference(json, file), from: file };
 }

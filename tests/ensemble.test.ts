@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +102,13 @@ describe('an ensemble directory', () => {
     await writeEnsemble('ens', ensembleManifest('float32'));
     await writeFile(
       path.join(tmp, 'ens', 'model-card.json'),
-      JSON.stringify({ name: 'test-ensemble' }),
+      // The shipped ensemble's card under this test's name: loadPredictor checks its format.
+      JSON.stringify({
+        ...JSON.parse(
+          await readFile('public/models/qm9-gnn-ensemble-v1.1/model-card.json', 'utf8'),
+        ),
+        name: 'test-ensemble',
+      }),
     );
   });
   afterAll(async () => {

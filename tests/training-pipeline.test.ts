@@ -4,14 +4,15 @@ import path from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDriftReference } from '../src/stats';
-import type { ModelCard } from '../src/model/modelCard';
 import { loadPredictor } from '../src/model/predictor';
 import { TARGETS } from '../src/model/types';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
+import { readEvaluation } from '../training/cardFiles';
 import { loadQm9Dataset } from '../training/dataset';
 import { exportRun } from '../training/export';
 import { packedToGraph } from '../training/packedToGraph';
 import { predictPacked } from '../training/predictPacked';
+import { readCard } from '../training/registryFiles';
 import { TEST_SMILES } from '../training/testMolecules';
 import { trainRun } from '../training/train';
 
@@ -74,15 +75,17 @@ describe('train -> export -> load', () => {
     const dir = await exportRun(path.join(config.runsDir, 'mini'), {
       notesFile: path.join(tmp, 'none.json'),
     });
-    const card = JSON.parse(await readFile(path.join(dir, 'model-card.json'), 'utf8')) as ModelCard;
+    const card = await readCard(dir);
     expect(card.metrics.test.map((m) => m.key)).toEqual(TARGETS.map((t) => t.key));
     expect(card.quantization.map((q) => q.precision)).toEqual(['float32', 'float16', 'uint8']);
     expect(card.quantization[1].weightBytes * 2).toBe(card.quantization[0].weightBytes);
     expect(card.data.split.test).toBe(dataset.split.test.length);
-    expect(card.referenceStats.atomCount.n).toBe(dataset.split.train.length);
-    expect(parseDriftReference(card.driftReference).molecules.rows).toBe(
-      dataset.split.train.length,
-    );
+    expect(card.trainingPredictions.sampleSize).toBe(dataset.split.train.length);
+    const evaluation = await readEvaluation(dir, card);
+    expect(evaluation.trainingHistory[0].epochs).toHaveLength(2);
+    expect(Object.keys(evaluation.testResiduals.parity)).toEqual(TARGETS.map((t) => t.key));
+    const reference = JSON.parse(await readFile(path.join(dir, 'drift-reference.json'), 'utf8'));
+    expect(parseDriftReference(reference).molecules.rows).toBe(dataset.split.train.length);
 
     const predictor = await loadPredictor(dir);
     const ids = dataset.split.test;

@@ -1,11 +1,11 @@
 // Model-card sections computed the same way for a single exported model and for an ensemble.
 import { readFile } from 'node:fs/promises';
-import type { ModelCard, ReferenceStats, TestResiduals } from '../src/model/modelCard';
+import type { ModelCard, TestResiduals, TrainingPredictions } from '../src/model/modelCard';
 import { TARGETS, type TargetKey } from '../src/model/types';
 import { computeDriftReference, Rng } from '../src/stats';
 import type { PackedGraphs } from './packed';
 import { packedToGraph } from './packedToGraph';
-import { referenceStats } from './referenceStats';
+import { trainingPredictions } from './referenceStats';
 import { errorHistogram, parityGrid } from './testResiduals';
 
 /** A seeded sample of training molecules (sorted ids) for the reference statistics. */
@@ -17,8 +17,9 @@ export function referenceSample(train: Int32Array, seed: number, size = 10_000):
 }
 
 /**
- * The training-set reference the app's histograms and the drift report compare against: feature
- * and size distributions of the sample, the model's predictions on it, and the drift server's table.
+ * The training-set reference the app's histograms and the drift report compare against: the
+ * model's predictions on the sample per target (for the card), and the drift server's table (its
+ * own file; only models that predict the gap have one).
  */
 export function referenceSections(
   packed: PackedGraphs,
@@ -26,12 +27,12 @@ export function referenceSections(
   trainCount: number,
   predictions: Partial<Record<TargetKey, Float64Array>>,
   seed: number,
-): { referenceStats: ReferenceStats; driftReference?: unknown } {
-  const stats = referenceStats(packed, sample, predictions);
+): { trainingPredictions: TrainingPredictions; driftReference?: unknown } {
+  const summary = trainingPredictions(sample.length, predictions);
   const gaps = predictions.gap;
-  if (!gaps) return { referenceStats: stats };
+  if (!gaps) return { trainingPredictions: summary };
   return {
-    referenceStats: stats,
+    trainingPredictions: summary,
     driftReference: computeDriftReference(
       Array.from(sample, (i) => packedToGraph(packed, i)),
       Array.from(gaps),

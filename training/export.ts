@@ -1,16 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runIfMain, UsageError, type Command } from '../cli/command';
 import { setupBackend } from '../src/model/backend';
 import { createModel, type GraphModel } from '../src/model/gnn';
-import type {
-  ModelCard,
-  QuantizationReport,
-  TargetMetrics,
-  TestResiduals,
+import {
+  CARD_FORMAT,
+  EVALUATION_FORMAT,
+  type ModelCard,
+  type QuantizationReport,
+  type TargetMetrics,
+  type TestResiduals,
 } from '../src/model/modelCard';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
-import { loadTensors, writeJsonAtomic } from './checkpoint';
+import { loadTensors } from './checkpoint';
+import { splitTrainingHistory, writeCardFiles } from './cardFiles';
 import { withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import { gitCommit } from './train';
@@ -33,6 +38,7 @@ import {
   referenceSections,
   residualSections,
 } from './cardSections';
+import { readCard } from './registryFiles';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
 import { inheritedBaseline, startedFromSummary } from './initFrom';
@@ -51,7 +57,10 @@ export interface ExportOptions {
 const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
 const DEFAULT_BASELINE_RUN = 'qm9-baseline-gap';
 
-/** Writes public/models/<name>/: a manifest + shard per precision and model-card.json. */
+/**
+ * Writes public/models/<name>/: a manifest + shard per precision, model-card.json, evaluation.json
+ * and (for a model that predicts the gap) drift-reference.json.
+ */
 export async function exportRun(runDir: string, options: ExportOptions): Promise<string> {
   await setupBackend({ backend: 'wasm' });
   const results = await readRunResults(runDir);
@@ -140,7 +149,52 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     );
   const notes = await readCardNotes(config.name, options.notesFile);
   const h = results.state.history;
+  const { trainingPredictions, driftReference } = referenceSections(
+    dataset.packed,
+    sample,
+    dataset.split.train.length,
+    predictions,
+    config.seed,
+  );
+  const training = splitTrainingHistory(`${config.name} ${config.version}`, {
+    backend: results.backend,
+    seed: config.seed,
+    epochs: results.state.epochsDone,
+    epochsPlanned: results.state.epochsPlanned,
+    bestEpoch: results.state.bestEpoch,
+    wallSeconds: Math.round(results.state.trainSeconds),
+    moleculesPerSecond: Math.round(mean(h.map((r) => r.moleculesPerSecond))),
+    hyperparameters: {
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      schedule: config.schedule,
+      warmupEpochs: config.warmupEpochs,
+      minLrFactor: config.minLrFactor,
+      loss: config.loss,
+      normalization: config.normalization,
+      timeBudgetMinutes: config.timeBudgetMinutes,
+      optimizer: 'Adam (beta1 0.9, beta2 0.999, eps 1e-8)',
+    },
+    gitCommit: results.gitCommit,
+    finishedAt: results.finishedAt,
+    ...(config.initFrom
+      ? {
+          // Core time of a fine-tune is this run's plus the starting model's.
+          startedFrom: (await startedFromSummary(config.initFrom)) ?? config.initFrom,
+          oversampleSmall: config.oversampleSmall,
+        }
+      : {}),
+    history: h.map((r) => ({
+      epoch: r.epoch,
+      trainLoss: r.trainLoss,
+      valScore: r.valScore,
+      valGapMae: r.valMae.gap,
+      seconds: Math.round(r.seconds),
+    })),
+  });
   const card: ModelCard = {
+    format: CARD_FORMAT,
+    formatVersion: 1,
     name: config.name,
     version: config.version,
     createdAt: new Date().toISOString(),
@@ -156,11 +210,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
       featurizationErrors: results.data.featurizationErrors,
       split: { rule: SPLIT_RULE, ...results.data.split },
     },
-    metrics: {
-      test: float32Test!,
-      validation: results.metrics.validation,
-      testResiduals: testResiduals!,
-    },
+    metrics: { test: float32Test!, validation: results.metrics.validation },
     uncertainty: transform.calibration
       ? {
           method:
@@ -186,54 +236,24 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
           },
         }
       : await inheritedBaseline(config.initFrom),
-    training: {
-      backend: results.backend,
-      seed: config.seed,
-      epochs: results.state.epochsDone,
-      epochsPlanned: results.state.epochsPlanned,
-      bestEpoch: results.state.bestEpoch,
-      wallSeconds: Math.round(results.state.trainSeconds),
-      moleculesPerSecond: Math.round(mean(h.map((r) => r.moleculesPerSecond))),
-      hyperparameters: {
-        batchSize: config.batchSize,
-        learningRate: config.learningRate,
-        schedule: config.schedule,
-        warmupEpochs: config.warmupEpochs,
-        minLrFactor: config.minLrFactor,
-        loss: config.loss,
-        normalization: config.normalization,
-        timeBudgetMinutes: config.timeBudgetMinutes,
-        optimizer: 'Adam (beta1 0.9, beta2 0.999, eps 1e-8)',
-      },
-      gitCommit: results.gitCommit,
-      finishedAt: results.finishedAt,
-      ...(config.initFrom
-        ? {
-            // Core time of a fine-tune is this run's plus the starting model's.
-            startedFrom: (await startedFromSummary(config.initFrom)) ?? config.initFrom,
-            oversampleSmall: config.oversampleSmall,
-          }
-        : {}),
-      history: h.map((r) => ({
-        epoch: r.epoch,
-        trainLoss: r.trainLoss,
-        valScore: r.valScore,
-        valGapMae: r.valMae.gap,
-        seconds: Math.round(r.seconds),
-      })),
-    },
+    training: training.summary,
     quantization,
     ablations: notes.ablations ?? [],
     limitations: notes.limitations ?? [],
-    ...referenceSections(
-      dataset.packed,
-      sample,
-      dataset.split.train.length,
-      predictions,
-      config.seed,
-    ),
+    trainingPredictions,
   };
-  await writeJsonAtomic(path.join(outDir, 'model-card.json'), card);
+  await writeCardFiles(outDir, {
+    card,
+    evaluation: {
+      format: EVALUATION_FORMAT,
+      formatVersion: 1,
+      name: card.name,
+      version: card.version,
+      testResiduals: testResiduals!,
+      trainingHistory: [training.history],
+    },
+    driftReference,
+  });
   const sizes = await Promise.all(
     PRECISIONS.map(async (p) => `${p} ${(await stat(path.join(outDir, shardName(p)))).size} B`),
   );
@@ -261,23 +281,34 @@ function mean(a: number[]): number {
   return a.length ? a.reduce((s, v) => s + v, 0) / a.length : NaN;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opts: ExportOptions = {};
-  let runDir: string | null = null;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--baseline') opts.baselineRun = args[++i];
-    else if (args[i] === '--notes') opts.notesFile = args[++i];
-    else if (args[i] === '--reference-sample') opts.referenceSample = Number(args[++i]);
-    else if (args[i] === '--run') runDir = args[++i];
-    else if (args[i] === '--export-dir') opts.exportDir = args[++i];
-    else if (!args[i].startsWith('--') && !runDir) runDir = args[i];
-    else throw new Error(`unexpected argument "${args[i]}"`);
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      run: { type: 'string' },
+      baseline: { type: 'string' },
+      notes: { type: 'string' },
+      'reference-sample': { type: 'string' },
+      'export-dir': { type: 'string' },
+    },
+  });
+  if (positionals.length > (values.run ? 0 : 1))
+    throw new UsageError(`unexpected argument "${positionals[values.run ? 0 : 1]}"`);
+  const runDir = values.run ?? positionals[0];
+  if (!runDir) throw new UsageError('needs a run directory (--run training/runs/<name>)');
+  const opts: ExportOptions = {
+    baselineRun: values.baseline,
+    notesFile: values.notes,
+    exportDir: values['export-dir'],
+  };
+  if (values['reference-sample'] !== undefined) {
+    opts.referenceSample = Number(values['reference-sample']);
+    if (!Number.isInteger(opts.referenceSample) || opts.referenceSample < 1)
+      throw new UsageError(
+        `--reference-sample needs a positive whole number, got "${values['reference-sample']}"`,
+      );
   }
-  if (!runDir)
-    throw new Error(
-      'usage: npm run export -- --run training/runs/<name> [--baseline training/runs/<baseline>] [--notes file.json] [--export-dir public/models]',
-    );
   const results = await readRunResults(runDir);
   const store = new RunsStore();
   await withRun(
@@ -291,20 +322,24 @@ async function main(): Promise<void> {
     },
     async () => {
       const dir = await exportRun(runDir, opts);
-      const card = JSON.parse(
-        await readFile(path.join(dir, 'model-card.json'), 'utf8'),
-      ) as ModelCard;
+      const card = await readCard(dir);
       return { value: undefined, test: card.metrics.test, outputDir: dir };
     },
   );
   store.close();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: Error) => {
-    process.stderr.write(`export: ${err.message}\n`);
-    process.exit(1);
-  });
-}
+export const exportCommand: Command = {
+  name: 'export',
+  script: 'export',
+  synopsis: [
+    '--run training/runs/<name> [--baseline training/runs/<baseline>] [--notes file.json] [--reference-sample N] [--export-dir public/models]',
+  ],
+  details: `Writes <export dir>/<name>/: the weights in each precision and the model card, measured on the
+test split. The run directory may also be given without --run.`,
+  run: main,
+};
+
+runIfMain(import.meta.url, exportCommand);
 
 export type { RunResults };

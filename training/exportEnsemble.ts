@@ -3,11 +3,19 @@
 // by loading the written directory through the app's own loader.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runIfMain, UsageError, type Command } from '../cli/command';
 import { checkSmallMolecules, errorsBySize, smallMoleculeIds } from './sizeErrors';
 import { setupBackend } from '../src/model/backend';
 import { ensemblePredictor } from '../src/model/ensemble';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
-import type { ModelCard, QuantizationReport, TargetMetrics } from '../src/model/modelCard';
+import {
+  CARD_FORMAT,
+  EVALUATION_FORMAT,
+  type ModelCard,
+  type QuantizationReport,
+  type TargetMetrics,
+} from '../src/model/modelCard';
 import { loadPredictor, type Predictor } from '../src/model/predictor';
 import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model/types';
 import { MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
@@ -18,7 +26,9 @@ import {
   referenceSections,
   residualSections,
 } from './cardSections';
+import { readEvaluation, writeCardFiles } from './cardFiles';
 import { writeJsonAtomic } from './checkpoint';
+import { readCard } from './registryFiles';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';
 import { calibrationFactor, formatMetricsTable, targetMetrics } from './metrics';
 import { packedToGraph } from './packedToGraph';
@@ -94,8 +104,14 @@ const SMALL_MOLECULE_HEAVY_ATOMS = 3;
 export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
   await setupBackend({ backend: 'wasm' });
   const log = (m: string) => process.stderr.write(`${m}\n`);
-  const memberCards = await Promise.all(
-    config.members.map((dir) => readJson<ModelCard>(path.join(dir, 'model-card.json'))),
+  const memberCards = await Promise.all(config.members.map((dir) => readCard(dir)));
+  // Each member's own epochs, for the ensemble page's learning curves.
+  const memberHistories = await Promise.all(
+    config.members.map(async (dir, i) => {
+      const own = `${memberCards[i].name} ${memberCards[i].version}`;
+      const { trainingHistory } = await readEvaluation(dir, memberCards[i]);
+      return trainingHistory.filter((h) => h.model === own);
+    }),
   );
   const dataset = await loadQm9Dataset(config.data, config.cacheDir, log);
   memberCards.forEach((card, i) => {
@@ -200,7 +216,16 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
     (s, c) => s + Number((c.training as { wallSeconds?: number }).wallSeconds ?? 0),
     0,
   );
+  const { trainingPredictions, driftReference } = referenceSections(
+    dataset.packed,
+    sample,
+    dataset.split.train.length,
+    predictions,
+    seed,
+  );
   const card: ModelCard = {
+    format: CARD_FORMAT,
+    formatVersion: 1,
     name: config.name,
     version: config.version,
     createdAt: new Date().toISOString(),
@@ -209,17 +234,7 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
     parameters: memberCards.reduce((s, c) => s + c.parameters, 0),
     targets: cardTargets(targets),
     data: primary.data,
-    metrics: {
-      test: float32!.test,
-      validation,
-      testResiduals: residualSections(
-        targets,
-        (key) => columnOf(float32!.preds, key, 'values'),
-        (key) => truthColumn(dataset.packed, testIds, key),
-      ),
-      errorsBySize: errorsBySize(dataset.packed, testIds, float32!.preds, targets),
-      smallMolecules,
-    },
+    metrics: { test: float32!.test, validation },
     uncertainty: { method: COMBINATION, calibration: stdScale },
     baseline: primary.baseline,
     training: {
@@ -248,28 +263,49 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
         training: c.training,
       })),
     },
-    ...referenceSections(dataset.packed, sample, dataset.split.train.length, predictions, seed),
+    trainingPredictions,
   };
-  await writeJsonAtomic(path.join(config.out, 'model-card.json'), card);
+  await writeCardFiles(config.out, {
+    card,
+    evaluation: {
+      format: EVALUATION_FORMAT,
+      formatVersion: 1,
+      name: card.name,
+      version: card.version,
+      testResiduals: residualSections(
+        targets,
+        (key) => columnOf(float32!.preds, key, 'values'),
+        (key) => truthColumn(dataset.packed, testIds, key),
+      ),
+      trainingHistory: memberHistories.flat(),
+      errorsBySize: errorsBySize(dataset.packed, testIds, float32!.preds, targets),
+      smallMolecules,
+    },
+    driftReference,
+  });
   log(`exported ${config.out}\n${formatMetricsTable(card.metrics.test)}`);
   return config.out;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args[0] !== '--config' || !args[1] || args.length > 2)
-    throw new Error('usage: npm run export:ensemble -- --config training/configs/<ensemble>.json');
-  const config = await readJson<EnsembleConfig>(args[1]);
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } } });
+  const file = values.config;
+  if (!file) throw new UsageError('needs --config training/configs/<ensemble>.json');
+  const config = await readJson<EnsembleConfig>(file);
   for (const key of ['name', 'version', 'description', 'out', 'data', 'cacheDir'] as const)
-    if (typeof config[key] !== 'string') throw new Error(`${args[1]}: "${key}" must be a string`);
+    if (typeof config[key] !== 'string') throw new Error(`${file}: "${key}" must be a string`);
   if (!Array.isArray(config.members) || config.members.length < 2)
-    throw new Error(`${args[1]}: "members" must list at least two model directories`);
+    throw new Error(`${file}: "members" must list at least two model directories`);
   await exportEnsemble(config);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: Error) => {
-    process.stderr.write(`export:ensemble: ${err.message}\n`);
-    process.exit(1);
-  });
-}
+export const exportEnsembleCommand: Command = {
+  name: 'export-ensemble',
+  script: 'export:ensemble',
+  synopsis: ['--config training/configs/<ensemble>.json'],
+  details: `Writes the ensemble directory named by the config's "out": manifests naming the member
+directories, std factors fitted on the validation split and a model card measured on the test split.`,
+  run: main,
+};
+
+runIfMain(import.meta.url, exportEnsembleCommand);

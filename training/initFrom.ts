@@ -3,6 +3,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkManifest } from '../src/model/manifest';
 import type { ModelCard } from '../src/model/modelCard';
+import { readCard } from './registryFiles';
 import type { OutputTransform } from '../src/model/outputTransform';
 import { decodeWeights } from '../src/model/weightsIO';
 import type { TrainConfig } from './config';
@@ -43,15 +44,11 @@ export async function startedFromSummary(
   dir: string,
 ): Promise<{ model: string; epochs: unknown; wallSeconds: unknown } | null> {
   try {
-    const card = JSON.parse(await readFile(path.join(dir, 'model-card.json'), 'utf8')) as {
-      name: string;
-      version: string;
-      training?: { epochs?: unknown; wallSeconds?: unknown };
-    };
+    const card = await readCard(dir);
     return {
       model: `${card.name} ${card.version}`,
-      epochs: card.training?.epochs ?? null,
-      wallSeconds: card.training?.wallSeconds ?? null,
+      epochs: card.training.epochs ?? null,
+      wallSeconds: card.training.wallSeconds ?? null,
     };
   } catch {
     return null;
@@ -62,8 +59,7 @@ export async function startedFromSummary(
 export async function inheritedBaseline(dir: string | null): Promise<ModelCard['baseline']> {
   if (!dir) return null;
   try {
-    const card = JSON.parse(await readFile(path.join(dir, 'model-card.json'), 'utf8')) as ModelCard;
-    return card.baseline ?? null;
+    return (await readCard(dir)).baseline ?? null;
   } catch {
     return null;
   }

@@ -1,10 +1,8 @@
-import type { DistributionSummary, ReferenceStats } from '../src/model/modelCard';
+import type { DistributionSummary, TrainingPredictions } from '../src/model/modelCard';
 import { QUANTILE_LEVELS } from '../src/model/modelCard';
-import { NODE_FEATURE_NAMES, NUM_NODE_FEATURES } from '../src/chem/types';
 import type { TargetKey } from '../src/model/types';
 import { countClamped, evenEdges } from '../src/stats';
 import { quantile } from './metrics';
-import type { PackedGraphs } from './packed';
 
 const MAX_BINS = 20;
 
@@ -34,43 +32,14 @@ export function summarize(values: ArrayLike<number>): DistributionSummary {
   };
 }
 
-/** Reference distributions over the molecules `ids` (a sample of the training split). */
-export function referenceStats(
-  p: PackedGraphs,
-  ids: Int32Array,
+/** The model's predictions on a sample of training molecules, summarized per target. */
+export function trainingPredictions(
+  sampleSize: number,
   predictions: Partial<Record<TargetKey, ArrayLike<number>>>,
-): ReferenceStats {
-  const perFeature: number[][] = NODE_FEATURE_NAMES.map(() => []);
-  const perMolMean: number[][] = NODE_FEATURE_NAMES.map(() => []);
-  const atoms: number[] = [];
-  const heavy: number[] = [];
-  const edges: number[] = [];
-  for (const i of ids) {
-    const a0 = p.nodeOffset[i];
-    const n = p.nodeOffset[i + 1] - a0;
-    const sums = new Array<number>(NUM_NODE_FEATURES).fill(0);
-    for (let a = a0; a < a0 + n; a++) {
-      for (let f = 0; f < NUM_NODE_FEATURES; f++) {
-        const v = p.x[a * NUM_NODE_FEATURES + f];
-        perFeature[f].push(v);
-        sums[f] += v;
-      }
-    }
-    sums.forEach((s, f) => perMolMean[f].push(s / n));
-    atoms.push(n);
-    heavy.push(n - sums[0]);
-    edges.push(p.edgeOffset[i + 1] - p.edgeOffset[i]);
-  }
-  const byName = (lists: number[][]) =>
-    Object.fromEntries(NODE_FEATURE_NAMES.map((name, f) => [name, summarize(lists[f])]));
+): TrainingPredictions {
   return {
-    sampleSize: ids.length,
-    nodeFeatures: byName(perFeature),
-    meanNodeFeatures: byName(perMolMean),
-    atomCount: summarize(atoms),
-    heavyAtomCount: summarize(heavy),
-    edgeCount: summarize(edges),
-    predictions: Object.fromEntries(
+    sampleSize,
+    targets: Object.fromEntries(
       Object.entries(predictions).map(([k, v]) => [k, summarize(v as ArrayLike<number>)]),
     ),
   };

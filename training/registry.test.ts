@@ -24,6 +24,7 @@ import { promotionGate } from './promotionGate';
 import {
   checksumProblems,
   readRegistryFile,
+  recordRepackagedCards,
   registryPath,
   updateRegistryFile,
 } from './registryFiles';
@@ -276,5 +277,19 @@ describe('npm run models (the CLI on a copy of a shipped model and made-up molec
     const res = await cli('promote', path.join(modelsDir, 'qm9-gnn'), '--alias', 'canary');
     expect(res.code).toBe(1);
     expect(res.out).toContain('--alias must be one of production, staging, got "canary"');
+  });
+
+  it('re-records checksums after a card-only repackaging, and refuses one that touched weights', async () => {
+    // The card was rewritten by the test above: only a card file differs from the registration.
+    const id = 'qm9-gnn@1.0.0';
+    const entry = await recordRepackagedCards(modelsDir, id, 'card rewritten', 't9');
+    expect(entry.repackaged).toEqual([{ at: 't9', note: 'card rewritten' }]);
+    expect(await checksumProblems(modelsDir, entry)).toEqual([]);
+    const weights = Object.keys(entry.files).find((f) => f.endsWith('.bin'))!;
+    await writeFile(path.join(modelsDir, weights), 'not the weights');
+    await expect(recordRepackagedCards(modelsDir, id, 'again')).rejects.toThrow(
+      `${id}: not only card files changed (${weights})`,
+    );
+    expect(resolveModel(await readRegistryFile(modelsDir), id).repackaged).toHaveLength(1);
   });
 });

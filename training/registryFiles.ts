@@ -4,13 +4,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_MODELS_DIR } from '../cli/defaults';
 import { isEnsembleManifest } from '../src/model/ensembleManifest';
-import type { ModelCard } from '../src/model/modelCard';
+import {
+  CARD_FILE,
+  DRIFT_REFERENCE_FILE,
+  EVALUATION_FILE,
+  parseModelCard,
+  type ModelCard,
+} from '../src/model/modelCard';
 import {
   REGISTRY_FILE,
   emptyRegistry,
   entryLocation,
   isAlias,
+  modelId,
   parseRegistry,
   resolveModel,
   type ModelRegistry,
@@ -18,8 +26,6 @@ import {
   type RegistryMetric,
 } from '../src/model/registry';
 import type { TargetMetrics } from '../src/model/modelCard';
-
-export const DEFAULT_MODELS_DIR = 'public/models';
 
 export function registryPath(modelsDir: string): string {
   return path.join(modelsDir, REGISTRY_FILE);
@@ -178,12 +184,48 @@ export async function describeModelDir(
 }
 
 export async function readCard(dir: string): Promise<ModelCard> {
-  const file = path.join(dir, 'model-card.json');
+  const file = path.join(dir, CARD_FILE);
+  let json: unknown;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as ModelCard;
+    json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }
+  return parseModelCard(json, file);
+}
+
+/** The files a repackaging may rewrite: the card and the files split from it. */
+const CARD_FILES = new Set([CARD_FILE, EVALUATION_FILE, DRIFT_REFERENCE_FILE]);
+
+/**
+ * After a registered model's card files were rewritten (same weights, new layout), records their
+ * new checksums and the reason in its entry. Refuses when anything else differs from what was
+ * registered: the manifests and weights are what the gate measured and promoted.
+ */
+export async function recordRepackagedCards(
+  modelsDir: string,
+  id: string,
+  note: string,
+  at = new Date().toISOString(),
+): Promise<RegistryEntry> {
+  let updated: RegistryEntry | null = null;
+  await updateRegistryFile(modelsDir, async (registry) => {
+    const entry = registry.models.find((m) => modelId(m) === id);
+    if (!entry) throw new Error(`${id} is not registered in ${registryPath(modelsDir)}`);
+    const files = await modelChecksums(modelsDir, path.join(modelsDir, entry.path));
+    const names = new Set([...Object.keys(files), ...Object.keys(entry.files)]);
+    const changed = [...names].filter(
+      (f) => !CARD_FILES.has(path.posix.basename(f)) && files[f] !== entry.files[f],
+    );
+    if (changed.length)
+      throw new Error(`${id}: not only card files changed (${changed.join(', ')})`);
+    updated = { ...entry, files, repackaged: [...(entry.repackaged ?? []), { at, note }] };
+    return {
+      ...registry,
+      models: registry.models.map((m) => (m === entry ? updated! : m)),
+    };
+  });
+  return updated!;
 }
 
 /**

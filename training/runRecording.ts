@@ -1,8 +1,10 @@
 // Wraps a CLI's work in a run of the runs store: started before, finished (or failed, with the
 // error) after, so `npm run runs -- list` shows every train, evaluate, export and sweep trial.
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelCard, TargetMetrics } from '../src/model/modelCard';
+import { CARD_FILE, type ModelCard, type TargetMetrics } from '../src/model/modelCard';
+import { readEvaluation } from './cardFiles';
+import { readCard } from './registryFiles';
 import type { EpochRecord } from './trainer';
 import type { EpochMetrics, RunsStore } from './runsStore';
 
@@ -71,7 +73,7 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
   for (const dir of names) {
     let card: ModelCard;
     try {
-      card = JSON.parse(await readFile(path.join(modelsDir, dir, 'model-card.json'), 'utf8'));
+      card = await readCard(path.join(modelsDir, dir));
     } catch {
       continue;
     }
@@ -84,15 +86,13 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
       finishedAt?: string;
       seed?: number;
       epochs?: number;
-      history?: {
-        epoch: number;
-        trainLoss: number;
-        valScore: number;
-        valGapMae?: number;
-        valMae?: Record<string, number>;
-        seconds: number;
-      }[];
     };
+    // The card's own epochs (an ensemble's evaluation lists its members', which are runs of their own).
+    const own = `${card.name} ${card.version}`;
+    const epochs = await readEvaluation(path.join(modelsDir, dir), card).then(
+      (e) => e.trainingHistory.find((h) => h.model === own)?.epochs ?? [],
+      () => [],
+    );
     store.start({
       id,
       kind: 'card',
@@ -111,14 +111,14 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
       gitCommit: t.gitCommit ?? null,
       dataSha256: card.data.sha256,
       outputDir: path.join(modelsDir, dir),
-      note: `from ${path.join(modelsDir, dir, 'model-card.json')}`,
+      note: `from ${path.join(modelsDir, dir, CARD_FILE)}`,
     });
-    for (const e of t.history ?? []) {
+    for (const e of epochs) {
       store.epoch(id, {
         epoch: e.epoch,
         trainLoss: e.trainLoss,
         valScore: e.valScore,
-        valMae: e.valMae ?? (e.valGapMae === undefined ? {} : { gap: e.valGapMae }),
+        valMae: e.valGapMae === undefined ? {} : { gap: e.valGapMae },
         seconds: e.seconds,
       });
     }

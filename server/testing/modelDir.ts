@@ -1,5 +1,6 @@
-// Writes a real model directory (manifest, weights, card) with seeded, untrained weights, so
-// the server's /predict path runs the app's real inference code before a trained model exists.
+// Writes a real model directory (manifest, weights, drift reference; no card) with seeded,
+// untrained weights, so the server's /predict path runs the app's real inference code before a
+// trained model exists.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, type Architecture } from '../../src/model/gnn';
@@ -7,6 +8,7 @@ import { setupBackend } from '../../src/model/backend';
 import { encodeWeights } from '../../src/model/weightsIO';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../../src/model/ensembleManifest';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/model/manifest';
+import { DRIFT_REFERENCE_FILE } from '../../src/model/modelCard';
 import type { DriftReference } from '../../src/stats';
 
 export async function writeUntrainedModel(
@@ -35,10 +37,8 @@ export async function writeUntrainedModel(
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
   writeFileSync(join(dir, 'weights.bin'), data);
-  writeFileSync(
-    join(dir, 'model-card.json'),
-    JSON.stringify({ name, version: manifest.version, driftReference }),
-  );
+  if (driftReference)
+    writeFileSync(join(dir, DRIFT_REFERENCE_FILE), JSON.stringify(driftReference));
   return dir;
 }
 
@@ -61,9 +61,7 @@ export function writeEnsembleDir(
     stdScale: {},
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
-  writeFileSync(
-    join(dir, 'model-card.json'),
-    JSON.stringify({ name, version: manifest.version, driftReference }),
-  );
+  if (driftReference)
+    writeFileSync(join(dir, DRIFT_REFERENCE_FILE), JSON.stringify(driftReference));
   return dir;
 }

@@ -14,7 +14,9 @@ export type { ModelManifest } from './manifest';
 export type {
   ModelCard,
   TargetMetrics,
-  ReferenceStats,
+  TrainingPredictions,
+  LoadedCard,
+  ModelEvaluation,
   DistributionSummary,
   Histogram,
   QuantizationReport,

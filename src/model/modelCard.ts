@@ -1,4 +1,5 @@
 import type { Architecture } from './gnn';
+import { checkFormat } from './manifest';
 import type { WeightPrecision } from './weightsIO';
 import type { TargetKey } from './types';
 import type { Histogram } from '../stats';
@@ -96,18 +97,13 @@ export interface QuantizationReport {
   testMaeDelta: Partial<Record<TargetKey, number>>;
 }
 
-/** Reference distributions of the training data and predictions, for the drift report. */
-export interface ReferenceStats {
+/**
+ * The model's predictions on a seeded sample of training molecules, per target (target units): the
+ * page places each new prediction among them.
+ */
+export interface TrainingPredictions {
   sampleSize: number;
-  /** Per node feature over all atoms of the sample. */
-  nodeFeatures: Record<string, DistributionSummary>;
-  /** Per molecule: mean of each node feature. */
-  meanNodeFeatures: Record<string, DistributionSummary>;
-  atomCount: DistributionSummary;
-  heavyAtomCount: DistributionSummary;
-  edgeCount: DistributionSummary;
-  /** Distribution of the model's predictions on the sample, per target (target units). */
-  predictions: Partial<Record<TargetKey, DistributionSummary>>;
+  targets: Partial<Record<TargetKey, DistributionSummary>>;
 }
 
 /** Which data the model was trained on, and how it was split. */
@@ -131,10 +127,25 @@ export interface EnsembleMember {
   parameters: number;
   /** The member alone on the test split (float32). */
   test: TargetMetrics[];
+  /** The member card's training summary; its epochs are in the ensemble's evaluation.json. */
   training: Record<string, unknown>;
 }
 
+export const CARD_FORMAT = 'qm9-model-card';
+export const EVALUATION_FORMAT = 'qm9-model-evaluation';
+/** The files a model directory holds beside its manifests and weights. */
+export const CARD_FILE = 'model-card.json';
+export const EVALUATION_FILE = 'evaluation.json';
+export const DRIFT_REFERENCE_FILE = 'drift-reference.json';
+
+/**
+ * model-card.json: what a person reads about the model, small enough to read (tens of KB). The
+ * bulky test-split detail lives in evaluation.json beside it, loaded only by the model page, and
+ * the drift server's reference in drift-reference.json, loaded only by the server.
+ */
 export interface ModelCard {
+  format: typeof CARD_FORMAT;
+  formatVersion: 1;
   name: string;
   version: string;
   createdAt: string;
@@ -143,13 +154,7 @@ export interface ModelCard {
   parameters: number;
   targets: { key: TargetKey; label: string; unit: string }[];
   data: CardData;
-  metrics: {
-    test: TargetMetrics[];
-    validation: TargetMetrics[];
-    testResiduals?: TestResiduals;
-    errorsBySize?: ErrorsBySize;
-    smallMolecules?: SmallMoleculeCheck;
-  };
+  metrics: { test: TargetMetrics[]; validation: TargetMetrics[] };
   uncertainty: { method: string; calibration: Partial<Record<TargetKey, number>> } | null;
   baseline: {
     name: string;
@@ -157,13 +162,106 @@ export interface ModelCard {
     test: TargetMetrics[];
     training: Record<string, unknown>;
   } | null;
+  /** How the model was trained (backend, seed, epochs, hyperparameters); the epochs themselves are in evaluation.json. */
   training: Record<string, unknown>;
   quantization: QuantizationReport[];
   ablations: { name: string; description: string; result: string }[];
-  referenceStats: ReferenceStats;
   limitations: string[];
+  trainingPredictions: TrainingPredictions;
   /** Present when the model is an ensemble; `architecture` is then its first member's. */
   ensemble?: { combination: string; members: EnsembleMember[] };
-  /** Sample of training graphs and gap predictions in the drift server's format (server/drift/reference.ts). */
-  driftReference?: unknown;
+}
+
+/** A card as loadPredictor returns it: with the directory (path or URL) it was read from, when it was. */
+export type LoadedCard = ModelCard & { dir?: string };
+
+/** One epoch of training as the run recorded it (target units, wall-clock seconds). */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valScore: number;
+  /** Validation HOMO-LUMO gap MAE after the epoch, in eV. */
+  valGapMae?: number;
+  seconds: number;
+}
+
+/** The epochs of one model's training: the card's own model, or each member of an ensemble. */
+export interface TrainingHistory {
+  /** "name version" */
+  model: string;
+  /** Epochs of the model a fine-tune started from: its epochs are numbered after them. */
+  startEpoch: number;
+  epochs: EpochRecord[];
+}
+
+/** evaluation.json: the test-split detail and training histories the model page plots. */
+export interface ModelEvaluation {
+  format: typeof EVALUATION_FORMAT;
+  formatVersion: 1;
+  name: string;
+  version: string;
+  testResiduals: TestResiduals;
+  trainingHistory: TrainingHistory[];
+  /** Written for ensembles (the shipped product); single models' evaluations have none. */
+  errorsBySize?: ErrorsBySize;
+  smallMolecules?: SmallMoleculeCheck;
+}
+
+function fail(where: string, message: string): never {
+  throw new Error(`${where}: ${message}`);
+}
+
+function checkMetrics(value: unknown, where: string): TargetMetrics[] {
+  if (!Array.isArray(value)) fail(where, 'must be an array of target metrics');
+  value.forEach((m: Partial<TargetMetrics> | null, i) => {
+    if (typeof m?.key !== 'string' || !Number.isFinite(m.mae) || !Number.isFinite(m.n))
+      fail(`${where}[${i}]`, 'needs a key, n and a finite mae');
+  });
+  return value as TargetMetrics[];
+}
+
+/** Checks a parsed model-card.json; errors name the file and the field at fault. */
+export function parseModelCard(value: unknown, where = CARD_FILE): ModelCard {
+  const c = checkFormat<ModelCard>(value, where, CARD_FORMAT);
+  for (const key of ['name', 'version', 'createdAt', 'description'] as const) {
+    if (typeof c[key] !== 'string') fail(where, `"${key}" must be a string`);
+  }
+  if (!c.architecture || typeof c.architecture !== 'object')
+    fail(where, '"architecture" must be an object');
+  if (!Array.isArray(c.targets)) fail(where, '"targets" must be an array');
+  if (!c.data?.split) fail(where, '"data" must describe the data file and its split');
+  if (!c.metrics || typeof c.metrics !== 'object') fail(where, '"metrics" must be an object');
+  checkMetrics(c.metrics.test, `${where}: metrics.test`);
+  checkMetrics(c.metrics.validation, `${where}: metrics.validation`);
+  if (!c.training || typeof c.training !== 'object') fail(where, '"training" must be an object');
+  for (const key of ['quantization', 'ablations', 'limitations'] as const) {
+    if (!Array.isArray(c[key])) fail(where, `"${key}" must be an array`);
+  }
+  if (!c.trainingPredictions || typeof c.trainingPredictions.targets !== 'object')
+    fail(where, '"trainingPredictions" must hold a distribution per target');
+  if (c.ensemble !== undefined && !Array.isArray(c.ensemble?.members))
+    fail(where, '"ensemble.members" must be an array');
+  return c as ModelCard;
+}
+
+/** Checks a parsed evaluation.json against the card it belongs to. */
+export function parseModelEvaluation(
+  value: unknown,
+  card: { name: string; version: string },
+  where = EVALUATION_FILE,
+): ModelEvaluation {
+  const e = checkFormat<ModelEvaluation>(value, where, EVALUATION_FORMAT);
+  if (e.name !== card.name || e.version !== card.version)
+    fail(
+      where,
+      `belongs to ${String(e.name)} ${String(e.version)}, not ${card.name} ${card.version}`,
+    );
+  const r = e.testResiduals;
+  if (!r || typeof r.errorHistograms !== 'object' || typeof r.parity !== 'object')
+    fail(where, '"testResiduals" must hold errorHistograms and parity');
+  if (!Array.isArray(e.trainingHistory))
+    fail(where, '"trainingHistory" must be an array (one entry per model trained)');
+  if (e.errorsBySize !== undefined && !Array.isArray(e.errorsBySize?.rows))
+    fail(where, '"errorsBySize.rows" must be an array');
+  return e as ModelEvaluation;
 }

@@ -4,7 +4,7 @@ import { setupBackend, type BackendOptions, type BackendName } from './backend';
 import { createModel } from './gnn';
 import { predictBatchArrays } from './inference';
 import { checkManifest, type ModelManifest } from './manifest';
-import type { ModelCard } from './modelCard';
+import { CARD_FILE, parseModelCard, type LoadedCard, type ModelCard } from './modelCard';
 import type { GraphInput, MoleculePrediction, TargetKey } from './types';
 import { decodeWeights, type WeightPrecision } from './weightsIO';
 import { withIntervals } from './bounds';
@@ -33,7 +33,7 @@ export interface Predictor {
   name: string;
   version: string;
   /** The model card, or null when the source had none. */
-  card: ModelCard | null;
+  card: LoadedCard | null;
   /** Whether molecules must carry bond types (edgeAttr): product models use them in message passing. */
   needsBondTypes: boolean;
   /** The models behind the predictions: one, or an ensemble's members. */
@@ -53,9 +53,17 @@ export interface Predictor {
   dispose(): void;
 }
 
-async function readCard(reader: ModelFileReader): Promise<ModelCard | null> {
-  const text = await reader.text('model-card.json');
-  return text ? (JSON.parse(text) as ModelCard) : null;
+async function readCard(reader: ModelFileReader, dir: string): Promise<LoadedCard | null> {
+  const text = await reader.text(CARD_FILE);
+  if (!text) return null;
+  const where = `${dir}/${CARD_FILE}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`);
+  }
+  return { ...parseModelCard(json, where), dir };
 }
 
 /**
@@ -90,7 +98,7 @@ async function loadFromSource(
   const text = await reader.text(file);
   if (text === null) throw new Error(`${source}: no ${file} found`);
   const json: unknown = JSON.parse(text);
-  const card = withCard ? readCard(reader) : Promise.resolve(null);
+  const card = withCard ? readCard(reader, dir) : Promise.resolve(null);
   card.catch(() => undefined); // awaited below; a member's failure may come first
   if (isEnsembleManifest(json)) {
     const manifest = checkEnsembleManifest(json, `${dir}/${file}`);
@@ -123,7 +131,7 @@ async function loadFromSource(
 function singleModel(
   manifest: ModelManifest,
   weights: ArrayBuffer[],
-  card: ModelCard | null,
+  card: LoadedCard | null,
   backend: BackendName,
   options: LoadOptions,
 ): Predictor {

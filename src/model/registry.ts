@@ -33,6 +33,8 @@ export interface RegistryEntry {
   registeredAt: string;
   /** Test-split metrics measured through loadPredictor when the version was registered. */
   test: RegistryMetric[];
+  /** Each time the card files were rewritten and re-hashed with manifests and weights unchanged. */
+  repackaged?: { at: string; note: string }[];
 }
 
 export interface RegistryEvent {
@@ -95,6 +97,8 @@ function checkEntry(value: unknown, where: string): RegistryEntry {
     if (typeof m?.key !== 'string' || !Number.isFinite(m.mae) || !Number.isFinite(m.n))
       fail(where, `test[${i}] needs a key, n and a finite mae`);
   });
+  if (e.repackaged !== undefined && !Array.isArray(e.repackaged))
+    fail(where, '"repackaged" must be an array of { at, note }');
   return e as RegistryEntry;
 }
 

@@ -1,39 +1,62 @@
-import type {
-  DistributionSummary,
-  Histogram,
-  ModelCard,
-  ParityGrid,
-  TargetMetrics,
+import {
+  CARD_FORMAT,
+  EVALUATION_FILE,
+  parseModelEvaluation,
+  type DistributionSummary,
+  type Histogram,
+  type LoadedCard,
+  type ModelEvaluation,
+  type ParityGrid,
+  type TargetMetrics,
 } from '../model/modelCard';
 import type { TargetKey } from '../model/types';
 
-/** The model card as the worker sent it; null when the model was published without one. */
-export function asCard(card: unknown): ModelCard | null {
-  if (!card || typeof card !== 'object' || !('metrics' in card)) return null;
-  return card as ModelCard;
+/** The model card as the worker sent it (loadPredictor checked it); null when the model has none. */
+export function asCard(card: unknown): LoadedCard | null {
+  if ((card as { format?: unknown } | null)?.format !== CARD_FORMAT) return null;
+  return card as LoadedCard;
 }
 
 export function trainingDistribution(
-  card: ModelCard | null,
+  card: LoadedCard | null,
   key: TargetKey,
 ): DistributionSummary | null {
-  return card?.referenceStats?.predictions?.[key] ?? null;
+  return card?.trainingPredictions.targets[key] ?? null;
 }
 
-export function testMetrics(card: ModelCard | null, key: TargetKey): TargetMetrics | null {
-  return card?.metrics?.test?.find((m) => m.key === key) ?? null;
+export function testMetrics(card: LoadedCard | null, key: TargetKey): TargetMetrics | null {
+  return card?.metrics.test.find((m) => m.key === key) ?? null;
 }
 
-/** Test-split residuals (predicted minus true, target units); cards exported before them have none. */
+/**
+ * The evaluation file beside the card (test-split plots, training histories): fetched only when
+ * the model page opens, as it is larger than the card. Null when the model was published without one.
+ */
+export async function loadEvaluation(
+  card: LoadedCard,
+  fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
+): Promise<ModelEvaluation | null> {
+  if (card.dir === undefined) return null;
+  const dir = card.dir.endsWith('/') ? card.dir : `${card.dir}/`;
+  const url = new URL(EVALUATION_FILE, new URL(dir, globalThis.location?.href)).toString();
+  const response = await fetchImpl(url);
+  // A single-page app's server answers unknown paths with its index page, not a 404.
+  if (response.status === 404 || (response.headers.get('content-type') ?? '').includes('text/html'))
+    return null;
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return parseModelEvaluation(await response.json(), card, url);
+}
+
+/** Test-split residuals (predicted minus true, target units). */
 export function testErrorHistogram(
-  card: ModelCard | null,
+  evaluation: ModelEvaluation | null,
   key: TargetKey,
 ): (Histogram & { clipped: number }) | null {
-  return card?.metrics?.testResiduals?.errorHistograms[key] ?? null;
+  return evaluation?.testResiduals.errorHistograms[key] ?? null;
 }
 
-export function testParity(card: ModelCard | null, key: TargetKey): ParityGrid | null {
-  return card?.metrics?.testResiduals?.parity[key] ?? null;
+export function testParity(evaluation: ModelEvaluation | null, key: TargetKey): ParityGrid | null {
+  return evaluation?.testResiduals.parity[key] ?? null;
 }
 
 /** Share of the histogram's mass below value (0..1), interpolating inside the bin. */
@@ -62,27 +85,16 @@ export interface CurvePoint {
   valGapMae: number;
 }
 
-interface TrainingRecord {
-  history?: { epoch: number; valGapMae?: number }[];
-  startedFrom?: { epochs?: unknown } | string;
-}
-
 /**
  * The validation gap MAE per epoch of the card's model, or of each ensemble member. A fine-tune's
  * epochs are numbered after those of the model it started from, so its curve continues that one.
  */
-export function learningCurves(card: ModelCard): CurvePoint[] {
-  const models = card.ensemble
-    ? card.ensemble.members.map((m) => ({ name: `${m.name} ${m.version}`, training: m.training }))
-    : [{ name: `${card.name} ${card.version}`, training: card.training }];
-  return models.flatMap(({ name, training }) => {
-    const t = training as TrainingRecord;
-    const from = typeof t.startedFrom === 'object' ? Number(t.startedFrom.epochs) : 0;
-    const offset = Number.isFinite(from) ? from : 0;
-    return (t.history ?? []).flatMap((h) =>
-      h.valGapMae === undefined
+export function learningCurves(evaluation: ModelEvaluation): CurvePoint[] {
+  return evaluation.trainingHistory.flatMap(({ model, startEpoch, epochs }) =>
+    epochs.flatMap((e) =>
+      e.valGapMae === undefined
         ? []
-        : [{ model: name, epoch: h.epoch + offset, valGapMae: h.valGapMae }],
-    );
-  });
+        : [{ model, epoch: e.epoch + startEpoch, valGapMae: e.valGapMae }],
+    ),
+  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learningCurves, percentileInHistogram } from '../../src/ui/cardView';
-import type { ModelCard } from '../../src/model/modelCard';
+import type { ModelEvaluation } from '../../src/model/modelCard';
+import { splitTrainingHistory } from '../../training/cardFiles';
 import { filterRows } from '../../src/ui/components/BatchTable';
 import type { ResultRow } from '../../src/ui/worker/protocol';
 
@@ -50,35 +51,19 @@ describe('filterRows', () => {
 
 describe('learningCurves', () => {
   it('gives each ensemble member its curve, a fine-tune numbered after its starting model', () => {
-    const member = (name: string, training: Record<string, unknown>) => ({
-      name,
-      version: '1.1.0',
-      path: '',
-      description: '',
-      architecture: {} as ModelCard['architecture'],
-      parameters: 0,
-      test: [],
-      training,
-    });
-    const card = {
-      name: 'ens',
-      version: '1.1.0',
-      training: {},
-      ensemble: {
-        combination: '',
-        members: [
-          member('multi', {
-            startedFrom: { model: 'multi 1.0.0', epochs: 94 },
-            history: [
-              { epoch: 1, valGapMae: 0.139 },
-              { epoch: 2, valGapMae: 0.133 },
-            ],
-          }),
-          member('gap', { history: [{ epoch: 1, valGapMae: 0.2 }, { epoch: 2 }] }),
+    const trainingHistory = [
+      splitTrainingHistory('multi 1.1.0', {
+        startedFrom: { model: 'multi 1.0.0', epochs: 94 },
+        history: [
+          { epoch: 1, valGapMae: 0.139 },
+          { epoch: 2, valGapMae: 0.133 },
         ],
-      },
-    } as unknown as ModelCard;
-    expect(learningCurves(card)).toEqual([
+      }).history,
+      splitTrainingHistory('gap 1.1.0', { history: [{ epoch: 1, valGapMae: 0.2 }, { epoch: 2 }] })
+        .history,
+    ];
+    const evaluation = { trainingHistory } as unknown as ModelEvaluation;
+    expect(learningCurves(evaluation)).toEqual([
       { model: 'multi 1.1.0', epoch: 95, valGapMae: 0.139 },
       { model: 'multi 1.1.0', epoch: 96, valGapMae: 0.133 },
       { model: 'gap 1.1.0', epoch: 1, valGapMae: 0.2 },

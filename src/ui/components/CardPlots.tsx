@@ -291,7 +291,7 @@ export function LearningCurveChart({ points }: { points: CurvePoint[] }) {
       }),
     [points],
   );
-  if (points.length === 0) return <p className="muted">The model card has no training history.</p>;
+  if (points.length === 0) return <p className="muted">The evaluation has no training history.</p>;
   return (
     <PlotFigure
       make={make}

@@ -1,8 +1,15 @@
 import { TARGETS } from '../../model/types';
-import type { ModelCard, TargetMetrics } from '../../model/modelCard';
-import { useState } from 'react';
+import type { LoadedCard, ModelCard, ModelEvaluation, TargetMetrics } from '../../model/modelCard';
+import { useEffect, useState } from 'react';
 import type { TargetKey } from '../../model/types';
-import { asCard, learningCurves, testErrorHistogram, testParity } from '../cardView';
+import {
+  asCard,
+  learningCurves,
+  loadEvaluation,
+  testErrorHistogram,
+  testParity,
+  trainingDistribution,
+} from '../cardView';
 import { formatValue } from '../format';
 import { propertyInfo } from '../properties';
 import { useApp } from '../store';
@@ -48,7 +55,7 @@ function AccuracyTable({ card }: { card: ModelCard }) {
         <tbody>
           {TARGETS.map((t) => {
             const m: TargetMetrics | undefined = byKey.get(t.key);
-            const distribution = card.referenceStats?.predictions?.[t.key];
+            const distribution = trainingDistribution(card, t.key);
             return (
               <tr key={t.key}>
                 <th scope="row">{propertyInfo(t.key).name}</th>
@@ -77,13 +84,13 @@ function AccuracyTable({ card }: { card: ModelCard }) {
 }
 
 /** Predicted against true for one chosen target, with how many molecules fall off the plot. */
-function Parity({ card }: { card: ModelCard }) {
-  const available = TARGETS.filter((t) => testParity(card, t.key));
+function Parity({ card, evaluation }: { card: ModelCard; evaluation: ModelEvaluation }) {
+  const available = TARGETS.filter((t) => testParity(evaluation, t.key));
   const [key, setKey] = useState<TargetKey>(
     available.some((t) => t.key === 'gap') ? 'gap' : (available[0]?.key ?? 'gap'),
   );
   const target = available.find((t) => t.key === key);
-  const grid = target ? testParity(card, target.key) : null;
+  const grid = target ? testParity(evaluation, target.key) : null;
   if (!target || !grid) return null;
   return (
     <div className="parity-panel">
@@ -111,17 +118,17 @@ function Parity({ card }: { card: ModelCard }) {
 }
 
 /** One residual histogram per target: how far off the model is on molecules it never saw. */
-function ErrorHistograms({ card }: { card: ModelCard }) {
-  const available = TARGETS.filter((t) => testErrorHistogram(card, t.key));
+function ErrorHistograms({ evaluation }: { evaluation: ModelEvaluation }) {
+  const available = TARGETS.filter((t) => testErrorHistogram(evaluation, t.key));
   if (available.length === 0) {
-    return <p className="muted">This model card carries no test-error histograms.</p>;
+    return <p className="muted">This model's evaluation carries no test-error histograms.</p>;
   }
   return (
     <div className="error-histograms" data-testid="error-histograms">
       {available.map((t) => (
         <ErrorHistogramChart
           key={t.key}
-          histogram={testErrorHistogram(card, t.key)!}
+          histogram={testErrorHistogram(evaluation, t.key)!}
           target={t.key}
         />
       ))}
@@ -142,10 +149,54 @@ function KeyValues({ entries }: { entries: [string, unknown][] }) {
   );
 }
 
+type EvaluationState =
+  | { status: 'loading' }
+  | { status: 'loaded'; evaluation: ModelEvaluation }
+  | { status: 'missing' }
+  | { status: 'failed'; error: string };
+
+/** evaluation.json beside the card, fetched when the page first shows this card. */
+function useEvaluation(card: LoadedCard | null): EvaluationState {
+  const [state, setState] = useState<{ card: LoadedCard | null; value: EvaluationState }>({
+    card: null,
+    value: { status: 'loading' },
+  });
+  useEffect(() => {
+    if (!card) return;
+    let current = true;
+    loadEvaluation(card).then(
+      (evaluation) =>
+        current &&
+        setState({
+          card,
+          value: evaluation ? { status: 'loaded', evaluation } : { status: 'missing' },
+        }),
+      (error: Error) =>
+        current && setState({ card, value: { status: 'failed', error: error.message } }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [card]);
+  // A new card shows "loading" until its own evaluation arrives, never the previous card's.
+  return state.card === card ? state.value : { status: 'loading' };
+}
+
+/** What stands in for the sections drawn from evaluation.json until it is there. */
+function EvaluationNote({ state }: { state: EvaluationState }) {
+  if (state.status === 'loading')
+    return <p className="muted">Loading the test-split evaluation…</p>;
+  if (state.status === 'failed')
+    return <p className="muted">The test-split evaluation did not load: {state.error}</p>;
+  return <p className="muted">This model was published without a test-split evaluation.</p>;
+}
+
 export function ModelPage() {
   const model = useApp((s) => s.model);
   const backend = useApp((s) => s.backend);
   const card = asCard(model?.card);
+  const evaluationState = useEvaluation(card);
+  const evaluation = evaluationState.status === 'loaded' ? evaluationState.evaluation : null;
   if (!model) {
     return (
       <section className="panel model-page">
@@ -175,11 +226,17 @@ export function ModelPage() {
       <h3>Accuracy on the QM9 test split</h3>
       <AccuracyTable card={card} />
       {card.ensemble && <EnsembleMembers ensemble={card.ensemble} />}
-      <SizeErrors card={card} />
-      <h3>Parity on the test split</h3>
-      <Parity card={card} />
-      <h3>Errors on the test split (predicted − true)</h3>
-      <ErrorHistograms card={card} />
+      {evaluation ? (
+        <>
+          <SizeErrors evaluation={evaluation} />
+          <h3>Parity on the test split</h3>
+          <Parity card={card} evaluation={evaluation} />
+          <h3>Errors on the test split (predicted − true)</h3>
+          <ErrorHistograms evaluation={evaluation} />
+        </>
+      ) : (
+        <EvaluationNote state={evaluationState} />
+      )}
       <div className="model-columns">
         <div>
           <h3>Uncertainty calibration</h3>
@@ -192,7 +249,11 @@ export function ModelPage() {
             Validation gap error after each epoch; a fine-tune continues the numbering of the model
             it started from.
           </p>
-          <LearningCurveChart points={learningCurves(card)} />
+          {evaluation ? (
+            <LearningCurveChart points={learningCurves(evaluation)} />
+          ) : (
+            <EvaluationNote state={evaluationState} />
+          )}
         </div>
         <div>
           <h3>Training data</h3>

@@ -1,4 +1,4 @@
-import type { ModelCard } from '../../model/modelCard';
+import type { ModelEvaluation } from '../../model/modelCard';
 import { TARGETS } from '../../model/types';
 import { formatValue } from '../format';
 import { propertyInfo } from '../properties';
@@ -7,9 +7,9 @@ import { propertyInfo } from '../properties';
  * Test MAE by heavy-atom count, and the check of QM9's smallest molecules: the overall MAE is
  * dominated by molecules of 8-9 heavy atoms and hides how the small ones people type first fare.
  */
-export function SizeErrors({ card }: { card: ModelCard }) {
-  const bySize = card.metrics.errorsBySize;
-  const small = card.metrics.smallMolecules;
+export function SizeErrors({ evaluation }: { evaluation: ModelEvaluation }) {
+  const bySize = evaluation.errorsBySize;
+  const small = evaluation.smallMolecules;
   if (!bySize) return null;
   return (
     <>

@@ -1,0 +1,95 @@
+// Writes a model directory's card files: model-card.json (read by people, the page and the CLIs),
+// evaluation.json (the model page's plots) and drift-reference.json (the drift server's table).
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CARD_FILE,
+  DRIFT_REFERENCE_FILE,
+  EVALUATION_FILE,
+  parseModelCard,
+  parseModelEvaluation,
+  type EpochRecord,
+  type ModelCard,
+  type ModelEvaluation,
+  type TrainingHistory,
+} from '../src/model/modelCard';
+
+const LINE_WIDTH = 100;
+
+/**
+ * JSON indented like JSON.stringify(value, null, 2), except that an array of plain values, or an
+ * object or array that fits in 100 columns, stays on one line: a histogram's 40 counts are one
+ * line, not 40, and so is one epoch of the training history, so a card reads top to bottom.
+ */
+export function readableJson(value: unknown, indent = ''): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const flat = JSON.stringify(value);
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return flat;
+  if (indent.length + flat.length <= LINE_WIDTH) return flat;
+  const inner = `${indent}  `;
+  const lines = Array.isArray(value)
+    ? value.map((v) => inner + readableJson(v, inner))
+    : Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${inner}${JSON.stringify(k)}: ${readableJson(v, inner)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return lines.length === 0
+    ? `${open}${close}`
+    : `${open}\n${lines.join(',\n')}\n${indent}${close}`;
+}
+
+export interface CardFiles {
+  card: ModelCard;
+  evaluation: ModelEvaluation;
+  /** The drift server's reference (server/drift/reference.ts format); models without a gap output have none. */
+  driftReference?: unknown;
+}
+
+/**
+ * Checks the files with the parsers their readers use, then writes each one through a rename, so
+ * a reader sees an old file or a new one, never half of one. A stale drift reference is removed.
+ */
+export async function writeCardFiles(dir: string, files: CardFiles): Promise<void> {
+  parseModelCard(files.card, `${dir}/${CARD_FILE}`);
+  parseModelEvaluation(files.evaluation, files.card, `${dir}/${EVALUATION_FILE}`);
+  await mkdir(dir, { recursive: true });
+  const write = async (name: string, value: unknown) => {
+    const file = path.join(dir, name);
+    await writeFile(`${file}.tmp`, `${readableJson(value)}\n`);
+    await rename(`${file}.tmp`, file);
+  };
+  await write(EVALUATION_FILE, files.evaluation);
+  if (files.driftReference !== undefined) await write(DRIFT_REFERENCE_FILE, files.driftReference);
+  else await rm(path.join(dir, DRIFT_REFERENCE_FILE), { force: true });
+  // Last, so a directory whose card names this version has its detail files already.
+  await write(CARD_FILE, files.card);
+}
+
+/**
+ * Splits the epochs off a training record: the card keeps the summary (what a person reads), the
+ * evaluation file the epochs (what the learning-curve chart and the runs store read).
+ */
+export function splitTrainingHistory(
+  model: string,
+  training: Record<string, unknown>,
+): { summary: Record<string, unknown>; history: TrainingHistory } {
+  const { history, ...summary } = training as { history?: EpochRecord[] };
+  const startedFrom = (training as { startedFrom?: { epochs?: unknown } | string }).startedFrom;
+  const from = typeof startedFrom === 'object' ? Number(startedFrom.epochs) : 0;
+  return {
+    summary,
+    history: { model, startEpoch: Number.isFinite(from) ? from : 0, epochs: history ?? [] },
+  };
+}
+
+/** A model directory's evaluation.json, checked against its card. */
+export async function readEvaluation(dir: string, card: ModelCard): Promise<ModelEvaluation> {
+  const file = path.join(dir, EVALUATION_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  return parseModelEvaluation(json, card, file);
+}
