@@ -19,7 +19,7 @@ import { createFreshDatabase } from '../server/storage/freshPostgresDatabase';
 import { listModelDirs } from '../server/models';
 import { writeUntrainedModel } from '../server/testing/modelDir';
 import { TARGETS } from '../src/model/types';
-import { MAX_ATOMS, MAX_EDGES } from '../server/schemas';
+import { MAX_REQUEST_ATOMS as MAX_ATOMS, MAX_REQUEST_EDGES as MAX_EDGES } from '../src/wire';
 import type { LogRecord } from '../server/storage';
 
 const { values: args } = parseArgs({

@@ -7,18 +7,12 @@ import type { LogStore } from '../storage';
 import { randomUUID } from 'node:crypto';
 import type { Predictor } from '../../src/model/predictor';
 import { TARGETS } from '../../src/model/types';
-import { predictBodySchema } from '../schemas';
+import { predictBodySchema, type PredictBody } from '../schemas';
 import { edgeIndexProblem } from '../graphChecks';
 import { describeIssue, firstIssue, rateLimitHook } from '../http';
 import { PredictBatcher } from '../predictBatcher';
 import { NOT_FLOAT32, featureRangeWarnings, nonFloat32Path } from '../featureChecks';
 import type { Metrics } from '../metrics';
-
-interface PredictBody {
-  node_features: number[][];
-  edge_index: number[][];
-  edge_attr?: number[][];
-}
 
 function unprocessable(reply: FastifyReply, loc: (string | number)[], msg: string) {
   return reply.code(422).send({ detail: [{ type: 'value_error', loc: ['body', ...loc], msg }] });

@@ -2,7 +2,13 @@
 // is atomic, and it resolves only after the commit (synchronous_commit on by default).
 import pg from 'pg';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations';
-import { RECORD_COLUMNS, recordValues, type LogStore, type StoredRecord } from './types';
+import {
+  RECORD_COLUMNS,
+  recordValues,
+  type LogRecord,
+  type LogStore,
+  type StoredRecord,
+} from './types';
 
 // Serializes concurrent migrations from several server processes.
 const MIGRATION_LOCK_ID = 720_951_001;
@@ -14,7 +20,7 @@ interface Row {
   client_timestamp: string;
   model_version: string;
   node_features: number[][];
-  edge_index: number[][];
+  edge_index: LogRecord['edge_index'];
   prediction: number[];
   smiles: string | null;
 }

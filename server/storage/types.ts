@@ -1,17 +1,7 @@
-/** One logged prediction, in the original service's record format plus our metadata. */
-export interface LogRecord {
-  /** Client-chosen unique key: a record with a key already stored is never stored again. */
-  idempotency_key: string;
-  node_features: number[][];
-  edge_index: number[][];
-  /** prediction[0] is the HOMO-LUMO gap in eV, as the original service returned it. */
-  prediction: number[];
-  model_version: string;
-  /** Client-side ISO 8601 time of the prediction. */
-  timestamp: string;
-  /** Only when the user also allowed sending SMILES. */
-  smiles?: string;
-}
+import type { LogRecord } from '../../src/wire';
+
+/** One logged prediction: the wire record, as the page sent it and the schema checked it. */
+export type { LogRecord };
 
 export interface StoredRecord extends LogRecord {
   id: number;

@@ -12,8 +12,12 @@ export class ChemError extends Error {
   }
 }
 
-/** Largest record we featurize, hydrogens included: far above QM9 (29) and drug-like (~100). */
-export const MAX_ATOMS = 1000;
+/**
+ * Largest record we featurize, hydrogens included: far above QM9 (29) and drug-like (~100). A
+ * bound on the page's work per molecule; the server's bound on a logged graph is a separate,
+ * smaller request-size limit (MAX_REQUEST_ATOMS in src/wire).
+ */
+export const MAX_FEATURIZED_ATOMS = 1000;
 /**
  * Largest heavy-atom count handed to RDKit.js: its recursive algorithms overflow the wasm stack
  * (and corrupt the module) at about 610 heavy atoms in a chain, so we refuse well before that.

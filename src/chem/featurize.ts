@@ -1,5 +1,5 @@
 import { assertEncodableElements, domainWarnings } from './domain';
-import { ChemError, MAX_ATOMS } from './errors';
+import { ChemError, MAX_FEATURIZED_ATOMS } from './errors';
 import { rdkit, type RDKitMol } from './rdkit';
 import type { MoleculeGraph } from './types';
 
@@ -84,9 +84,9 @@ export function featurizeMol(
   options: FeaturizeOptions = {},
 ): MoleculeGraph {
   if (mol.get_num_atoms() === 0) throw new ChemError('no atoms');
-  if (mol.get_num_atoms() > MAX_ATOMS) {
+  if (mol.get_num_atoms() > MAX_FEATURIZED_ATOMS) {
     throw new ChemError(
-      `${mol.get_num_atoms()} atoms: the limit is ${MAX_ATOMS} atoms per molecule`,
+      `${mol.get_num_atoms()} atoms: the limit is ${MAX_FEATURIZED_ATOMS} atoms per molecule`,
     );
   }
   const smiles = canonicalSmiles(mol);
@@ -121,8 +121,10 @@ export function featurizeMol(
     }
   });
   const n = atomicNumbers.length;
-  if (n > MAX_ATOMS) {
-    throw new ChemError(`${n} atoms with hydrogens: the limit is ${MAX_ATOMS} atoms per molecule`);
+  if (n > MAX_FEATURIZED_ATOMS) {
+    throw new ChemError(
+      `${n} atoms with hydrogens: the limit is ${MAX_FEATURIZED_ATOMS} atoms per molecule`,
+    );
   }
 
   const e = bonds.length * 2;

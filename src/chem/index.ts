@@ -12,5 +12,5 @@ export {
 export type { MoleculeRecords } from './formats/records';
 export { hillFormula } from './featurize';
 export { QM9_MAX_HEAVY_ATOMS } from './domain';
-export { MAX_ATOMS, MAX_FILE_BYTES } from './errors';
+export { MAX_FEATURIZED_ATOMS, MAX_FILE_BYTES } from './errors';
 export * from './types';

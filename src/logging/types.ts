@@ -1,3 +1,5 @@
+import type { LogRecord } from '../wire';
+
 /** What the user agreed to. Nothing leaves the browser unless `enabled`. */
 export interface LoggingSettings {
   enabled: boolean;
@@ -13,21 +15,8 @@ export const DEFAULT_LOGGING_SETTINGS: LoggingSettings = {
   includeSmiles: false,
 };
 
-/**
- * One logged prediction in the server's POST /log format: the original service's record
- * (`node_features`, `edge_index`, `prediction` = [HOMO-LUMO gap in eV]) plus model version,
- * timestamp and an idempotency key. The server refuses unknown fields.
- */
-export interface LogRecord {
-  idempotency_key: string;
-  node_features: number[][];
-  edge_index: [number[], number[]];
-  prediction: number[];
-  model_version: string;
-  /** ISO 8601, when the prediction was made (not when it was sent). */
-  timestamp: string;
-  smiles?: string;
-}
+/** What a logged prediction looks like on the wire: one type with the server (src/wire). */
+export type { LogRecord };
 
 /** A record the server refused as malformed: kept in the browser with the server's reason. */
 export interface RejectedRecord {

@@ -1,4 +1,4 @@
-import { ChemError, MAX_ATOMS } from '../errors';
+import { ChemError, MAX_FEATURIZED_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import { lazyRecords, type MoleculeRecords } from './records';
 
@@ -75,8 +75,10 @@ export function sdfRecords(text: string, options: ParseOptions = {}): MoleculeRe
     return guardRecord(source, meta, () => {
       if (r.molblock.trim() === '') throw new ChemError('empty record');
       const atoms = declaredAtoms(r.molblock);
-      if (atoms > MAX_ATOMS)
-        throw new ChemError(`${atoms} atoms: the limit is ${MAX_ATOMS} atoms per molecule`);
+      if (atoms > MAX_FEATURIZED_ATOMS)
+        throw new ChemError(
+          `${atoms} atoms: the limit is ${MAX_FEATURIZED_ATOMS} atoms per molecule`,
+        );
       assertHeavyAtomLimit(heavyAtomLines(r.molblock));
       return parseMolblock(r.molblock, { ...options, source, ...meta });
     });

@@ -1,6 +1,6 @@
 import { perceiveBonds, type XyzAtom } from '../bond-perception';
 import { elementSymbol } from '../domain';
-import { ChemError, MAX_ATOMS } from '../errors';
+import { ChemError, MAX_FEATURIZED_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import type { MoleculeResult } from '../types';
 import { lazyRecords, type MoleculeRecords } from './records';
@@ -43,11 +43,11 @@ export function splitXyz(text: string): XyzBlock[] {
       i += 2;
       continue;
     }
-    if (count > MAX_ATOMS) {
+    if (count > MAX_FEATURIZED_ATOMS) {
       blocks.push({
         record,
         comment,
-        error: `${count} atoms: the limit is ${MAX_ATOMS} atoms per molecule`,
+        error: `${count} atoms: the limit is ${MAX_FEATURIZED_ATOMS} atoms per molecule`,
       });
       i = nextCountLine(lines, i + 2 + count);
       continue;
