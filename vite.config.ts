@@ -1,10 +1,11 @@
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkEnsembleManifest, isEnsembleManifest } from './src/model/ensembleManifest';
 import { DEFAULT_ALIAS, parseRegistry, REGISTRY_FILE, resolveModel } from './src/model/registry';
+import { wasmThreadPoolPerCore } from './src/model/runtime/wasmThreadPool';
 
 // Cross-origin isolation lets the tfjs wasm backend use threads in the page.
 const isolation = {
@@ -33,33 +34,6 @@ function modelDirsNotInProduction(modelsDir = 'public/models'): string[] {
   return readdirSync(modelsDir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !keep.has(e.name))
     .map((e) => e.name);
-}
-
-const EMSCRIPTEN_POOL = 'var pthreadPoolSize=8;';
-
-/**
- * tfjs-backend-wasm's threaded build starts 8 pthread workers and waits until each has instantiated
- * the wasm module before the backend is ready, although XNNPACK's pool runs one thread per logical
- * core and the calling thread is one of them: it creates cores - 1 pthreads. Each extra worker costs
- * CPU on the way to the first prediction (a 2-core machine used 1 of 8), so the pool is cores - 1.
- */
-function wasmThreadPoolPerCore(): Plugin {
-  return {
-    name: 'tfjs-wasm-thread-pool-per-core',
-    transform(code, id) {
-      if (!id.includes('tfjs-backend-wasm') || !id.includes('threaded-simd')) return null;
-      // The pthread workers' script, and the binary's ?url import (a file name, no code).
-      if (id.includes('.worker.') || id.includes('?')) return null;
-      if (!code.includes(EMSCRIPTEN_POOL)) {
-        this.warn(`${id}: no "${EMSCRIPTEN_POOL}" (tfjs upgraded?); the pool stays at its default`);
-        return null;
-      }
-      return code.replace(
-        EMSCRIPTEN_POOL,
-        'var pthreadPoolSize=Math.min(7,Math.max(1,(navigator.hardwareConcurrency||8)-1));',
-      );
-    },
-  };
 }
 
 export default defineConfig({

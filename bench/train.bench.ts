@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initChem, parseSmiles } from '../src/chem';
-import { setupBackend, type BackendName } from '../src/model/backend';
+import { setupBackend, type BackendName } from '../src/model';
 import { createModel, type Architecture } from '../src/model/gnn';
 import { predictBatchArrays } from '../src/model/inference';
 import { resolveRegistryReference } from '../src/model/registrySource';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initChem, parseSmiles, type MoleculeGraph } from '../src/chem/index';
 import type { DomainWarning } from '../src/chem/types';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { averagePredictions } from '../src/model/ensemble';
 import { ENSEMBLE_FORMAT } from '../src/model/ensembleManifest';
 import { createModel, type Architecture } from '../src/model/gnn';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initChem, parseSmiles, type MoleculeGraph } from '../src/chem/index';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { batchFromGraphs } from '../src/model/batch';
 import { boundedValue, interval90, lowerBound, Z90 } from '../src/model/bounds';
 import { createModel, LOG_VAR_LIMIT, type ProductArchitecture } from '../src/model/gnn';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initChem, parseSmiles, type MoleculeGraph } from '../src/chem/index';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { batchFromGraphs, batchToTensors, disposeBatch } from '../src/model/batch';
 import { createModel, type Architecture } from '../src/model/gnn';
 import { predictBatchArrays } from '../src/model/inference';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initChem, parseSmiles, type MoleculeGraph } from '../src/chem/index';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { TARGETS } from '../src/model/types';
 import { DEFAULT_CONFIG, parseTrainArgs, type TrainConfig } from '../training/config';
 import { splitIndices } from '../training/dataset';

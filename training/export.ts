@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runIfMain, UsageError, type Command } from '../cli/command';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { createModel, type GraphModel } from '../src/model/gnn';
 import {
   CARD_FORMAT,

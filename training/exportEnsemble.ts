@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runIfMain, UsageError, type Command } from '../cli/command';
 import { checkSmallMolecules, errorsBySize, smallMoleculeIds } from './sizeErrors';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { ensemblePredictor } from '../src/model/ensemble';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
 import {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runIfMain, type Command } from '../cli/command';
-import { setupBackend } from '../src/model/backend';
+import { setupBackend } from '../src/model';
 import { saveTensors, writeJsonAtomic } from './checkpoint';
 import { parseTrainArgs, type TrainConfig } from './config';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';

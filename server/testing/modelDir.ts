@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, type Architecture } from '../../src/model/gnn';
-import { setupBackend } from '../../src/model/backend';
+import { setupBackend } from '../../src/model';
 import { encodeWeights } from '../../src/model/weightsIO';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../../src/model/ensembleManifest';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/model/manifest';

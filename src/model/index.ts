@@ -4,10 +4,26 @@ export type { InMemoryModel, LoadOptions, Predictor } from './predictor';
 export { foldHydrogens, DEFAULT_IG_STEPS } from './attribution';
 export type { AtomContributions, FoldedContribution } from './attribution';
 export { averagePredictions } from './ensemble';
-export { setupBackend } from './backend';
-export type { BackendName, BackendOptions } from './backend';
-export { applyWasmKernelFixes } from './wasmKernelFixes';
-export { applyCpuKernelFixes } from './cpuKernelFixes';
+export {
+  BACKEND_ORDER,
+  applyKernelFixes,
+  backendsToTry,
+  batchSizeFor,
+  loadWithFallback,
+  setupBackend,
+  startBackend,
+  startPlan,
+  locateWasmFiles,
+  upgradeBackend,
+} from './runtime';
+export type {
+  BackendChoice,
+  BackendName,
+  BackendOptions,
+  BackendSteps,
+  LoadedPredictor,
+  StartOptions,
+} from './runtime';
 export { MANIFEST_FILES } from './weightsIO';
 export type { WeightPrecision } from './weightsIO';
 export type { ModelManifest } from './manifest';

@@ -1,6 +1,6 @@
 import { integratedGradients, type AtomContributions } from './attribution';
 import { batchFromGraphs } from './batch';
-import { setupBackend, type BackendOptions, type BackendName } from './backend';
+import { setupBackend, type BackendOptions, type BackendName } from './runtime';
 import { createModel } from './gnn';
 import { predictBatchArrays } from './inference';
 import { checkManifest, type ModelManifest } from './manifest';

@@ -1,13 +1,11 @@
 import type { JobState } from './store';
-import type { FromWorker } from './worker/protocol';
+import type { JobDone } from './worker/protocol';
 
 /**
  * How a finished job ends for the person who started it: a file of which no record could be
  * predicted has failed, whatever the worker managed to do with it.
  */
-export function jobOutcome(
-  message: FromWorker & { type: 'job-done' },
-): Pick<JobState, 'phase' | 'notice'> {
+export function jobOutcome(message: JobDone): Pick<JobState, 'phase' | 'notice'> {
   if (message.cancelled) return { phase: 'cancelled', notice: message.notice };
   if (message.molecules > 0 && message.errors === message.molecules) {
     const records = message.molecules === 1 ? 'the record' : `all ${message.molecules} records`;

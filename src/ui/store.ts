@@ -1,6 +1,9 @@
-import { create } from 'zustand';
+import { create, type StoreApi } from 'zustand';
+import type { BackendChoice, BackendName } from '../model/runtime/backends';
 import type { TargetKey } from '../model/types';
-import type { BackendChoice, BackendName, ModelInfo, ResultRow } from './worker/protocol';
+import type { Engine, EngineEvent } from './engine';
+import { jobOutcome } from './jobOutcome';
+import type { ModelInfo, ResultRow } from './worker/protocol';
 
 export type Tab = 'predict' | 'model';
 
@@ -73,4 +76,100 @@ export const useApp = create<AppState>()((set) => ({
 export function selectedRow(state: AppState): ResultRow | null {
   if (state.selectedId === null) return null;
   return state.rows.find((row) => row.id === state.selectedId) ?? null;
+}
+
+/** The state after one engine event; events of a job that is no longer the current one change nothing. */
+export function applyEngineEvent(state: AppState, event: EngineEvent): Partial<AppState> {
+  switch (event.type) {
+    case 'model-loading':
+      return {
+        backend: { ...state.backend, requested: event.requested, status: 'loading', error: null },
+      };
+    case 'model-ready': {
+      const { ready } = event;
+      return {
+        backend: {
+          requested: ready.requested,
+          active: ready.backend,
+          status: 'ready',
+          notice: ready.fallbackNotice,
+          error: null,
+          loadMs: ready.loadMs,
+        },
+        model: ready.model,
+        modelUpdate: event.modelUpdate ?? state.modelUpdate,
+      };
+    }
+    case 'model-failed':
+      return {
+        backend: {
+          ...state.backend,
+          requested: event.requested,
+          active: null,
+          status: 'failed',
+          error: event.message,
+        },
+      };
+    case 'worker-failed':
+      return { backend: { ...state.backend, status: 'failed', error: event.message } };
+    case 'job-started':
+      return {
+        job: {
+          id: event.jobId,
+          label: event.label,
+          phase: 'reading',
+          done: 0,
+          total: event.total,
+          perSecond: 0,
+          startedAt: event.startedAt,
+          notice: null,
+        },
+        rows: event.replaceSource
+          ? state.rows.filter((row) => row.source !== event.replaceSource)
+          : state.rows,
+      };
+  }
+  const job = state.job;
+  if (job?.id !== event.jobId) return {};
+  switch (event.type) {
+    case 'job-progress':
+      return {
+        job: {
+          ...job,
+          phase: event.phase,
+          done: event.done,
+          total: event.total,
+          perSecond: event.perSecond,
+        },
+      };
+    case 'job-rows':
+      return {
+        rows: state.rows.concat(event.rows),
+        selectedId: event.select ?? state.selectedId,
+      };
+    case 'job-done': {
+      const { outcome, selectFrom } = event;
+      const firstError =
+        selectFrom === null ? undefined : state.rows.find((row) => row.id >= selectFrom);
+      return {
+        selectedId: firstError ? firstError.id : state.selectedId,
+        job: { ...job, ...jobOutcome(outcome) },
+        lastInference:
+          outcome.inferenceMs === null
+            ? state.lastInference
+            : {
+                ms: outcome.inferenceMs,
+                molecules: outcome.molecules - outcome.errors,
+                backend: state.backend.active,
+              },
+      };
+    }
+    case 'job-failed':
+      return { job: { ...job, phase: 'failed', notice: event.message } };
+  }
+}
+
+/** Keeps a store in step with an engine's events; returns the unsubscribe. */
+export function followEngine(engine: Engine, store: StoreApi<AppState> = useApp): () => void {
+  return engine.subscribe((event) => store.setState((state) => applyEngineEvent(state, event)));
 }

@@ -1,34 +1,18 @@
 // The page's side of the structure workers: 2D depictions and molfiles on one, 3D conformers on
 // another (a slow conformer never holds up the thumbnails), each answer cached.
-import type { StructureInput, StructureReply, StructureRequest } from './worker/structure.worker';
+import type { StructureSource } from './worker/protocol';
+import { RpcClient } from './worker/rpc';
+import type { StructureApi } from './worker/structure.worker';
 
-type Kind = StructureRequest['kind'];
-type Request =
-  { kind: 'svg'; width: number; height: number } | { kind: 'molfile2d' } | { kind: 'conformer' };
-
+/** A structure worker, started on its first request. */
 class StructureWorker {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: StructureReply) => void>();
+  private client: RpcClient<StructureApi> | null = null;
 
-  request(input: StructureInput, request: Request): Promise<string> {
-    if (!this.worker) {
-      this.worker = new Worker(new URL('./worker/structure.worker.ts', import.meta.url), {
-        type: 'module',
-      });
-      this.worker.onmessage = (event: MessageEvent<StructureReply>) => {
-        this.waiting.get(event.data.requestId)?.(event.data);
-        this.waiting.delete(event.data.requestId);
-      };
-    }
-    const requestId = this.nextId++;
-    const result = new Promise<string>((resolve, reject) => {
-      this.waiting.set(requestId, (reply) =>
-        reply.ok ? resolve(reply.text) : reject(new Error(reply.message)),
-      );
-    });
-    this.worker.postMessage({ requestId, ...input, ...request } as StructureRequest);
-    return result;
+  get calls(): RpcClient<StructureApi> {
+    this.client ??= new RpcClient<StructureApi>(
+      new Worker(new URL('./worker/structure.worker.ts', import.meta.url), { type: 'module' }),
+    );
+    return this.client;
   }
 }
 
@@ -55,20 +39,20 @@ function cached(key: string, make: () => Promise<string>): Promise<string> {
   return result;
 }
 
-function keyOf(kind: Kind, input: StructureInput, size = ''): string {
+function keyOf(kind: keyof StructureApi, input: StructureSource, size = ''): string {
   return `${kind}${size}:${input.smiles ?? ''}:${input.smiles ? '' : (input.molblock ?? '')}`;
 }
 
 /** SVG markup of the 2D structure. */
-export function depiction(input: StructureInput, width: number, height: number): Promise<string> {
+export function depiction(input: StructureSource, width: number, height: number): Promise<string> {
   return cached(keyOf('svg', input, `${width}x${height}`), () =>
-    drawing.request(input, { kind: 'svg', width, height }),
+    drawing.calls.call('svg', { input, width, height }),
   );
 }
 
 /** The depiction if it is already drawn (undefined: not yet; null: it failed). */
 export function depictionIfReady(
-  input: StructureInput,
+  input: StructureSource,
   width: number,
   height: number,
 ): string | null | undefined {
@@ -76,13 +60,13 @@ export function depictionIfReady(
 }
 
 /** A V2000 molfile with a 2D layout, for the editor and for SDF export of SMILES input. */
-export function molfile2d(input: StructureInput): Promise<string> {
-  return cached(keyOf('molfile2d', input), () => drawing.request(input, { kind: 'molfile2d' }));
+export function molfile2d(input: StructureSource): Promise<string> {
+  return cached(keyOf('molfile2d', input), () => drawing.calls.call('molfile2d', { input }));
 }
 
 /** A generated 3D conformer (molfile) for a molecule whose input had no coordinates. */
-export function conformer(input: StructureInput): Promise<string> {
-  return cached(keyOf('conformer', input), () => building.request(input, { kind: 'conformer' }));
+export function conformer(input: StructureSource): Promise<string> {
+  return cached(keyOf('conformer', input), () => building.calls.call('conformer', { input }));
 }
 
 const ELEMENT_SYMBOLS = ['', 'H', 'He', 'Li', 'Be', 'B', 'C', 'N', 'O', 'F', 'Ne'];

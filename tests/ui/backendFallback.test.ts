@@ -4,8 +4,8 @@ import {
   loadWithFallback,
   startPlan,
   upgradeBackend,
-} from '../../src/ui/worker/backendFallback';
-import type { BackendName } from '../../src/ui/worker/protocol';
+  type BackendName,
+} from '../../src/model';
 
 function steps(broken: { init?: BackendName[]; verify?: BackendName[]; load?: BackendName[] }) {
   const disposed: string[] = [];

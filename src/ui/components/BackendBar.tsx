@@ -1,7 +1,7 @@
 import { loadModel } from '../engine';
 import { formatMs } from '../format';
 import { useApp } from '../store';
-import { BACKEND_ORDER, type BackendChoice, type BackendName } from '../worker/protocol';
+import { BACKEND_ORDER, type BackendChoice, type BackendName } from '../../model/runtime/backends';
 
 const CHOICES: BackendChoice[] = ['auto', ...BACKEND_ORDER];
 

@@ -1,19 +1,10 @@
-// Vite fingerprints these binaries and emits them next to the bundle, so each loads once and
-// is then served from the HTTP cache (and the service worker's precache).
+// RDKit's binary as the browser build ships it; Vite fingerprints it and emits it next to the
+// bundle, so it loads once and is then served from the HTTP cache (and the service worker's
+// precache). tfjs' binaries are the runtime's (src/model/runtime/wasmAssets.ts).
 import rdkitWasm from '@rdkit/rdkit/RDKit_minimal.wasm?url';
-import tfWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import tfWasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import tfWasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 export const rdkitWasmUrl: string = rdkitWasm;
 
 export function chemInitOptions(): { locateFile: (file: string) => string } {
   return { locateFile: (file) => (file.endsWith('.wasm') ? rdkitWasmUrl : file) };
 }
-
-/** File name to URL map in the shape tfjs-backend-wasm's setWasmPaths accepts. */
-export const tfWasmPaths: Record<string, string> = {
-  'tfjs-backend-wasm.wasm': tfWasmUrl,
-  'tfjs-backend-wasm-simd.wasm': tfWasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': tfWasmThreadedSimdUrl,
-};

@@ -4,8 +4,9 @@
 // tfjs' start and the model download in the prediction worker instead of taking turns with them.
 import { initChem, openMoleculeFile, openText, parseSmiles, parseText } from '../../chem';
 import { chemInitOptions } from './assets';
-import type { ChemCallName, ChemCalls, FromChem, FromPageToChem, ToChem } from './chemProtocol';
+import type { ChemApi, ChemSetupApi } from './chemProtocol';
 import { drawHighlighted, reread } from './contributionDrawing';
+import { serve, type Handlers, type Task } from './rpc';
 import { resultToRow, type WorkerRow } from './rows';
 import { markStage, startupStages, timedStage } from './startupStages';
 
@@ -13,70 +14,11 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 let receiveWasm: (module: WebAssembly.Module | null) => void = () => undefined;
 const compiledWasm = new Promise<WebAssembly.Module | null>((resolve) => (receiveWasm = resolve));
 const ready = timedStage('rdkit init', () => initChem({ ...chemInitOptions(), compiledWasm }));
-// The prediction worker reports these marks with its own when the model is ready, which is after
-// its warm-up molecule, so after this message.
-ready.then(
-  () => post({ type: 'stages', stages: startupStages() }),
-  () => undefined,
-);
+ready.catch(() => undefined); // each call reports the failure
 
-let port: MessagePort | null = null;
-/** Messages from before the page's connect message (only the start-up marks can come that early). */
-const unsent: FromChem[] = [];
-const cancelled = new Set<number>();
-
-function post(message: FromChem): void {
-  if (port) port.postMessage(message);
-  else unsent.push(message);
-}
-
-// A macrotask boundary so that a queued 'cancel' message is handled between slices.
+// A macrotask boundary so that a queued cancel is handled between slices.
 function yieldToMessages(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const calls: {
-  [K in ChemCallName]: (argument: ChemCalls[K][0]) => ChemCalls[K][1] | Promise<ChemCalls[K][1]>;
-} = {
-  parseSmiles: ({ smiles, source }) => {
-    const result = parseSmiles(smiles, { source });
-    if (!result.ok) throw new Error(`${smiles} failed to parse: ${result.error.message}`);
-    return result.molecule;
-  },
-  validate: ({ text }) => {
-    const results = parseText(text, 'input');
-    const issues = results.flatMap((result) =>
-      result.ok
-        ? []
-        : [{ record: result.error.record, name: result.error.name, message: result.error.message }],
-    );
-    return { molecules: results.length - issues.length, issues };
-  },
-  featurize: ({ smiles }) => {
-    const t0 = performance.now();
-    const graphs = smiles.flatMap((s) => {
-      const result = parseSmiles(s, { source: 'benchmark' });
-      return result.ok ? [result.molecule] : [];
-    });
-    return { graphs, featurizeMs: performance.now() - t0 };
-  },
-  reread,
-  drawContributions: ({ structure, atoms, range }) => drawHighlighted(structure, atoms, range),
-};
-
-async function answer(message: ToChem & { type: 'call' }): Promise<void> {
-  try {
-    await ready;
-    const call = calls[message.name] as (argument: unknown) => unknown;
-    post({ type: 'answer', callId: message.callId, ok: true, value: await call(message.argument) });
-  } catch (error) {
-    post({
-      type: 'answer',
-      callId: message.callId,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-    });
-  }
 }
 
 /**
@@ -86,79 +28,102 @@ async function answer(message: ToChem & { type: 'call' }): Promise<void> {
  */
 const READ_SLICE_MS = 50;
 
-async function read(message: ToChem & { type: 'read' }): Promise<void> {
-  const { jobId } = message;
-  await ready;
+async function read(
+  { inputs, firstRowId }: ChemApi['read']['args'],
+  task: Task<ChemApi['read']['progress']>,
+): Promise<{ cancelled: boolean }> {
   const readStart = performance.now();
   // Opening splits every input into records up front (string work), so the total is known.
-  const opened = message.inputs.map((input) =>
+  const opened = inputs.map((input) =>
     input.kind === 'text'
       ? openText(input.text, input.source)
       : openMoleculeFile(input.name, new Uint8Array(input.bytes)),
   );
   const total = opened.reduce((n, records) => n + records.total, 0);
-  let nextId = message.firstRowId;
+  let nextId = firstRowId;
   let done = 0;
   let slice: WorkerRow[] = [];
   let sliceStart = performance.now();
   // Sends the slice's rows and progress, then lets a cancel in; true when the job was cancelled.
   const endSlice = async (): Promise<boolean> => {
-    if (slice.length > 0) post({ type: 'read-rows', jobId, rows: slice });
-    slice = [];
-    post({
-      type: 'read-progress',
-      jobId,
+    task.progress({
+      rows: slice,
       done,
       total,
       perSecond: done / ((performance.now() - readStart) / 1000 || 1e-3),
     });
+    slice = [];
     await yieldToMessages();
     sliceStart = performance.now();
-    return cancelled.delete(jobId);
+    return task.signal.aborted;
   };
   for (const records of opened) {
     for (const result of records.results) {
       slice.push(resultToRow(result, nextId++));
       done++;
       if (performance.now() - sliceStart >= READ_SLICE_MS && (await endSlice())) {
-        return post({ type: 'read-done', jobId, cancelled: true });
+        return { cancelled: true };
       }
     }
   }
-  const wasCancelled = await endSlice();
-  post({ type: 'read-done', jobId, cancelled: wasCancelled });
+  return { cancelled: await endSlice() };
 }
 
-function receive(event: MessageEvent<ToChem>): void {
-  const message = event.data;
-  switch (message.type) {
-    case 'call':
-      void answer(message);
-      break;
-    case 'read':
-      read(message).catch((error: unknown) =>
-        post({
-          type: 'read-failed',
-          jobId: message.jobId,
-          message: error instanceof Error ? error.message : String(error),
-        }),
-      );
-      break;
-    case 'cancel':
-      cancelled.add(message.jobId);
-      break;
-  }
+/** Every call waits for RDKit; a failed start fails each call with its reason. */
+function afterStart<A, R, P>(
+  handler: (args: A, task: Task<P>) => R | Promise<R>,
+): (args: A, task: Task<P>) => Promise<R> {
+  return async (args, task) => {
+    await ready;
+    return handler(args, task);
+  };
 }
 
-scope.onmessage = (event: MessageEvent<FromPageToChem>) => {
-  const message = event.data;
-  if (message.type === 'rdkit-wasm') {
-    markStage(message.module ? 'rdkit wasm received' : 'rdkit wasm not compiled by the page');
-    receiveWasm(message.module);
-    return;
-  }
-  port = message.port;
-  port.onmessage = receive;
-  markStage('connected');
-  for (const unsentMessage of unsent.splice(0)) port.postMessage(unsentMessage);
+const calls: Handlers<ChemApi> = {
+  parseSmiles: afterStart(({ smiles, source }) => {
+    const result = parseSmiles(smiles, { source });
+    if (!result.ok) throw new Error(`${smiles} failed to parse: ${result.error.message}`);
+    return result.molecule;
+  }),
+  validate: afterStart(({ text }) => {
+    const results = parseText(text, 'input');
+    const issues = results.flatMap((result) =>
+      result.ok
+        ? []
+        : [{ record: result.error.record, name: result.error.name, message: result.error.message }],
+    );
+    return { molecules: results.length - issues.length, issues };
+  }),
+  featurize: afterStart(({ smiles }) => {
+    const t0 = performance.now();
+    const graphs = smiles.flatMap((s) => {
+      const result = parseSmiles(s, { source: 'benchmark' });
+      return result.ok ? [result.molecule] : [];
+    });
+    return { graphs, featurizeMs: performance.now() - t0 };
+  }),
+  reread: afterStart(reread),
+  drawContributions: afterStart(({ structure, atoms, range }) =>
+    drawHighlighted(structure, atoms, range),
+  ),
+  read: afterStart(read),
+  // The prediction worker asks for these when its model is ready, which is after its warm-up
+  // molecule, so after RDKit's start.
+  stages: async () => {
+    await ready.catch(() => undefined);
+    return startupStages();
+  },
 };
+
+const setup: Handlers<ChemSetupApi> = {
+  connect: ({ port }) => {
+    serve<ChemApi>(port, calls);
+    markStage('connected');
+  },
+  rdkitWasm: ({ module }) => {
+    markStage(module ? 'rdkit wasm received' : 'rdkit wasm not compiled by the page');
+    receiveWasm(module);
+  },
+};
+
+serve<ChemSetupApi>(scope, setup);

@@ -5,7 +5,7 @@ import { initChem, parseMolblock, parseSmiles, type MoleculeGraph } from '../../
 import { elementSymbol } from '../../chem/domain';
 import { contributionColour } from '../contributionScale';
 import { chemInitOptions } from './assets';
-import type { StructureSource } from './chemProtocol';
+import type { StructureSource } from './protocol';
 import type { AtomContributionView } from './protocol';
 
 export const CONTRIBUTION_SVG_SIZE = { width: 280, height: 220 } as const;

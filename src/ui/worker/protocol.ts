@@ -1,10 +1,8 @@
+// What the page and the prediction worker say to each other: the records they exchange and the
+// worker's methods (PredictApi), called through the RPC in rpc.ts.
 import type { DomainWarning } from '../../chem/types';
+import type { BackendChoice, BackendName } from '../../model/runtime/backends';
 import type { MoleculePrediction, TargetKey } from '../../model/types';
-
-/** Backends in the order the app tries them when the user leaves the choice to it. */
-export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_ORDER)[number];
-export type BackendChoice = BackendName | 'auto';
 
 /** A pasted text or a dropped file, as the worker reads it. */
 export type JobInput =
@@ -40,30 +38,6 @@ export interface ModelInfo {
   /** The model card as published next to the weights; shape owned by src/model. */
   card: unknown;
 }
-
-export type ToWorker =
-  /** The page's first message: the port to the chemistry worker (RDKit), which it started too. */
-  | { type: 'chem-port'; port: MessagePort }
-  | { type: 'load-model'; modelUrl: string; backend: BackendChoice }
-  | { type: 'run-job'; jobId: number; inputs: JobInput[]; firstRowId: number }
-  | { type: 'cancel'; jobId: number }
-  | { type: 'validate'; requestId: number; text: string }
-  | {
-      type: 'contributions';
-      requestId: number;
-      rowId: number;
-      /** The row's structure: the worker re-reads it (it keeps graphs only during a job). */
-      molblock?: string;
-      smiles?: string;
-      target: TargetKey;
-    }
-  | {
-      type: 'benchmark';
-      requestId: number;
-      smiles: string[];
-      singleRepeats: number;
-      batchSize: number;
-    };
 
 /** Timings measured inside the worker on the active backend (model only, featurizing separately). */
 export interface BenchmarkResult {
@@ -120,52 +94,71 @@ export interface InputIssue {
   message: string;
 }
 
-export type FromWorker =
+/** The model is loaded (first on the backend that answers first, again after a GPU upgrade). */
+export interface ModelReady {
+  backend: BackendName;
+  requested: BackendChoice;
+  /** Set when a preferred backend failed and another one took over. */
+  fallbackNotice: string | null;
+  model: ModelInfo;
+  loadMs: number;
+  /** Worker start-up marks (worker script, RDKit, each backend tried, model fetch and build, warm-up). */
+  stages: StartupStage[];
+}
+
+/** What a running job reports: how far it got, and the rows finished since the last report. */
+export type JobUpdate =
   | {
-      type: 'model-ready';
-      backend: BackendName;
-      requested: BackendChoice;
-      /** Set when a preferred backend failed and another one took over. */
-      fallbackNotice: string | null;
-      model: ModelInfo;
-      loadMs: number;
-      /** Worker start-up marks (worker script, RDKit, each backend tried, model fetch and build, warm-up). */
-      stages: StartupStage[];
-    }
-  | { type: 'model-failed'; requested: BackendChoice; message: string }
-  | {
-      type: 'job-progress';
-      jobId: number;
+      type: 'progress';
       phase: 'reading' | 'predicting';
       done: number;
       total: number;
       perSecond: number;
     }
-  | { type: 'job-rows'; jobId: number; rows: ResultRow[] }
-  | {
-      type: 'job-done';
-      jobId: number;
-      cancelled: boolean;
-      molecules: number;
-      errors: number;
-      /** Wall time of model inference alone (all chunks); null when nothing was predicted. */
-      inferenceMs: number | null;
-      /** Why predictions are missing, when the model is not loaded. */
-      notice: string | null;
-    }
-  | { type: 'job-failed'; jobId: number; message: string }
-  | { type: 'validated'; requestId: number; molecules: number; issues: InputIssue[] }
-  | {
-      type: 'benchmarked';
-      requestId: number;
-      result: BenchmarkResult | null;
-      error: string | null;
-    }
-  | {
-      type: 'contributions-result';
-      requestId: number;
-      rowId: number;
-      target: TargetKey;
-      result: ContributionView | null;
-      error: string | null;
-    };
+  | { type: 'rows'; rows: ResultRow[] };
+
+/** How a job ended (a failure rejects the call instead). */
+export interface JobDone {
+  cancelled: boolean;
+  molecules: number;
+  errors: number;
+  /** Wall time of model inference alone (all chunks); null when nothing was predicted. */
+  inferenceMs: number | null;
+  /** Why predictions are missing, when the model is not loaded. */
+  notice: string | null;
+}
+
+/** A row's structure, as the page keeps it: the molblock when the input had one, else SMILES. */
+export interface StructureSource {
+  molblock?: string;
+  smiles?: string;
+}
+
+/** The prediction worker's methods (see rpc.ts for progress and cancel). */
+export interface PredictApi {
+  /** The page's first call: the port to the chemistry worker (RDKit), which it started too. */
+  connectChem: { args: { port: MessagePort }; result: void };
+  /** Reports each ModelReady as progress; rejects with the reason when no backend runs the model. */
+  loadModel: {
+    args: { modelUrl: string; backend: BackendChoice };
+    result: void;
+    progress: ModelReady;
+  };
+  /** Reads and predicts; cancelling stops between chunks and answers with cancelled: true. */
+  runJob: {
+    args: { inputs: JobInput[]; firstRowId: number };
+    result: JobDone;
+    progress: JobUpdate;
+  };
+  /** Pasted text checked record by record, nothing predicted. */
+  validate: { args: { text: string }; result: { molecules: number; issues: InputIssue[] } };
+  /** One row's atom contributions to one property (the worker re-reads the structure). */
+  contributions: {
+    args: { structure: StructureSource; target: TargetKey };
+    result: ContributionView;
+  };
+  benchmark: {
+    args: { smiles: string[]; singleRepeats: number; batchSize: number };
+    result: BenchmarkResult;
+  };
+}

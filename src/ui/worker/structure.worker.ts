@@ -3,25 +3,21 @@
 // over a second on a busy machine, and a 3D conformer takes about a second per molecule.
 import { ConformerGenerator, Molecule, Resources } from 'openchemlib';
 import resourcesUrl from '../../../node_modules/openchemlib/dist/resources.json?url';
+import type { StructureSource } from './protocol';
+import { serve } from './rpc';
 
-export interface StructureInput {
-  /** A molblock when the reader gave one, otherwise SMILES. */
-  molblock?: string;
-  smiles?: string;
+/** The structure worker's methods; each answers with text (SVG markup or a molfile). */
+export interface StructureApi {
+  svg: { args: { input: StructureSource; width: number; height: number }; result: string };
+  molfile2d: { args: { input: StructureSource }; result: string };
+  conformer: { args: { input: StructureSource }; result: string };
 }
-
-export type StructureRequest = StructureInput & { requestId: number } & (
-    { kind: 'svg'; width: number; height: number } | { kind: 'molfile2d' } | { kind: 'conformer' }
-  );
-
-export type StructureReply =
-  { requestId: number; ok: true; text: string } | { requestId: number; ok: false; message: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let resources: Promise<void> | null = null;
 
 /** SMILES first (RDKit canonical, with a fresh 2D layout); the molblock for what OCL cannot read. */
-function molecule2d(input: StructureInput): Molecule {
+function molecule2d(input: StructureSource): Molecule {
   if (input.smiles) {
     try {
       return Molecule.fromSmiles(input.smiles);
@@ -36,7 +32,7 @@ function molecule2d(input: StructureInput): Molecule {
   return molecule;
 }
 
-async function conformer(input: StructureInput): Promise<string> {
+async function conformer(input: StructureSource): Promise<string> {
   resources ??= Resources.registerFromUrl(resourcesUrl);
   await resources;
   const molecule = input.molblock ? Molecule.fromMolfile(input.molblock) : molecule2d(input);
@@ -46,26 +42,8 @@ async function conformer(input: StructureInput): Promise<string> {
   return generated.toMolfile();
 }
 
-async function answer(request: StructureRequest): Promise<string> {
-  switch (request.kind) {
-    case 'svg':
-      return molecule2d(request).toSVG(request.width, request.height);
-    case 'molfile2d':
-      return molecule2d(request).toMolfile();
-    case 'conformer':
-      return conformer(request);
-  }
-}
-
-scope.onmessage = (event: MessageEvent<StructureRequest>) => {
-  const { requestId } = event.data;
-  answer(event.data).then(
-    (text) => scope.postMessage({ requestId, ok: true, text } satisfies StructureReply),
-    (error: unknown) =>
-      scope.postMessage({
-        requestId,
-        ok: false,
-        message: error instanceof Error ? error.message : String(error),
-      } satisfies StructureReply),
-  );
-};
+serve<StructureApi>(scope, {
+  svg: ({ input, width, height }) => molecule2d(input).toSVG(width, height),
+  molfile2d: ({ input }) => molecule2d(input).toMolfile(),
+  conformer: ({ input }) => conformer(input),
+});

@@ -1,5 +1,4 @@
-/// <reference lib="webworker" />
-import type { BackendName } from './protocol';
+import type { BackendName } from './backends';
 
 interface AdapterInfoLike {
   vendor?: string;

@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-cpu';
 /*
  * tfjs-backend-cpu 4.22 computes UnsortedSegmentSum with one mask-multiply-sum per segment
  * (O(segments x rows x cols)): a 32-molecule batch took ~40 s. Message passing sums rows into
- * atoms, so a direct accumulation loop makes the cpu fallback usable. Shared by Node and browser.
+ * atoms, so a direct accumulation loop makes the cpu fallback usable. Shared by Node and browser;
+ * applied by applyKernelFixes (runtime/setup.ts).
  */
 
 interface CpuBackendLike {
@@ -49,5 +50,3 @@ export function applyCpuKernelFixes(): void {
     }) as unknown as tf.KernelFunc,
   });
 }
-
-applyCpuKernelFixes();

@@ -1,4 +1,6 @@
-import { BACKEND_ORDER, type BackendChoice, type BackendName } from './protocol';
+// Fallback and upgrade over a list of backends, independent of what a step does (the worker's steps
+// start tfjs, load the model and run a warm-up molecule; the tests' steps are plain functions).
+import { backendsToTry, type BackendChoice, type BackendName } from './backends';
 
 export interface LoadedPredictor<P> {
   predictor: P;
@@ -17,31 +19,6 @@ export interface BackendSteps<P> {
   /** Runs the model once; a throw means the backend cannot run it, so the next backend is tried. */
   verify(predictor: P, backend: BackendName): Promise<unknown>;
   dispose(predictor: P): void;
-}
-
-/** Backends to try for a choice: auto walks the whole order, a user pick falls back to the ones after it. */
-export function backendsToTry(choice: BackendChoice): BackendName[] {
-  if (choice === 'auto') return [...BACKEND_ORDER];
-  return BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(choice));
-}
-
-/** Backends that start without asking the GPU process anything (adapter probes cost seconds there). */
-const NO_GPU: readonly BackendName[] = ['wasm', 'cpu'];
-
-/**
- * How a choice starts: `first` answers the first prediction, `upgrades` are tried afterwards, best first.
- * Auto answers on wasm at once and only then probes the GPU backends it prefers, so the GPU probes
- * (SwiftShader adapters take 0.5-3 s to create) are not on the way to the first prediction.
- */
-export function startPlan(choice: BackendChoice): {
-  first: BackendName[];
-  upgrades: BackendName[];
-} {
-  if (choice !== 'auto') return { first: backendsToTry(choice), upgrades: [] };
-  return {
-    first: BACKEND_ORDER.filter((b) => NO_GPU.includes(b)),
-    upgrades: BACKEND_ORDER.filter((b) => !NO_GPU.includes(b)),
-  };
 }
 
 function reason(error: unknown): string {

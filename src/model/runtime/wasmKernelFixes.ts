@@ -10,7 +10,8 @@ import '@tensorflow/tfjs-backend-wasm';
  *   (it binds the wasm function the kernel calls).
  * - GatherV2 (row gather, the core of message passing) is ~20x slower on wasm than copying rows
  *   inside the wasm heap from JS; we do that for the float32 [rows, cols] axis-0 case.
- * Importing this module is enough; it is shared by Node training and browser inference.
+ * Applied by applyKernelFixes (runtime/setup.ts) before a backend starts; shared by Node training and
+ * browser inference.
  */
 
 type KernelArgs = {
@@ -146,5 +147,3 @@ export function applyWasmKernelFixes(): void {
   registerTransposeFirstMatMul();
   registerRowGather();
 }
-
-applyWasmKernelFixes();

@@ -1,0 +1,13 @@
+// The tfjs wasm binaries as the browser build ships them (browser only: `?url` is a Vite import).
+// Vite fingerprints these binaries and emits them next to the bundle, so each loads once and is then
+// served from the HTTP cache (and the service worker's precache).
+import tfWasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import tfWasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import tfWasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+/** File name to URL map in the shape tfjs-backend-wasm's setWasmPaths accepts. */
+export const tfWasmPaths: Record<string, string> = {
+  'tfjs-backend-wasm.wasm': tfWasmUrl,
+  'tfjs-backend-wasm-simd.wasm': tfWasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': tfWasmThreadedSimdUrl,
+};

@@ -1,0 +1,248 @@
+// The prediction worker's model lifecycle: one predictor at a time, loaded through the runtime's
+// fallback, moved to a faster backend in the background, and replaced by the next load.
+import {
+  batchSizeFor,
+  isRegistryReference,
+  loadPredictor,
+  loadWithFallback,
+  resolveRegistryReference,
+  setupBackend,
+  startBackend,
+  startPlan,
+  upgradeBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendSteps,
+  type GraphInput,
+  type LoadedPredictor,
+  type Predictor,
+} from '../../model';
+import type { ChemClient } from './chemClient';
+import { chemStages } from './chemClient';
+import { prefetchModel } from './modelPrefetch';
+import type { ModelReady } from './protocol';
+import { markStage, startupStages, timedStage } from './startupStages';
+
+/** A clear message for the usual failure: no model published at that URL (SPA servers answer with a page). */
+async function assertModelPublished(modelUrl: string, modelFetch: typeof fetch): Promise<void> {
+  const url = new URL('model.json', new URL(modelUrl, self.location.href)).toString();
+  const response = await modelFetch(url);
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok || type.includes('text/html')) {
+    throw new Error(
+      `no model published at ${url} (HTTP ${response.status}${type.includes('html') ? ', an HTML page' : ''})`,
+    );
+  }
+}
+
+/** How the worker starts, loads and checks a predictor on one backend (the fallback is the runtime's). */
+function predictorSteps(
+  modelUrl: string,
+  choice: BackendChoice,
+  modelFetch: typeof fetch,
+  warmup: Promise<GraphInput>,
+): BackendSteps<Predictor> {
+  return {
+    init: (backend) =>
+      startBackend(backend, { avoidSoftware: choice === 'auto', timed: timedStage }),
+    load: (backend) =>
+      timedStage(`${backend} model load`, async () => {
+        await assertModelPublished(modelUrl, modelFetch);
+        return loadPredictor(modelUrl, {
+          backend,
+          batchSize: batchSizeFor(backend),
+          fetch: modelFetch,
+        });
+      }),
+    verify: async (predictor, backend) => {
+      const graph = await timedStage('warm-up molecule', () => warmup);
+      const [prediction] = await timedStage(`${backend} warm-up predict`, () =>
+        predictor.predict([graph]),
+      );
+      if (!Object.values(prediction.values).every((v) => Number.isFinite(v))) {
+        throw new Error('non-finite output on the warm-up molecule');
+      }
+    },
+    dispose: (predictor) => predictor.dispose(),
+  };
+}
+
+// A macrotask boundary, so that messages queued behind this one are handled first.
+export function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export class ModelHost {
+  private loaded: LoadedPredictor<Predictor> | null = null;
+  /** The loads so far, one after the other; resolves when the last has answered (ready or failed). */
+  private loading: Promise<void> = Promise.resolve();
+  private problem: string | null = 'model not loaded yet';
+  /** Bumped by each load; a GPU upgrade still running for an older one gives up. */
+  private generation = 0;
+  /** The background GPU upgrade of the last auto load; a new load waits for it to stop. */
+  private upgrading: Promise<void> = Promise.resolve();
+  private runningJobs = 0;
+  private jobsIdle: (() => void)[] = [];
+
+  constructor(private readonly chem: Promise<ChemClient>) {}
+
+  /**
+   * Queues a load behind the earlier ones. `onReady` hears the first answer and, for an auto
+   * choice, the move to a GPU backend; the promise settles once the upgrade is over too, and
+   * rejects with the reason when no backend runs the model.
+   */
+  load(
+    reference: string,
+    choice: BackendChoice,
+    onReady: (ready: ModelReady) => void,
+  ): Promise<void> {
+    const answered = this.loading.then(() => this.loadNow(reference, choice, onReady));
+    this.loading = answered.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answered.then(({ upgrade }) => upgrade);
+  }
+
+  /** The predictor in use now (null while a load replaces it). */
+  get active(): LoadedPredictor<Predictor> | null {
+    return this.loaded;
+  }
+
+  /** The predictor once the loads queued so far have answered; throws when there is none. */
+  async current(): Promise<LoadedPredictor<Predictor>> {
+    await this.loading;
+    if (!this.loaded) throw new Error(`no model: ${this.problem}`);
+    return this.loaded;
+  }
+
+  /** Like current(), but null with the reason instead of a throw. */
+  async currentOrProblem(): Promise<LoadedPredictor<Predictor> | string> {
+    await this.loading;
+    return this.loaded ?? this.problem ?? 'no model';
+  }
+
+  /** Runs a job, counted so that a GPU upgrade waits for the first answer. */
+  async track<T>(job: () => Promise<T>): Promise<T> {
+    this.runningJobs++;
+    try {
+      return await job();
+    } finally {
+      this.jobEnded();
+    }
+  }
+
+  private jobEnded(): void {
+    if (--this.runningJobs > 0) return;
+    for (const resolve of this.jobsIdle) resolve();
+    this.jobsIdle = [];
+  }
+
+  /**
+   * Resolves when no job is running, or after maxMs: the GPU probes (a WebGL context, an adapter
+   * request) hold this thread for tens of milliseconds, so they wait for the first answer, but a long
+   * batch does not keep the faster backend away for longer than maxMs.
+   */
+  private whenJobsIdle(maxMs: number): Promise<void> {
+    if (this.runningJobs === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.jobsIdle.push(resolve);
+      setTimeout(resolve, maxMs);
+    });
+  }
+
+  private async ready(requested: BackendChoice, started: number): Promise<ModelReady | null> {
+    const loaded = this.loaded;
+    if (!loaded) return null;
+    const chemMarks = await chemStages(await this.chem);
+    return {
+      backend: loaded.backend,
+      requested,
+      fallbackNotice: loaded.notice,
+      model: {
+        name: loaded.predictor.name,
+        version: loaded.predictor.version,
+        card: loaded.predictor.card,
+      },
+      loadMs: performance.now() - started,
+      stages: [...startupStages(), ...chemMarks].sort((a, b) => a.at - b.at),
+    };
+  }
+
+  /** Loads on the first backend that runs the model; `upgrade` is the background move, if any. */
+  private async loadNow(
+    reference: string,
+    requested: BackendChoice,
+    onReady: (ready: ModelReady) => void,
+  ): Promise<{ upgrade: Promise<void> }> {
+    const started = performance.now();
+    const generation = ++this.generation;
+    markStage(`load-model ${requested}`);
+    await this.upgrading;
+    if (this.loaded) {
+      this.loaded.predictor.dispose();
+      this.loaded = null;
+    }
+    try {
+      // Read on every load, so a reload picks up a promotion.
+      const modelUrl = isRegistryReference(reference)
+        ? `${(await resolveRegistryReference(new URL(reference, self.location.href).toString())).location}/`
+        : reference;
+      // RDKit's wasm compiles while tfjs starts and the model files download.
+      const modelFetch = prefetchModel(modelUrl);
+      const warmup = this.chem.then((chem) =>
+        chem.call('parseSmiles', { smiles: 'C', source: 'warm-up' }),
+      );
+      warmup.catch(() => undefined);
+      const steps = predictorSteps(modelUrl, requested, modelFetch, warmup);
+      const plan = startPlan(requested);
+      this.loaded = await loadWithFallback<Predictor>(requested, steps, plan.first);
+      this.problem = null;
+      const ready = await this.ready(requested, started);
+      if (ready) onReady(ready);
+      if (plan.upgrades.length === 0) return { upgrade: Promise.resolve() };
+      // After a macrotask, so that the first job (queued behind this load) starts, and then after
+      // it has answered, so that the probes do not delay the first prediction.
+      this.upgrading = yieldToMessages()
+        .then(() => this.whenJobsIdle(1000))
+        .then(() =>
+          this.upgradeInBackground(plan.upgrades, steps, requested, started, generation, onReady),
+        );
+      return { upgrade: this.upgrading };
+    } catch (error) {
+      this.problem = error instanceof Error ? error.message : String(error);
+      throw new Error(this.problem);
+    }
+  }
+
+  /**
+   * Moves an auto load from wasm to the preferred GPU backend once that one proves it runs the model.
+   * Jobs keep predicting on the current predictor meanwhile; tfjs copies tensors between backends if a
+   * job's step runs while the global backend has already changed.
+   */
+  private async upgradeInBackground(
+    upgrades: BackendName[],
+    steps: BackendSteps<Predictor>,
+    requested: BackendChoice,
+    started: number,
+    generation: number,
+    onReady: (ready: ModelReady) => void,
+  ): Promise<void> {
+    const current = this.loaded;
+    if (!current) return;
+    const stopped = () => generation !== this.generation;
+    try {
+      const result = await upgradeBackend(current, upgrades, steps, stopped);
+      if (!result || stopped()) return;
+      // The search may have left active a backend that started but could not run the model.
+      await setupBackend({ backend: result.backend });
+      if (result.predictor !== current.predictor) current.predictor.dispose();
+      this.loaded = result;
+      const ready = await this.ready(requested, started);
+      if (ready) onReady(ready);
+    } catch (error) {
+      // The model keeps running where it runs now; only the faster backend is lost.
+      console.warn('backend upgrade failed', error);
+    }
+  }
+}
