@@ -17,14 +17,19 @@ export interface BackendOptions {
 }
 
 /** The GPU backends' packages, imported only when the backend is tried (browser only). */
-const GPU_PACKAGES: Partial<Record<BackendName, { name: string; load: () => Promise<unknown> }>> = {
+// The loaders drop the module namespace: keeping it would keep every export of the package in the chunk.
+const GPU_PACKAGES: Partial<Record<BackendName, { name: string; load: () => Promise<void> }>> = {
   webgpu: {
     name: '@tensorflow/tfjs-backend-webgpu',
-    load: () => import('@tensorflow/tfjs-backend-webgpu'),
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-webgpu');
+    },
   },
   webgl: {
     name: '@tensorflow/tfjs-backend-webgl',
-    load: () => import('@tensorflow/tfjs-backend-webgl'),
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-webgl');
+    },
   },
 };
 
