@@ -1,14 +1,8 @@
 export { initChem } from './rdkit';
 export type { ChemInitOptions } from './rdkit';
 export { parseSmiles, parseMolblock } from './molecule';
-export {
-  readMoleculeFile,
-  parseText,
-  openMoleculeFile,
-  openText,
-  formatOf,
-  SUPPORTED_EXTENSIONS,
-} from './read';
+export { readMoleculeFile, parseText, openMoleculeFile, openText, formatOf } from './read';
+export { FILE_PICKER_ACCEPT, SUPPORTED_EXTENSIONS } from './extensions';
 export type { MoleculeRecords } from './formats/records';
 export { hillFormula } from './featurize';
 export { QM9_MAX_HEAVY_ATOMS } from './domain';

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'fflate';
 import { ChemError, MAX_FILE_BYTES } from './errors';
+import { FORMAT_BY_EXTENSION, GZIP_EXTENSION, type MoleculeFormat } from './extensions';
 import { lazyRecords, type MoleculeRecords } from './formats/records';
 import { sdfRecords } from './formats/sdf';
 import { smilesLineRecords, tableRecords } from './formats/table';
@@ -7,23 +8,6 @@ import { xyzRecords } from './formats/xyz';
 import type { FeaturizeOptions } from './featurize';
 import { guardRecord } from './molecule';
 import type { MoleculeResult } from './types';
-
-export type MoleculeFormat = 'sdf' | 'xyz' | 'csv' | 'tsv' | 'smiles';
-
-const EXTENSIONS: Record<string, MoleculeFormat> = {
-  sdf: 'sdf',
-  sd: 'sdf',
-  mol: 'sdf',
-  mdl: 'sdf',
-  xyz: 'xyz',
-  csv: 'csv',
-  tsv: 'tsv',
-  smi: 'smiles',
-  smiles: 'smiles',
-  txt: 'smiles',
-};
-
-export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
 
 function fileError(source: string, message: string): MoleculeRecords {
   return lazyRecords([message], () =>
@@ -67,8 +51,8 @@ export function decodeFile(fileName: string, bytes: Uint8Array): string {
 
 export function formatOf(fileName: string): MoleculeFormat | undefined {
   const parts = fileName.toLowerCase().split('.');
-  if (parts[parts.length - 1] === 'gz') parts.pop();
-  return parts.length > 1 ? EXTENSIONS[parts[parts.length - 1]] : undefined;
+  if (parts[parts.length - 1] === GZIP_EXTENSION) parts.pop();
+  return parts.length > 1 ? FORMAT_BY_EXTENSION[parts[parts.length - 1]] : undefined;
 }
 
 /** Guesses the format of pasted text or a file without a known extension. */

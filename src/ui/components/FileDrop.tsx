@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { runJob } from '../engine';
+// The extensions module alone, not the chem index: the index would bring the readers and RDKit
+// into the page's main bundle.
+import { FILE_PICKER_ACCEPT } from '../../chem/extensions';
 import type { JobInput } from '../worker/protocol';
-
-export const ACCEPTED_EXTENSIONS = ['.smi', '.txt', '.csv', '.tsv', '.mol', '.sdf', '.xyz', '.gz'];
 
 async function filesToInputs(files: File[]): Promise<JobInput[]> {
   return Promise.all(
@@ -77,7 +78,7 @@ export function FileDrop() {
         multiple
         hidden
         data-testid="file-input"
-        accept={ACCEPTED_EXTENSIONS.join(',')}
+        accept={FILE_PICKER_ACCEPT}
         onChange={(event) => {
           void predictFiles(Array.from(event.target.files ?? []));
           event.target.value = '';
