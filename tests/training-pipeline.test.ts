@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { readEvaluation } from '../training/cardFiles';
 import { loadQm9Dataset } from '../training/dataset';
 import { exportRun } from '../training/export';
+import { exportEnsemble } from '../training/exportEnsemble';
 import { packedToGraph } from '../training/packedToGraph';
 import { predictPacked } from '../training/predictPacked';
 import { readCard } from '../training/registryFiles';
@@ -102,5 +103,27 @@ describe('train -> export -> load', () => {
     );
     predictor.dispose();
     model.dispose();
+
+    // An ensemble over the exported model writes the same three files; its evaluation carries
+    // the member's epochs, read from the member's own evaluation.json.
+    const ensembleDir = await exportEnsemble({
+      name: 'mini-ensemble',
+      version: '0.1.0',
+      description: 'one member',
+      members: [dir],
+      out: path.join(tmp, 'models', 'mini-ensemble'),
+      data: csv,
+      cacheDir: config.cacheDir,
+      notesFile: path.join(tmp, 'none.json'),
+    });
+    const ensembleCard = await readCard(ensembleDir);
+    expect(ensembleCard.ensemble?.members.map((m) => m.training.epochs)).toEqual([2]);
+    const ensembleEvaluation = await readEvaluation(ensembleDir, ensembleCard);
+    expect(ensembleEvaluation.trainingHistory).toEqual(evaluation.trainingHistory);
+    expect(ensembleEvaluation.errorsBySize?.rows.length).toBeGreaterThan(0);
+    const ensembleReference = JSON.parse(
+      await readFile(path.join(ensembleDir, 'drift-reference.json'), 'utf8'),
+    );
+    expect(parseDriftReference(ensembleReference).prediction.target).toBe('gap');
   });
 });
