@@ -35,6 +35,18 @@ function kernelFn(name: string): KernelFn {
   return config.kernelFunc as unknown as KernelFn;
 }
 
+/**
+ * Replaces a wasm kernel's function with `wrap(original)`, keeping the rest of its config: the
+ * setupFunc binds the wasm function that the original calls.
+ */
+function replaceKernel(name: string, wrap: (original: KernelFn) => KernelFn): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original) throw new Error(`tfjs wasm backend has no ${name} kernel`);
+  const kernelFunc = wrap(original.kernelFunc as unknown as KernelFn);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+}
+
 function registerSegmentSumViaScatterNd(): void {
   if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
   const scatterNd = kernelFn('ScatterNd');
@@ -65,9 +77,6 @@ function registerSegmentSumViaScatterNd(): void {
 }
 
 function registerTransposeFirstMatMul(): void {
-  const original = tf.getKernel('BatchMatMul', 'wasm');
-  if (!original) throw new Error('tfjs wasm backend has no BatchMatMul kernel');
-  const plainMatMul = original.kernelFunc as unknown as KernelFn;
   const transpose = kernelFn('Transpose');
   const swapLastTwo = (info: tf.TensorInfo, backend: WasmBackendLike): tf.TensorInfo => {
     const rank = info.shape.length;
@@ -75,67 +84,56 @@ function registerTransposeFirstMatMul(): void {
     [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
     return transpose({ inputs: { x: info }, backend, attrs: { perm } });
   };
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: ((args: KernelArgs) => {
-      const { a, b } = args.inputs;
-      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-      if (!transposeA && !transposeB) return plainMatMul(args);
-      const backend = args.backend;
-      const aT = transposeA ? swapLastTwo(a, backend) : a;
-      const bT = transposeB ? swapLastTwo(b, backend) : b;
-      const out = plainMatMul({
-        inputs: { a: aT, b: bT },
-        backend,
-        attrs: { ...args.attrs, transposeA: false, transposeB: false },
-      });
-      if (aT !== a) backend.disposeData(aT.dataId);
-      if (bT !== b) backend.disposeData(bT.dataId);
-      return out;
-    }) as unknown as tf.KernelFunc,
+  replaceKernel('BatchMatMul', (plainMatMul) => (args) => {
+    const { a, b } = args.inputs;
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return plainMatMul(args);
+    const backend = args.backend;
+    const aT = transposeA ? swapLastTwo(a, backend) : a;
+    const bT = transposeB ? swapLastTwo(b, backend) : b;
+    const out = plainMatMul({
+      inputs: { a: aT, b: bT },
+      backend,
+      attrs: { ...args.attrs, transposeA: false, transposeB: false },
+    });
+    if (aT !== a) backend.disposeData(aT.dataId);
+    if (bT !== b) backend.disposeData(bT.dataId);
+    return out;
   });
 }
 
 function registerRowGather(): void {
-  const original = tf.getKernel('GatherV2', 'wasm');
-  if (!original) throw new Error('tfjs wasm backend has no GatherV2 kernel');
-  const generic = original.kernelFunc as unknown as KernelFn;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: ((args: KernelArgs) => {
-      const { x, indices } = args.inputs;
-      const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
-      const rowGather =
-        x.shape.length === 2 &&
-        indices.shape.length === 1 &&
-        x.dtype === 'float32' &&
-        indices.dtype === 'int32' &&
-        axis === 0 &&
-        !batchDims;
-      if (!rowGather) return generic(args);
-      const backend = args.backend;
-      const [rows, cols] = x.shape;
-      const n = indices.shape[0];
-      const out = backend.makeOutput([n, cols], 'float32');
-      // Views are taken after makeOutput: allocating may grow (and replace) the wasm heap.
-      const heap = backend.wasm.HEAPU8.buffer;
-      const f32 = new Float32Array(heap);
-      const idx = new Int32Array(heap, backend.dataIdMap.get(indices.dataId).memoryOffset, n);
-      const xBase = backend.dataIdMap.get(x.dataId).memoryOffset / 4;
-      const outBase = backend.dataIdMap.get(out.dataId).memoryOffset / 4;
-      for (let i = 0; i < n; i++) {
-        const r = idx[i];
-        if (r < 0 || r >= rows) {
-          backend.disposeData(out.dataId);
-          throw new Error(`gather index ${r} is outside [0, ${rows - 1}]`);
-        }
-        const from = xBase + r * cols;
-        f32.copyWithin(outBase + i * cols, from, from + cols);
+  replaceKernel('GatherV2', (generic) => (args) => {
+    const { x, indices } = args.inputs;
+    const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
+    const rowGather =
+      x.shape.length === 2 &&
+      indices.shape.length === 1 &&
+      x.dtype === 'float32' &&
+      indices.dtype === 'int32' &&
+      axis === 0 &&
+      !batchDims;
+    if (!rowGather) return generic(args);
+    const backend = args.backend;
+    const [rows, cols] = x.shape;
+    const n = indices.shape[0];
+    const out = backend.makeOutput([n, cols], 'float32');
+    // Views are taken after makeOutput: allocating may grow (and replace) the wasm heap.
+    const heap = backend.wasm.HEAPU8.buffer;
+    const f32 = new Float32Array(heap);
+    const idx = new Int32Array(heap, backend.dataIdMap.get(indices.dataId).memoryOffset, n);
+    const xBase = backend.dataIdMap.get(x.dataId).memoryOffset / 4;
+    const outBase = backend.dataIdMap.get(out.dataId).memoryOffset / 4;
+    for (let i = 0; i < n; i++) {
+      const r = idx[i];
+      if (r < 0 || r >= rows) {
+        backend.disposeData(out.dataId);
+        throw new Error(`gather index ${r} is outside [0, ${rows - 1}]`);
       }
-      return out;
-    }) as unknown as tf.KernelFunc,
+      const from = xBase + r * cols;
+      f32.copyWithin(outBase + i * cols, from, from + cols);
+    }
+    return out;
   });
 }
 
