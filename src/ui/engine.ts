@@ -1,8 +1,7 @@
 // The bridge between the page and the prediction worker: actions call the worker through the RPC,
 // and what comes back is emitted as events. The store subscribes to them (store.ts), so the engine
 // runs, and is tested, without React. Components never talk to the worker directly.
-import type { BackendChoice } from '../model/runtime/backends';
-import type { TargetKey } from '../model/types';
+import type { BackendChoice, TargetKey } from '../model';
 import { followEngine } from './store';
 import type {
   BenchmarkResult,

@@ -1,6 +1,5 @@
 import { create, type StoreApi } from 'zustand';
-import type { BackendChoice, BackendName } from '../model/runtime/backends';
-import type { TargetKey } from '../model/types';
+import type { BackendChoice, BackendName, TargetKey } from '../model';
 import type { Engine, EngineEvent } from './engine';
 import { jobOutcome } from './jobOutcome';
 import type { ModelInfo, ResultRow } from './worker/protocol';

@@ -1,7 +1,9 @@
 import { loadModel } from '../engine';
 import { formatMs } from '../format';
 import { useApp } from '../store';
-import { BACKEND_ORDER, type BackendChoice, type BackendName } from '../../model/runtime/backends';
+// The order list alone, not src/model's index: the page's first chunk holds no tfjs.
+import { BACKEND_ORDER } from '../../model/runtime/backends';
+import type { BackendChoice, BackendName } from '../../model';
 
 const CHOICES: BackendChoice[] = ['auto', ...BACKEND_ORDER];
 

@@ -3,9 +3,7 @@
 // from the chemistry worker.
 import { elementSymbol } from '../../chem/domain';
 import type { MoleculeGraph } from '../../chem/types';
-import { foldHydrogens } from '../../model/attribution';
-import type { Predictor } from '../../model/predictor';
-import type { TargetKey } from '../../model/types';
+import { foldHydrogens, type Predictor, type TargetKey } from '../../model';
 import { symmetricRange } from '../contributionScale';
 import type { AtomContributionView, ContributionView } from './protocol';
 

@@ -1,8 +1,7 @@
 // What the page and the prediction worker say to each other: the records they exchange and the
 // worker's methods (PredictApi), called through the RPC in rpc.ts.
 import type { DomainWarning } from '../../chem/types';
-import type { BackendChoice, BackendName } from '../../model/runtime/backends';
-import type { MoleculePrediction, TargetKey } from '../../model/types';
+import type { BackendChoice, BackendName, MoleculePrediction, TargetKey } from '../../model';
 
 /** A pasted text or a dropped file, as the worker reads it. */
 export type JobInput =

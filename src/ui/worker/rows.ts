@@ -1,5 +1,5 @@
 import type { MoleculeGraph, MoleculeResult } from '../../chem/types';
-import type { MoleculePrediction } from '../../model/types';
+import type { MoleculePrediction } from '../../model';
 import type { ResultRow } from './protocol';
 
 /** A row while it is inside the worker: it still carries the graph the model needs. */
