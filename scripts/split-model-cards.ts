@@ -9,12 +9,15 @@ import path from 'node:path';
 import {
   CARD_FILE,
   CARD_FORMAT,
-  EVALUATION_FORMAT,
   type ModelCard,
   type ModelEvaluation,
 } from '../src/model/modelCard';
 import { modelId } from '../src/model/registry';
-import { splitTrainingHistory, writeCardFiles } from '../training/cardFiles';
+import {
+  splitTrainingHistory,
+  writeCardFiles,
+  type EvaluationContent,
+} from '../training/cardFiles';
 import {
   checksumProblems,
   readRegistryFile,
@@ -60,11 +63,7 @@ function split(old: OldCard) {
       },
     }),
   };
-  const evaluation: ModelEvaluation = {
-    format: EVALUATION_FORMAT,
-    formatVersion: 1,
-    name: old.name,
-    version: old.version,
+  const evaluation: EvaluationContent = {
     testResiduals,
     trainingHistory: ensemble ? members.map((m) => m.history) : [own.history],
     ...(errorsBySize && { errorsBySize }),

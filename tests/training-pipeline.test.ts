@@ -7,13 +7,12 @@ import { parseDriftReference } from '../src/stats';
 import { loadPredictor } from '../src/model/predictor';
 import { TARGETS } from '../src/model/types';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
-import { readEvaluation } from '../training/cardFiles';
+import { readCard, readEvaluation } from '../training/cardFiles';
 import { loadQm9Dataset } from '../training/dataset';
 import { exportRun } from '../training/export';
 import { exportEnsemble } from '../training/exportEnsemble';
 import { packedToGraph } from '../training/packedToGraph';
 import { predictPacked } from '../training/predictPacked';
-import { readCard } from '../training/registryFiles';
 import { TEST_SMILES } from '../training/testMolecules';
 import { trainRun } from '../training/train';
 

@@ -6,6 +6,7 @@ import {
   CARD_FILE,
   DRIFT_REFERENCE_FILE,
   EVALUATION_FILE,
+  EVALUATION_FORMAT,
   parseModelCard,
   parseModelEvaluation,
   type EpochRecord,
@@ -38,9 +39,15 @@ export function readableJson(value: unknown, indent = ''): string {
     : `${open}\n${lines.join(',\n')}\n${indent}${close}`;
 }
 
+/** What evaluation.json holds besides its header, which names the card's model. */
+export type EvaluationContent = Omit<
+  ModelEvaluation,
+  'format' | 'formatVersion' | 'name' | 'version'
+>;
+
 export interface CardFiles {
   card: ModelCard;
-  evaluation: ModelEvaluation;
+  evaluation: EvaluationContent;
   /** The drift server's reference (server/drift/reference.ts format); models without a gap output have none. */
   driftReference?: unknown;
 }
@@ -50,19 +57,27 @@ export interface CardFiles {
  * a reader sees an old file or a new one, never half of one. A stale drift reference is removed.
  */
 export async function writeCardFiles(dir: string, files: CardFiles): Promise<void> {
-  parseModelCard(files.card, `${dir}/${CARD_FILE}`);
-  parseModelEvaluation(files.evaluation, files.card, `${dir}/${EVALUATION_FILE}`);
+  const { card } = files;
+  const evaluation: ModelEvaluation = {
+    format: EVALUATION_FORMAT,
+    formatVersion: 1,
+    name: card.name,
+    version: card.version,
+    ...files.evaluation,
+  };
+  parseModelCard(card, `${dir}/${CARD_FILE}`);
+  parseModelEvaluation(evaluation, card, `${dir}/${EVALUATION_FILE}`);
   await mkdir(dir, { recursive: true });
   const write = async (name: string, value: unknown) => {
     const file = path.join(dir, name);
     await writeFile(`${file}.tmp`, `${readableJson(value)}\n`);
     await rename(`${file}.tmp`, file);
   };
-  await write(EVALUATION_FILE, files.evaluation);
+  await write(EVALUATION_FILE, evaluation);
   if (files.driftReference !== undefined) await write(DRIFT_REFERENCE_FILE, files.driftReference);
   else await rm(path.join(dir, DRIFT_REFERENCE_FILE), { force: true });
   // Last, so a directory whose card names this version has its detail files already.
-  await write(CARD_FILE, files.card);
+  await write(CARD_FILE, card);
 }
 
 /**
@@ -82,14 +97,22 @@ export function splitTrainingHistory(
   };
 }
 
-/** A model directory's evaluation.json, checked against its card. */
-export async function readEvaluation(dir: string, card: ModelCard): Promise<ModelEvaluation> {
-  const file = path.join(dir, EVALUATION_FILE);
-  let json: unknown;
+async function readJsonFile(file: string): Promise<unknown> {
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    return JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }
-  return parseModelEvaluation(json, card, file);
+}
+
+/** A model directory's model-card.json, checked. */
+export async function readCard(dir: string): Promise<ModelCard> {
+  const file = path.join(dir, CARD_FILE);
+  return parseModelCard(await readJsonFile(file), file);
+}
+
+/** A model directory's evaluation.json, checked against its card. */
+export async function readEvaluation(dir: string, card: ModelCard): Promise<ModelEvaluation> {
+  const file = path.join(dir, EVALUATION_FILE);
+  return parseModelEvaluation(await readJsonFile(file), card, file);
 }

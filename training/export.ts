@@ -7,7 +7,6 @@ import { setupBackend } from '../src/model';
 import { createModel, type GraphModel } from '../src/model/gnn';
 import {
   CARD_FORMAT,
-  EVALUATION_FORMAT,
   type ModelCard,
   type QuantizationReport,
   type TargetMetrics,
@@ -15,7 +14,7 @@ import {
 } from '../src/model/modelCard';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
 import { loadTensors } from './checkpoint';
-import { splitTrainingHistory, writeCardFiles } from './cardFiles';
+import { readCard, splitTrainingHistory, writeCardFiles } from './cardFiles';
 import { withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import { gitCommit } from './train';
@@ -38,7 +37,6 @@ import {
   referenceSections,
   residualSections,
 } from './cardSections';
-import { readCard } from './registryFiles';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
 import { inheritedBaseline, startedFromSummary } from './initFrom';
@@ -244,14 +242,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   };
   await writeCardFiles(outDir, {
     card,
-    evaluation: {
-      format: EVALUATION_FORMAT,
-      formatVersion: 1,
-      name: card.name,
-      version: card.version,
-      testResiduals: testResiduals!,
-      trainingHistory: [training.history],
-    },
+    evaluation: { testResiduals: testResiduals!, trainingHistory: [training.history] },
     driftReference,
   });
   const sizes = await Promise.all(

@@ -11,7 +11,6 @@ import { ensemblePredictor } from '../src/model/ensemble';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
 import {
   CARD_FORMAT,
-  EVALUATION_FORMAT,
   type ModelCard,
   type QuantizationReport,
   type TargetMetrics,
@@ -26,9 +25,8 @@ import {
   referenceSections,
   residualSections,
 } from './cardSections';
-import { readEvaluation, writeCardFiles } from './cardFiles';
+import { readCard, readEvaluation, writeCardFiles } from './cardFiles';
 import { writeJsonAtomic } from './checkpoint';
-import { readCard } from './registryFiles';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';
 import { calibrationFactor, formatMetricsTable, targetMetrics } from './metrics';
 import { packedToGraph } from './packedToGraph';
@@ -268,10 +266,6 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
   await writeCardFiles(config.out, {
     card,
     evaluation: {
-      format: EVALUATION_FORMAT,
-      formatVersion: 1,
-      name: card.name,
-      version: card.version,
       testResiduals: residualSections(
         targets,
         (key) => columnOf(float32!.preds, key, 'values'),

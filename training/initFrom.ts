@@ -3,7 +3,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkManifest } from '../src/model/manifest';
 import type { ModelCard } from '../src/model/modelCard';
-import { readCard } from './registryFiles';
+import { readCard } from './cardFiles';
 import type { OutputTransform } from '../src/model/outputTransform';
 import { decodeWeights } from '../src/model/weightsIO';
 import type { TrainConfig } from './config';

@@ -24,13 +24,13 @@ import {
   type RegistryEntry,
 } from '../src/model/registry';
 import { loadQm9Dataset } from './dataset';
+import { readCard } from './cardFiles';
 import { evaluateOnSplit } from './evaluateOnSplit';
 import { formatMetricsTable } from './metrics';
 import { promotionGate } from './promotionGate';
 import {
   checksumProblems,
   describeModelDir,
-  readCard,
   readRegistryFile,
   registryMetrics,
   registryPath,

@@ -9,7 +9,7 @@ import { TARGETS } from '../src/model/types';
 import { resolveRegistryReference } from '../src/model/registrySource';
 import { loadQm9Dataset } from './dataset';
 import { evaluateOnSplit } from './evaluateOnSplit';
-import { readCard } from './registryFiles';
+import { readCard } from './cardFiles';
 
 const TOLERANCE = 0.005;
 

@@ -6,13 +6,7 @@ import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { DEFAULT_MODELS_DIR } from '../cli/defaults';
 import { isEnsembleManifest } from '../src/model/ensembleManifest';
-import {
-  CARD_FILE,
-  DRIFT_REFERENCE_FILE,
-  EVALUATION_FILE,
-  parseModelCard,
-  type ModelCard,
-} from '../src/model/modelCard';
+import { CARD_FILE, DRIFT_REFERENCE_FILE, EVALUATION_FILE } from '../src/model/modelCard';
 import {
   REGISTRY_FILE,
   emptyRegistry,
@@ -181,17 +175,6 @@ export async function describeModelDir(
     registeredAt,
     test: registryMetrics(test),
   };
-}
-
-export async function readCard(dir: string): Promise<ModelCard> {
-  const file = path.join(dir, CARD_FILE);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
-  return parseModelCard(json, file);
 }
 
 /** The files a repackaging may rewrite: the card and the files split from it. */

@@ -3,8 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CARD_FILE, type ModelCard, type TargetMetrics } from '../src/model/modelCard';
-import { readEvaluation } from './cardFiles';
-import { readCard } from './registryFiles';
+import { readCard, readEvaluation } from './cardFiles';
 import type { EpochRecord } from './trainer';
 import type { EpochMetrics, RunsStore } from './runsStore';
 
