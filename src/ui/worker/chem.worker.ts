@@ -6,7 +6,7 @@ import { initChem, openMoleculeFile, openText, parseSmiles, parseText } from '..
 import { chemInitOptions } from './assets';
 import type { ChemApi, ChemSetupApi } from './chemProtocol';
 import { drawHighlighted, reread } from './contributionDrawing';
-import { serve, type Handlers, type Task } from './rpc';
+import { serve, yieldToMessages, type Handlers, type Task } from './rpc';
 import { resultToRow, type WorkerRow } from './rows';
 import { markStage, startupStages, timedStage } from './startupStages';
 
@@ -15,11 +15,6 @@ let receiveWasm: (module: WebAssembly.Module | null) => void = () => undefined;
 const compiledWasm = new Promise<WebAssembly.Module | null>((resolve) => (receiveWasm = resolve));
 const ready = timedStage('rdkit init', () => initChem({ ...chemInitOptions(), compiledWasm }));
 ready.catch(() => undefined); // each call reports the failure
-
-// A macrotask boundary so that a queued cancel is handled between slices.
-function yieldToMessages(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 /**
  * Longest stretch of reading between two looks at the message queue. Records take from under a

@@ -4,9 +4,8 @@ import { batchSizeFor } from '../../model';
 import { queuePredictions } from '../../logging';
 import { readRows, type ChemClient } from './chemClient';
 import type { ModelHost } from './modelHost';
-import { yieldToMessages } from './modelHost';
 import type { JobDone, PredictApi, ResultRow } from './protocol';
-import type { Task } from './rpc';
+import { yieldToMessages, type Task } from './rpc';
 import { withPrediction, type WorkerRow } from './rows';
 
 const ROW_FLUSH = 256;

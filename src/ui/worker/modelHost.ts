@@ -1,76 +1,24 @@
 // The prediction worker's model lifecycle: one predictor at a time, loaded through the runtime's
 // fallback, moved to a faster backend in the background, and replaced by the next load.
 import {
-  batchSizeFor,
   isRegistryReference,
-  loadPredictor,
   loadWithFallback,
   resolveRegistryReference,
   setupBackend,
-  startBackend,
   startPlan,
   upgradeBackend,
   type BackendChoice,
   type BackendName,
   type BackendSteps,
-  type GraphInput,
   type LoadedPredictor,
   type Predictor,
 } from '../../model';
-import type { ChemClient } from './chemClient';
-import { chemStages } from './chemClient';
+import { chemStages, type ChemClient } from './chemClient';
 import { prefetchModel } from './modelPrefetch';
+import { predictorSteps } from './predictorSteps';
 import type { ModelReady } from './protocol';
-import { markStage, startupStages, timedStage } from './startupStages';
-
-/** A clear message for the usual failure: no model published at that URL (SPA servers answer with a page). */
-async function assertModelPublished(modelUrl: string, modelFetch: typeof fetch): Promise<void> {
-  const url = new URL('model.json', new URL(modelUrl, self.location.href)).toString();
-  const response = await modelFetch(url);
-  const type = response.headers.get('content-type') ?? '';
-  if (!response.ok || type.includes('text/html')) {
-    throw new Error(
-      `no model published at ${url} (HTTP ${response.status}${type.includes('html') ? ', an HTML page' : ''})`,
-    );
-  }
-}
-
-/** How the worker starts, loads and checks a predictor on one backend (the fallback is the runtime's). */
-function predictorSteps(
-  modelUrl: string,
-  choice: BackendChoice,
-  modelFetch: typeof fetch,
-  warmup: Promise<GraphInput>,
-): BackendSteps<Predictor> {
-  return {
-    init: (backend) =>
-      startBackend(backend, { avoidSoftware: choice === 'auto', timed: timedStage }),
-    load: (backend) =>
-      timedStage(`${backend} model load`, async () => {
-        await assertModelPublished(modelUrl, modelFetch);
-        return loadPredictor(modelUrl, {
-          backend,
-          batchSize: batchSizeFor(backend),
-          fetch: modelFetch,
-        });
-      }),
-    verify: async (predictor, backend) => {
-      const graph = await timedStage('warm-up molecule', () => warmup);
-      const [prediction] = await timedStage(`${backend} warm-up predict`, () =>
-        predictor.predict([graph]),
-      );
-      if (!Object.values(prediction.values).every((v) => Number.isFinite(v))) {
-        throw new Error('non-finite output on the warm-up molecule');
-      }
-    },
-    dispose: (predictor) => predictor.dispose(),
-  };
-}
-
-// A macrotask boundary, so that messages queued behind this one are handled first.
-export function yieldToMessages(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+import { yieldToMessages } from './rpc';
+import { markStage, startupStages } from './startupStages';
 
 export class ModelHost {
   private loaded: LoadedPredictor<Predictor> | null = null;

@@ -96,6 +96,14 @@ export class RpcClient<A extends Api<A>> {
   }
 }
 
+/**
+ * A macrotask boundary: a long handler awaits it between steps so that messages queued meanwhile
+ * (a cancel, the next call) are handled before it goes on.
+ */
+export function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** What a handler gets besides its arguments: its cancel signal and a way to report progress. */
 export interface Task<P> {
   signal: AbortSignal;
