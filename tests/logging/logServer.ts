@@ -18,7 +18,11 @@ export interface LogServer {
   close(): Promise<void>;
 }
 
-export async function startLogServer(env: Record<string, string> = {}): Promise<LogServer> {
+/** `port`: a fixed one brings a server "back up" where a client already points; 0: any free one. */
+export async function startLogServer(
+  env: Record<string, string> = {},
+  port = 0,
+): Promise<LogServer> {
   const dir = mkdtempSync(join(tmpdir(), 'qm9-log-server-'));
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -40,7 +44,7 @@ export async function startLogServer(env: Record<string, string> = {}): Promise<
     seen++;
     if (gate) await gate;
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.listen({ port, host: '127.0.0.1' });
   return {
     url,
     store,

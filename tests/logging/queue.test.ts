@@ -1,9 +1,9 @@
 // Where predictions enter the log: only with the user's consent, SMILES only with the second
 // consent, never a non-finite prediction. IndexedDB is fake-indexeddb (see shipper-outbox.test.ts).
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chain } from '../../server/testing/molecules';
-import { Outbox, queuePredictions } from '../../src/logging';
+import { listen, Outbox, queuePredictions, type LoggingNotice } from '../../src/logging';
 
 const ethanol = { ...chain('CCO'), smiles: 'CCO' };
 const at = new Date('2026-12-01T05:00:00.000Z');
@@ -23,6 +23,8 @@ describe('queuePredictions', () => {
 
   it('with consent: one record per finite prediction, without SMILES unless allowed', async () => {
     await outbox.saveSettings({ enabled: true, endpoint: '/log', includeSmiles: false });
+    const notices: LoggingNotice[] = [];
+    const stop = listen((notice) => notices.push(notice));
     const count = await queuePredictions(
       [
         { graph: ethanol, gapEv: 9.3 },
@@ -33,12 +35,17 @@ describe('queuePredictions', () => {
       at,
     );
     expect(count).toBe(2);
+    // The page learns of them at once (and of nothing when no prediction was finite).
+    await vi.waitFor(() => expect(notices).toEqual([{ type: 'queued', count: 2 }]));
     const records = await queued(outbox);
     expect(records.map((r) => r.prediction)).toEqual([[9.3], [8.1]]);
     expect(records.every((r) => r.smiles === undefined)).toBe(true);
     expect(records[0].model_version).toBe('m 1.0.0');
     expect(records[0].timestamp).toBe('2026-12-01T05:00:00.000Z');
     expect(await queuePredictions([{ graph: ethanol, gapEv: Infinity }], 'm 1.0.0', at)).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    stop();
+    expect(notices).toHaveLength(1);
   });
 
   it('adds SMILES only with the second consent', async () => {
