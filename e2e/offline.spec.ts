@@ -34,5 +34,9 @@ test('after one visit the app predicts with no network', async ({ page, context 
   await expect(page.getByTestId('viewer3d')).toHaveAttribute('data-origin', 'generated', {
     timeout: 60_000,
   });
+  // The model page's plots come from evaluation.json, precached beside the card.
+  await page.getByRole('tab', { name: 'Model' }).click();
+  await expect(page.getByTestId('errors-by-size')).toBeVisible();
+  await expect(page.getByTestId('error-histograms')).toBeVisible();
   await context.setOffline(false);
 });
