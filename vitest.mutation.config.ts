@@ -1,15 +1,17 @@
 // The unit-test config narrowed to the test files named in MUTATION_TESTS (comma-separated globs):
 // scripts/mutation.ts gives each mutated folder the tests that exercise it, so a mutant does not
 // pay for unrelated slow suites (training runs, child-process servers).
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
 const only = process.env.MUTATION_TESTS?.split(',').filter(Boolean);
+const skip = process.env.MUTATION_EXCLUDE?.split(',').filter(Boolean) ?? [];
 
 export default defineConfig({
   test: {
     ...base.test,
     include: only?.length ? only : base.test?.include,
+    exclude: [...(base.test?.exclude ?? configDefaults.exclude), ...skip],
     // StrykerJS switches mutants through a global, so the instrumented modules can stay loaded
     // between runs: importing tfjs and RDKit again for every mutant would cost seconds each.
     // Static mutants (module-level initializers) need a reload and are ignored (ignoreStatic).
