@@ -83,6 +83,8 @@ function reason(error: unknown): string {
 export class Engine {
   private client: RpcClient<PredictApi> | null = null;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
+  /** Model loads asked for so far. */
+  private loads = 0;
   private nextJobId = 1;
   private nextRowId = 1;
   /** The latest job while it runs: a new job or the Cancel button aborts it. */
@@ -118,6 +120,9 @@ export class Engine {
   }
 
   loadModel(backend: BackendChoice): void {
+    const load = ++this.loads;
+    // Only the latest load speaks: an older one's GPU upgrade may still answer after a new choice.
+    const latest = () => load === this.loads;
     this.emit({ type: 'model-loading', requested: backend });
     this.worker
       .call(
@@ -125,14 +130,17 @@ export class Engine {
         { modelUrl: this.options.modelUrl, backend },
         {
           onProgress: (ready) => {
+            if (!latest()) return;
             this.markWorkerStages(ready.stages);
             this.emit({ type: 'model-ready', ready, modelUpdate: modelUpdateNotice(ready.model) });
           },
         },
       )
-      .catch((error: unknown) =>
-        this.emit({ type: 'model-failed', requested: backend, message: reason(error) }),
-      );
+      .catch((error: unknown) => {
+        if (latest()) {
+          this.emit({ type: 'model-failed', requested: backend, message: reason(error) });
+        }
+      });
   }
 
   runJob(inputs: JobInput[], options: RunOptions): number {

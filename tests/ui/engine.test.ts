@@ -133,6 +133,16 @@ describe('engine and store', () => {
     expect(useApp.getState().model?.name).toBe('test model');
   });
 
+  it('ignores what an older load reports after a newer one was asked for', async () => {
+    engine.loadModel('auto'); // its upgrade to webgpu answers after the next choice
+    engine.loadModel('wasm');
+    await until(() => useApp.getState().backend.status === 'ready');
+    await until(() => events.filter((e) => e.type === 'model-ready').length === 1);
+    for (let i = 0; i < 5; i++) await tick(); // room for the old load's late answers
+    expect(useApp.getState().backend).toMatchObject({ requested: 'wasm', active: 'wasm' });
+    expect(events.filter((e) => e.type === 'model-ready')).toHaveLength(1);
+  });
+
   it('reports a load that no backend could run as failed, with the reason', async () => {
     engine.loadModel('cpu');
     await until(() => useApp.getState().backend.status === 'failed');

@@ -16,7 +16,7 @@ import {
 import { chemStages, type ChemClient } from './chemClient';
 import { prefetchModel } from './modelPrefetch';
 import { predictorSteps } from './predictorSteps';
-import type { ModelReady } from './protocol';
+import type { ModelReady, StartupStage } from './protocol';
 import { yieldToMessages } from './rpc';
 import { markStage, startupStages } from './startupStages';
 
@@ -31,6 +31,8 @@ export class ModelHost {
   private upgrading: Promise<void> = Promise.resolve();
   private runningJobs = 0;
   private jobsIdle: (() => void)[] = [];
+  /** The chemistry worker's start-up marks, which each ModelReady carries. */
+  private chemMarks: Promise<StartupStage[]> | null = null;
 
   constructor(private readonly chem: Promise<ChemClient>) {}
 
@@ -102,7 +104,9 @@ export class ModelHost {
   private async ready(requested: BackendChoice, started: number): Promise<ModelReady | null> {
     const loaded = this.loaded;
     if (!loaded) return null;
-    const chemMarks = await chemStages(await this.chem);
+    // Fixed once RDKit has started, so asked for once.
+    this.chemMarks ??= this.chem.then(chemStages);
+    const chemMarks = await this.chemMarks;
     return {
       backend: loaded.backend,
       requested,
@@ -187,7 +191,8 @@ export class ModelHost {
       if (result.predictor !== current.predictor) current.predictor.dispose();
       this.loaded = result;
       const ready = await this.ready(requested, started);
-      if (ready) onReady(ready);
+      // A newer load may have started while the marks were fetched: it answers for itself.
+      if (ready && !stopped()) onReady(ready);
     } catch (error) {
       // The model keeps running where it runs now; only the faster backend is lost.
       console.warn('backend upgrade failed', error);
