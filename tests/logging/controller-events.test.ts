@@ -37,6 +37,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Node's global is no window: for `body`, it gets the window's EventTarget methods (online and
+ * offline events) and a navigator whose onLine the test sets (false at first).
+ */
+async function withWindowEvents(
+  body: (target: EventTarget, online: { onLine: boolean }) => Promise<void>,
+): Promise<void> {
+  const target = new EventTarget();
+  const online = { onLine: false };
+  const g = globalThis as unknown as Record<string, unknown>;
+  const nodeNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  g.addEventListener = target.addEventListener.bind(target);
+  g.removeEventListener = target.removeEventListener.bind(target);
+  Object.defineProperty(globalThis, 'navigator', { value: online, configurable: true });
+  try {
+    await body(target, online);
+  } finally {
+    delete g.addEventListener;
+    delete g.removeEventListener;
+    delete g.navigator;
+    if (nodeNavigator) Object.defineProperty(globalThis, 'navigator', nodeNavigator);
+  }
+}
+
 /** Runs `body` with a started controller on a fresh database, and always stops it. */
 async function withController(
   body: (c: LoggingController, outbox: Outbox, name: string) => Promise<void>,
@@ -195,15 +219,7 @@ describe('LoggingController between clicks', () => {
   });
 
   it("follows the browser's online and offline events until stopped", async () => {
-    // Node's global is no window: give it the window's EventTarget methods and navigator.onLine.
-    const target = new EventTarget();
-    const online = { onLine: false };
-    const g = globalThis as unknown as Record<string, unknown>;
-    const nodeNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
-    g.addEventListener = target.addEventListener.bind(target);
-    g.removeEventListener = target.removeEventListener.bind(target);
-    Object.defineProperty(globalThis, 'navigator', { value: online, configurable: true });
-    try {
+    await withWindowEvents(async (target, online) => {
       await withController(async (controller, outbox) => {
         await outbox.saveSettings({
           enabled: true,
@@ -238,12 +254,41 @@ describe('LoggingController between clicks', () => {
         expect(calls).toBe(0);
         expect((await outbox.counts()).queued).toBe(1);
       });
-    } finally {
-      delete g.addEventListener;
-      delete g.removeEventListener;
-      delete g.navigator;
-      if (nodeNavigator) Object.defineProperty(globalThis, 'navigator', nodeNavigator);
-    }
+    });
+  });
+
+  it('back online, or told of new settings, it sends at once instead of awaiting the retry', async () => {
+    // The first retry after a failure is 1-2 s away (base delay 2 s, jitter in its upper half):
+    // whatever arrives within 0.8 s was sent at once.
+    const soon = { timeout: 800, interval: 20 };
+    await withWindowEvents(async (target, online) => {
+      online.onLine = true;
+      const port = await freePort();
+      await withController(async (controller, outbox, name) => {
+        await outbox.add([record(7)]);
+        await controller.start();
+        await controller.update({ enabled: true, endpoint: `http://127.0.0.1:${port}/log` });
+        expect(controller.getSnapshot().status.nextRetryAt).not.toBeNull();
+        const back = await startLogServer({}, port);
+        try {
+          target.dispatchEvent(new Event('online')); // the connection came back
+          await vi.waitFor(() => expect(controller.getSnapshot().status.sent).toBe(1), soon);
+        } finally {
+          await back.close();
+        }
+
+        await outbox.add([record(6)]);
+        await controller.retryNow(); // the server is down again: a retry is pending
+        expect(controller.getSnapshot().status.nextRetryAt).not.toBeNull();
+        await new Outbox(name).saveSettings({
+          enabled: true,
+          endpoint: `${server.url}/log`,
+          includeSmiles: false,
+        });
+        announce({ type: 'settings' }); // another tab pointed logging at a working server
+        await vi.waitFor(() => expect(controller.getSnapshot().status.sent).toBe(2), soon);
+      });
+    });
   });
 
   it('stays off and says why when the outbox cannot be opened', async () => {

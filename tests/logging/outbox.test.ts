@@ -38,6 +38,7 @@ describe('Outbox', () => {
     expect(first.bytes).toBe(bytes);
     expect(first.record).toEqual(queued[0]);
     await outbox.close();
+    await expect(outbox.counts()).rejects.toThrow(); // closed means closed
   });
 
   it('counts a record as sent once when two tabs acknowledge it', async () => {

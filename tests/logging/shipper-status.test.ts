@@ -256,3 +256,96 @@ describe('sender failures that are not the server', () => {
     expect(last.nextRetryAt! - last.at).toBeLessThanOrEqual(2_000);
   });
 });
+
+/**
+ * Node 20 has no Web Locks API (navigator.locks); this follows the spec's
+ * request(name, { ifAvailable }, callback) for exclusive locks in one origin: granted to one
+ * holder at a time until its callback settles, handed to the next waiter, or with ifAvailable
+ * the callback gets null at once. The browser's own is exercised in e2e/logging.spec.ts.
+ */
+class OriginLocks {
+  readonly requested: string[] = [];
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly held = new Set<string>();
+
+  async request<T>(
+    name: string,
+    options: { ifAvailable?: boolean },
+    callback: (lock: { name: string; mode: 'exclusive' } | null) => Promise<T>,
+  ): Promise<T> {
+    this.requested.push(name);
+    if (options.ifAvailable && this.held.has(name)) return callback(null);
+    const before = this.tails.get(name) ?? Promise.resolve();
+    const run = before.then(async () => {
+      this.held.add(name);
+      try {
+        return await callback({ name, mode: 'exclusive' });
+      } finally {
+        this.held.delete(name);
+      }
+    });
+    this.tails.set(
+      name,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+}
+
+describe('sender in two tabs', () => {
+  async function withLocks(body: (locks: OriginLocks) => Promise<void>): Promise<void> {
+    const locks = new OriginLocks();
+    const nodeNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+    try {
+      await body(locks);
+    } finally {
+      delete (globalThis as { navigator?: unknown }).navigator;
+      if (nodeNavigator) Object.defineProperty(globalThis, 'navigator', nodeNavigator);
+    }
+  }
+
+  it('lets one tab send while the other waits 2 s, under the outbox lock by default', async () => {
+    await withLocks(async (locks) => {
+      const name = `tabs-${++n}`;
+      const tabA = new Outbox(name);
+      const tabB = new Outbox(name);
+      await tabA.add(records(2));
+      const a = watched(tabA, () => '/log', { lockName: undefined });
+      const b = watched(tabB, () => '/log', { lockName: undefined });
+      const release = server.hold();
+      const before = server.requests();
+      let sending: Promise<void>;
+      try {
+        sending = a.shipper.flush(true);
+        while (server.requests() === before) await new Promise((r) => setTimeout(r, 5));
+        const asked = Date.now();
+        await b.shipper.flush(true); // tab A holds the lock: B sends nothing and looks again later
+        const due = b.shipper.status.nextRetryAt! - asked;
+        expect(due).toBeGreaterThan(1_900);
+        expect(due).toBeLessThanOrEqual(2_000 + (Date.now() - asked));
+        expect(b.shipper.status.lastError).toBeNull();
+      } finally {
+        release();
+      }
+      await sending;
+      expect(server.requests() - before).toBe(1);
+      expect(a.shipper.status).toMatchObject({ sent: 2, queued: 0, nextRetryAt: null });
+      expect(b.sends()).toBe(0);
+      expect(locks.requested).toEqual(['qm9-logging-outbox', 'qm9-logging-outbox']);
+    });
+  });
+
+  it('takes no lock when told not to, and the named one when given', async () => {
+    await withLocks(async (locks) => {
+      const outbox = new Outbox(`tabs-${++n}`);
+      await outbox.add(records(1));
+      await watched(outbox, () => '/log', { lockName: null }).shipper.flush(true);
+      expect(locks.requested).toEqual([]);
+      await outbox.add(records(1));
+      await watched(outbox, () => '/log', { lockName: 'other-app' }).shipper.flush(true);
+      expect(locks.requested).toEqual(['other-app']);
+      expect(await outbox.counts()).toMatchObject({ queued: 0, sent: 2 });
+    });
+  });
+});
