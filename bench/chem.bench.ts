@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { initChem, parseSmiles, readMoleculeFile } from '../src/chem';
 import { rdkit } from '../src/chem/rdkit';
 import { DEFAULT_DATA } from '../cli/defaults';
-import { readQm9Rows } from '../scripts/qm9-table';
+import { readQm9Rows } from '../scripts/qm9Table';
 
 const COUNT = 20_000;
 const ROUNDS = 3;

@@ -23,7 +23,7 @@ import { batchFromPacked, packGraphs, type PackedGraphs } from '../training/pack
 import { packedToGraph } from '../training/packedToGraph';
 import { Rng } from '../src/stats';
 import { fitOutputTransform } from '../training/standardize';
-import { TEST_SMILES } from '../training/testMolecules';
+import { TEST_SMILES } from '../tests/helpers/trainingMolecules';
 import { Trainer } from '../training/trainer';
 
 const SAMPLE = 4096;

@@ -48,7 +48,7 @@ test('atom colours for aspirin: coloured drawing, legend, and atoms that sum to 
   const numbers = await legendNumbers(page);
 
   // 13 heavy atoms, hydrogens folded in; the sum matches the exact learned part up to the
-  // integration error (well under 2% at the default steps, see tests/attribution.test.ts).
+  // integration error (well under 2% at the default steps, see tests/model/attribution.test.ts).
   expect(numbers.atoms).toHaveLength(13);
   const sum = numbers.atoms.reduce((a, b) => a + b, 0);
   expect(sum).toBeCloseTo(numbers.sum, 6);

@@ -7,7 +7,7 @@ import {
   modelMismatch,
   readGoldenFixture,
   shippedModel,
-} from '../tests/golden';
+} from '../tests/helpers/golden';
 import {
   downloadText,
   modelPublished,

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chain, type TestGraph } from '../server/testing/molecules';
-import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess';
+import { chain, type TestGraph } from '../tests/helpers/molecules';
+import { startServerProcess, type ServerProcess } from '../tests/helpers/serverProcess';
 import type * as LoggingModule from '../src/logging';
 import { modelPublished, NO_MODEL_REASON, waitForJob, waitForModel } from './helpers';
 

@@ -45,7 +45,7 @@ if (!env.DATABASE_URL && postgresBinaries()) {
 const GROUPS: Group[] = [
   {
     name: 'PostgreSQL',
-    tests: 'server/storage/store.test.ts, server/reliability.test.ts, server/multiInstance.test.ts',
+    tests: 'tests/server/storage/store.test.ts, tests/server/reliability.test.ts, tests/server/multiInstance.test.ts',
     missing: () =>
       env.DATABASE_URL
         ? null
@@ -61,7 +61,7 @@ const GROUPS: Group[] = [
   },
   {
     name: 'promtool',
-    tests: 'server/alerts/alerts.test.ts (alert rules checked and unit-tested by Prometheus)',
+    tests: 'tests/server/alerts.test.ts (alert rules checked and unit-tested by Prometheus)',
     missing: () =>
       succeeds('promtool', ['--version'])
         ? null
@@ -69,7 +69,7 @@ const GROUPS: Group[] = [
   },
   {
     name: 'trained model',
-    tests: 'the e2e specs that predict, and tests/golden.test.ts',
+    tests: 'the e2e specs that predict, and tests/model/golden.test.ts',
     missing: () =>
       existsSync('public/models/registry.json')
         ? null

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import {
   announce,
   listen,

@@ -2,7 +2,7 @@
 // user says so, sending what waited once they do, and refusing what would lose their records.
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import { LoggingController, makeLogRecord, Outbox } from '../../src/logging';
 import { startLogServer, type LogServer } from './logServer';
 

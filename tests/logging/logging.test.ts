@@ -2,7 +2,7 @@
 // against the real server in e2e/logging.spec.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import {
   classifyResponse,
   makeLogRecord,

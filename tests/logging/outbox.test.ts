@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import { makeLogRecord, Outbox } from '../../src/logging';
 import type { LogRecord } from '../../src/logging/types';
 

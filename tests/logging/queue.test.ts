@@ -2,7 +2,7 @@
 // consent, never a non-finite prediction. IndexedDB is fake-indexeddb (see shipper-outbox.test.ts).
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import { listen, Outbox, queuePredictions, type LoggingNotice } from '../../src/logging';
 
 const ethanol = { ...chain('CCO'), smiles: 'CCO' };

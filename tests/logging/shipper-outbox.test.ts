@@ -3,7 +3,7 @@
 // that Node lacks; the browser's own IndexedDB is exercised in e2e/logging.spec.ts.
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import { LogShipper, makeLogRecord, Outbox } from '../../src/logging';
 import type { LogRecord } from '../../src/logging/types';
 import { startLogServer, type LogServer } from './logServer';

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import { LogShipper, makeLogRecord, Outbox, type ShipperOptions } from '../../src/logging';
 import type { LogRecord, OutboxStatus } from '../../src/logging/types';
 import { startLogServer, type LogServer } from './logServer';

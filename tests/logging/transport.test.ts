@@ -1,7 +1,7 @@
 // One POST /log attempt against the real logging server (see shipper-outbox.test.ts), and the
 // answers a proxy or a broken connection gives, read as what to do with the batch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chain } from '../../server/testing/molecules';
+import { chain } from '../helpers/molecules';
 import { classifyResponse, makeLogRecord, postBatch, retryAfterMs } from '../../src/logging';
 import { startLogServer, type LogServer } from './logServer';
 

@@ -7,7 +7,7 @@ import {
   parseDriftReference,
   type DriftReference,
 } from '../../src/stats';
-import { chain, methane } from '../../server/testing/molecules';
+import { chain, methane } from '../helpers/molecules';
 
 describe('drift columns (as the original service built its data frames)', () => {
   it('gives one molecule row: mean node features, atom count, edge count, prediction', () => {

@@ -1,4 +1,4 @@
-import { perceiveBonds, type XyzAtom } from '../bond-perception';
+import { perceiveBonds, type XyzAtom } from '../bondPerception';
 import { elementSymbol } from '../domain';
 import { ChemError, MAX_FEATURIZED_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
