@@ -3,8 +3,8 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkEnsembleManifest, isEnsembleManifest } from './src/model/ensembleManifest';
-import { DEFAULT_ALIAS, parseRegistry, REGISTRY_FILE, resolveModel } from './src/model/registry';
+import { checkEnsembleManifest, isEnsembleManifest } from './src/model';
+import { DEFAULT_ALIAS, parseRegistry, REGISTRY_FILE, resolveModel } from './src/model';
 import { wasmThreadPoolPerCore } from './src/model/runtime/wasmThreadPool';
 
 // Cross-origin isolation lets the tfjs wasm backend use threads in the page.

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { initChem, parseSmiles, readMoleculeFile } from '../src/chem';
-import { rdkit } from '../src/chem/rdkit';
+import { rdkit } from '../src/chem';
 import { DEFAULT_DATA } from '../cli/defaults';
 import { readQm9Rows } from '../scripts/qm9Table';
 

@@ -18,7 +18,7 @@ import { chain, logRecord } from '../tests/helpers/molecules';
 import { createFreshDatabase } from '../tests/helpers/freshPostgresDatabase';
 import { listModelDirs } from '../server/models';
 import { writeUntrainedModel } from '../tests/helpers/modelDir';
-import { TARGETS } from '../src/model/types';
+import { TARGETS } from '../src/model';
 import { MAX_REQUEST_ATOMS as MAX_ATOMS, MAX_REQUEST_EDGES as MAX_EDGES } from '../src/wire';
 import type { LogRecord } from '../server/storage';
 

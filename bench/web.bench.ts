@@ -17,7 +17,7 @@ import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config';
 import type { BenchmarkResult } from '../src/ui/worker/protocol';
 import { initChem } from '../src/chem';
-import { rdkit } from '../src/chem/rdkit';
+import { rdkit } from '../src/chem';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4175);
 const BASE = `http://127.0.0.1:${PORT}`;

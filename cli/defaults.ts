@@ -1,6 +1,6 @@
 // The paths and names every command falls back to when a flag is not given. Training code,
 // scripts and benchmarks import them from here, so moving the data or the runs store is one edit.
-import { DEFAULT_ALIAS } from '../src/model/registry';
+import { DEFAULT_ALIAS } from '../src/model';
 
 const QM9_DIR = '../shared/data/qm9';
 

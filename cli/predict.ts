@@ -3,16 +3,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  initChem,
-  readMoleculeFile,
-  SUPPORTED_EXTENSIONS,
-  type MoleculeGraph,
-} from '../src/chem/index';
-import { loadPredictor } from '../src/model/predictor';
+import { initChem, readMoleculeFile, SUPPORTED_EXTENSIONS, type MoleculeGraph } from '../src/chem';
+import { loadPredictor } from '../src/model';
 import { resolveModelArg } from '../training/registryFiles';
-import { TARGETS, type MoleculePrediction } from '../src/model/types';
-import type { WeightPrecision } from '../src/model/weightsIO';
+import { TARGETS, type MoleculePrediction } from '../src/model';
+import type { WeightPrecision } from '../src/model';
 import { ProgressBar } from '../training/progress';
 import { runIfMain, usageOf, UsageError, type Command } from './command';
 import { DEFAULT_MODEL } from './defaults';

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { initChem, parseText } from '../src/chem';
-import { loadPredictor } from '../src/model/predictor';
-import { TARGETS } from '../src/model/types';
-import type { MoleculePrediction } from '../src/model/types';
+import { loadPredictor } from '../src/model';
+import { TARGETS } from '../src/model';
+import type { MoleculePrediction } from '../src/model';
 import {
   downloadText,
   MODEL_DIR,

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, type Download, type Page } from '@playwright/test';
-import { parseDelimited } from '../src/chem/formats/table';
+import { parseDelimited } from '../src/chem';
 import {
   DEFAULT_ALIAS,
   entryLocation,
   parseRegistry,
   REGISTRY_FILE,
   resolveModel,
-} from '../src/model/registry';
+} from '../src/model';
 
 /** The registry's production model: what the page loads by default (see src/ui/engine.ts). */
 function productionDir(modelsDir = 'public/models'): string {

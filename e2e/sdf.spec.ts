@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { TARGETS } from '../src/model/types';
+import { TARGETS } from '../src/model';
 import {
   downloadText,
   dropFiles,

@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_DATA, DEFAULT_STRUCTURES } from '../cli/defaults';
 import { initChem, parseSmiles, type MoleculeGraph } from '../src/chem';
-import { parseXyz } from '../src/chem/formats/xyz';
-import { rdkit } from '../src/chem/rdkit';
+import { parseXyz } from '../src/chem';
+import { rdkit } from '../src/chem';
 import { readQm9Rows } from './qm9Table';
 
 const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });

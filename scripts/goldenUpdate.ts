@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { initChem } from '../src/chem';
-import { loadPredictor } from '../src/model/predictor';
+import { loadPredictor } from '../src/model';
 import {
   GOLDEN_FILES,
   GOLDEN_FIXTURE,

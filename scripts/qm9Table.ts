@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { parseDelimited } from '../src/chem/formats/table';
+import { parseDelimited } from '../src/chem';
 
 /** Rows of the QM9 table as header-keyed records (dev scripts only; training has its own loader). */
 export function readQm9Rows(path: string): Record<string, string>[] {

@@ -6,13 +6,8 @@
 //   npx tsx scripts/splitModelCards.ts [public/models]
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  CARD_FILE,
-  CARD_FORMAT,
-  type ModelCard,
-  type ModelEvaluation,
-} from '../src/model/modelCard';
-import { modelId } from '../src/model/registry';
+import { CARD_FILE, CARD_FORMAT, type ModelCard, type ModelEvaluation } from '../src/model';
+import { modelId } from '../src/model';
 import {
   splitTrainingHistory,
   writeCardFiles,

@@ -45,7 +45,8 @@ if (!env.DATABASE_URL && postgresBinaries()) {
 const GROUPS: Group[] = [
   {
     name: 'PostgreSQL',
-    tests: 'tests/server/storage/store.test.ts, tests/server/reliability.test.ts, tests/server/multiInstance.test.ts',
+    tests:
+      'tests/server/storage/store.test.ts, tests/server/reliability.test.ts, tests/server/multiInstance.test.ts',
     missing: () =>
       env.DATABASE_URL
         ? null

@@ -3,7 +3,7 @@
 // in the background and swapped in, so a promotion needs no restart.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REGISTRY_FILE } from '../src/model/registry';
+import { REGISTRY_FILE } from '../src/model';
 import { servingModelId, type ServingModels } from './models';
 
 /** Poll period from MODEL_RELOAD_MS (default 2000; 0 turns reloading off). */

@@ -2,11 +2,11 @@
 // inference API (src/model), and the drift reference (drift-reference.json beside the card).
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isEnsembleManifest } from '../src/model/ensembleManifest';
-import { DRIFT_REFERENCE_FILE } from '../src/model/modelCard';
-import { loadPredictor, type Predictor } from '../src/model/predictor';
-import { entryLocation, isAlias, modelId, resolveModel } from '../src/model/registry';
-import { loadRegistry } from '../src/model/registrySource';
+import { isEnsembleManifest } from '../src/model';
+import { DRIFT_REFERENCE_FILE } from '../src/model';
+import { loadPredictor, type Predictor } from '../src/model';
+import { entryLocation, isAlias, modelId, resolveModel } from '../src/model';
+import { loadRegistry } from '../src/model';
 import { parseDriftReference, type DriftReference } from '../src/stats';
 
 export interface ModelDirInfo {

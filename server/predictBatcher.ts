@@ -1,6 +1,6 @@
 // Concurrent /predict requests that arrive in the same event-loop turn share one forward
 // pass: the model's per-call overhead dominates for single small molecules.
-import type { GraphInput, MoleculePrediction } from '../src/model/types';
+import type { GraphInput, MoleculePrediction } from '../src/model';
 
 interface PredictFn {
   predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;

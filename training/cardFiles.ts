@@ -13,7 +13,7 @@ import {
   type ModelCard,
   type ModelEvaluation,
   type TrainingHistory,
-} from '../src/model/modelCard';
+} from '../src/model';
 
 const LINE_WIDTH = 100;
 

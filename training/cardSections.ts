@@ -1,7 +1,7 @@
 // Model-card sections computed the same way for a single exported model and for an ensemble.
 import { readFile } from 'node:fs/promises';
-import type { ModelCard, TestResiduals, TrainingPredictions } from '../src/model/modelCard';
-import { TARGETS, type TargetKey } from '../src/model/types';
+import type { ModelCard, TestResiduals, TrainingPredictions } from '../src/model';
+import { TARGETS, type TargetKey } from '../src/model';
 import { computeDriftReference, Rng } from '../src/stats';
 import type { PackedGraphs } from './packed';
 import { packedToGraph } from './packedToGraph';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeWeights, encodeWeights } from '../src/model/weightsIO';
+import { decodeWeights, encodeWeights } from '../src/model';
 
 /** Writes named float32 tensors as <file>.bin + <file>.json (atomically: tmp then rename). */
 export async function saveTensors(

@@ -1,8 +1,50 @@
 // JSON Schema of a training config (validated with ajv, as the server validates its requests):
 // a typo or a wrong type is refused before hours of training, with the key named.
 import { Ajv, type ErrorObject } from 'ajv';
-import { TARGETS } from '../src/model/types';
-import type { TrainConfig } from './config';
+import { TARGETS } from '../src/model';
+import type { Architecture } from '../src/model';
+import type { Normalization } from './standardize';
+
+export interface TrainConfig {
+  /** Model name: the run directory training/runs/<name> and the export directory public/models/<name>. */
+  name: string;
+  version: string;
+  description: string;
+  data: string;
+  cacheDir: string;
+  runsDir: string;
+  exportDir: string;
+  architecture: Architecture;
+  normalization: Normalization;
+  loss: 'mse' | 'l1';
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Cosine decay from learningRate to learningRate * minLrFactor, after warmupEpochs of linear warm-up. */
+  schedule: 'constant' | 'cosine';
+  warmupEpochs: number;
+  minLrFactor: number;
+  /** Stop when the validation metric has not improved for this many epochs (0 = never). */
+  patience: number;
+  /** If set, the epoch count is cut after the first epoch so the run fits in this many minutes. */
+  timeBudgetMinutes: number | null;
+  /** Use at most this many training molecules (null = all); for smoke runs. */
+  maxTrainMolecules: number | null;
+  /** Log a progress record every this many steps. */
+  logEverySteps: number;
+  /**
+   * An exported model directory (public/models/<name>) whose float32 weights and output transform
+   * start the run: a fine-tune instead of a run from random weights. The architecture must match.
+   */
+  initFrom: string | null;
+  /**
+   * Training molecules with at most this many heavy atoms appear `copies` times per epoch.
+   * QM9 holds a few dozen of them among 70k, so without this the readout never learns the small
+   * end of the size range, which is exactly what people type first (methane, water, ethanol).
+   */
+  oversampleSmall: { maxHeavyAtoms: number; copies: number } | null;
+}
 
 const targetList = {
   type: 'array',

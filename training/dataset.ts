@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initChem, parseSmiles } from '../src/chem/index';
-import type { GraphInput } from '../src/model/types';
+import { initChem, parseSmiles } from '../src/chem';
+import type { GraphInput } from '../src/model';
 import { deserializePacked, packGraphs, serializePacked, type PackedGraphs } from './packed';
 import { readQm9Table, type Qm9Record } from './qm9Csv';
 import { splitOf, type SplitName } from './split';

@@ -7,7 +7,7 @@ import {
   DEFAULT_MODELS_DIR,
 } from '../cli/defaults';
 import { loadPredictor } from '../src/model';
-import type { WeightPrecision } from '../src/model/weightsIO';
+import type { WeightPrecision } from '../src/model';
 import { loadQm9Dataset } from './dataset';
 import { evaluateOnSplit } from './evaluateOnSplit';
 import { formatMetricsTable } from './metrics';

@@ -1,7 +1,7 @@
 // Per-target metrics of loaded predictors (their average when several) on one split, through the
 // public inference API: what `npm run evaluate`, the promotion gate and the production check share.
 import { averagePredictions, type MoleculePrediction, type Predictor } from '../src/model';
-import type { TargetMetrics } from '../src/model/modelCard';
+import type { TargetMetrics } from '../src/model';
 import type { Qm9Dataset } from './dataset';
 import { targetMetrics } from './metrics';
 import { packedToGraph } from './packedToGraph';

@@ -4,15 +4,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runIfMain, UsageError, type Command } from '../cli/command';
 import { setupBackend } from '../src/model';
-import { createModel, type GraphModel } from '../src/model/gnn';
+import { createModel, type GraphModel } from '../src/model';
 import {
   CARD_FORMAT,
   type ModelCard,
   type QuantizationReport,
   type TargetMetrics,
   type TestResiduals,
-} from '../src/model/modelCard';
-import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
+} from '../src/model';
+import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model';
 import { loadTensors } from './checkpoint';
 import { readCard, splitTrainingHistory, writeCardFiles } from './cardFiles';
 import { withRun } from './runRecording';
@@ -21,7 +21,7 @@ import { gitCommit } from './train';
 import { shardName, writeModelFiles } from './modelFiles';
 import { loadQm9Dataset } from './dataset';
 import { formatMetricsTable } from './metrics';
-import type { OutputTransform } from '../src/model/outputTransform';
+import type { OutputTransform } from '../src/model';
 import type { PackedGraphs } from './packed';
 import {
   column,

@@ -7,17 +7,17 @@ import { parseArgs } from 'node:util';
 import { runIfMain, UsageError, type Command } from '../cli/command';
 import { checkSmallMolecules, errorsBySize, smallMoleculeIds } from './sizeErrors';
 import { setupBackend } from '../src/model';
-import { ensemblePredictor } from '../src/model/ensemble';
-import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model/ensembleManifest';
+import { ensemblePredictor } from '../src/model';
+import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model';
 import {
   CARD_FORMAT,
   type ModelCard,
   type QuantizationReport,
   type TargetMetrics,
-} from '../src/model/modelCard';
-import { loadPredictor, type Predictor } from '../src/model/predictor';
-import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model/types';
-import { MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
+} from '../src/model';
+import { loadPredictor, type Predictor } from '../src/model';
+import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model';
+import { MANIFEST_FILES, type WeightPrecision } from '../src/model';
 import {
   cardTargets,
   readCardNotes,

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkManifest } from '../src/model/manifest';
-import type { ModelCard } from '../src/model/modelCard';
+import { checkManifest } from '../src/model';
+import type { ModelCard } from '../src/model';
 import { readCard } from './cardFiles';
-import type { OutputTransform } from '../src/model/outputTransform';
-import { decodeWeights } from '../src/model/weightsIO';
+import type { OutputTransform } from '../src/model';
+import { decodeWeights } from '../src/model';
 import type { TrainConfig } from './config';
 
 export interface ExportedStart {

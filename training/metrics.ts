@@ -1,7 +1,7 @@
-import type { TargetMetrics } from '../src/model/modelCard';
-import { TARGETS, type TargetKey } from '../src/model/types';
+import type { TargetMetrics } from '../src/model';
+import { TARGETS, type TargetKey } from '../src/model';
 import { formatTable } from './table';
-import { Z50, Z90 } from '../src/model/bounds';
+import { Z50, Z90 } from '../src/model';
 
 export { Z50, Z90 };
 

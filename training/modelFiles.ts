@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Architecture } from '../src/model/gnn';
-import { MANIFEST_FORMAT, type ModelManifest } from '../src/model/manifest';
-import type { OutputTransform } from '../src/model/outputTransform';
-import { encodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model/weightsIO';
+import type { Architecture } from '../src/model';
+import { MANIFEST_FORMAT, type ModelManifest } from '../src/model';
+import type { OutputTransform } from '../src/model';
+import { encodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model';
 
 export interface ModelIdentity {
   name: string;

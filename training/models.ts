@@ -22,7 +22,7 @@ import {
   type Alias,
   type ModelRegistry,
   type RegistryEntry,
-} from '../src/model/registry';
+} from '../src/model';
 import { loadQm9Dataset } from './dataset';
 import { readCard } from './cardFiles';
 import { evaluateOnSplit } from './evaluateOnSplit';

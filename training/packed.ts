@@ -1,6 +1,6 @@
 import { NUM_NODE_FEATURES } from '../src/chem/types';
-import { allocateBatch, NUM_ELEMENTS, type GraphBatchArrays } from '../src/model/batch';
-import type { GraphInput } from '../src/model/types';
+import { allocateBatch, NUM_ELEMENTS, type GraphBatchArrays } from '../src/model';
+import type { GraphInput } from '../src/model';
 
 /** Many featurized molecules in flat typed arrays (compact, cacheable, fast to batch). */
 export interface PackedGraphs {

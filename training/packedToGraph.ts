@@ -1,5 +1,5 @@
 import { NUM_NODE_FEATURES } from '../src/chem/types';
-import type { GraphInput } from '../src/model/types';
+import type { GraphInput } from '../src/model';
 import type { PackedGraphs } from './packed';
 
 /** One packed molecule as the GraphInput a client would send. */

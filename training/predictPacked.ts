@@ -1,7 +1,7 @@
-import type { GraphModel } from '../src/model/gnn';
-import { predictBatchArrays } from '../src/model/inference';
-import type { OutputTransform } from '../src/model/outputTransform';
-import type { TargetMetrics } from '../src/model/modelCard';
+import type { GraphModel } from '../src/model';
+import { predictBatchArrays } from '../src/model';
+import type { OutputTransform } from '../src/model';
+import type { TargetMetrics } from '../src/model';
 import { targetMetrics } from './metrics';
 import { batchFromPacked, NUM_TARGET_COLUMNS, type PackedGraphs } from './packed';
 import { targetColumn } from './standardize';

@@ -1,6 +1,6 @@
 // The promotion gate: a candidate may replace production only if no target's test MAE is more
 // than 2% worse and every calibrated 90% interval covers 85-95% of the test molecules.
-import type { RegistryMetric } from '../src/model/registry';
+import type { RegistryMetric } from '../src/model';
 
 export interface GateLimits {
   /** Largest allowed relative MAE increase over production, per target. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'fflate';
-import { TARGETS, type TargetKey } from '../src/model/types';
-import { parseDelimited } from '../src/chem/formats/table';
+import { TARGETS, type TargetKey } from '../src/model';
+import { parseDelimited } from '../src/chem';
 
 export const HARTREE_TO_EV = 27.211386;
 /** QM9 columns stored in Hartree; the model and app use eV. */

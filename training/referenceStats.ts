@@ -1,6 +1,6 @@
-import type { DistributionSummary, TrainingPredictions } from '../src/model/modelCard';
-import { QUANTILE_LEVELS } from '../src/model/modelCard';
-import type { TargetKey } from '../src/model/types';
+import type { DistributionSummary, TrainingPredictions } from '../src/model';
+import { QUANTILE_LEVELS } from '../src/model';
+import type { TargetKey } from '../src/model';
 import { countClamped, evenEdges } from '../src/stats';
 import { quantile } from './metrics';
 

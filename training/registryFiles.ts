@@ -5,8 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_MODELS_DIR } from '../cli/defaults';
-import { isEnsembleManifest } from '../src/model/ensembleManifest';
-import { CARD_FILE, DRIFT_REFERENCE_FILE, EVALUATION_FILE } from '../src/model/modelCard';
+import { isEnsembleManifest } from '../src/model';
+import { CARD_FILE, DRIFT_REFERENCE_FILE, EVALUATION_FILE } from '../src/model';
 import {
   REGISTRY_FILE,
   emptyRegistry,
@@ -18,8 +18,8 @@ import {
   type ModelRegistry,
   type RegistryEntry,
   type RegistryMetric,
-} from '../src/model/registry';
-import type { TargetMetrics } from '../src/model/modelCard';
+} from '../src/model';
+import type { TargetMetrics } from '../src/model';
 
 export function registryPath(modelsDir: string): string {
   return path.join(modelsDir, REGISTRY_FILE);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CardData, TargetMetrics } from '../src/model/modelCard';
-import type { OutputTransform } from '../src/model/outputTransform';
+import type { CardData, TargetMetrics } from '../src/model';
+import type { OutputTransform } from '../src/model';
 import type { TrainConfig } from './config';
 import type { TrainState } from './trainer';
 

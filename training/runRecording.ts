@@ -2,7 +2,7 @@
 // error) after, so `npm run runs -- list` shows every train, evaluate, export and sweep trial.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { CARD_FILE, type ModelCard, type TargetMetrics } from '../src/model/modelCard';
+import { CARD_FILE, type ModelCard, type TargetMetrics } from '../src/model';
 import { readCard, readEvaluation } from './cardFiles';
 import type { EpochRecord } from './trainer';
 import type { EpochMetrics, RunsStore } from './runsStore';

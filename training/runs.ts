@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runIfMain, usageOf, UsageError, type Command } from '../cli/command';
 import { DEFAULT_MODELS_DIR, DEFAULT_RUNS_DB } from '../cli/defaults';
-import type { TargetMetrics } from '../src/model/modelCard';
+import type { TargetMetrics } from '../src/model';
 import { importCardRuns } from './runRecording';
 import { RunsStore, type RunRecord } from './runsStore';
 import { formatTable } from './table';

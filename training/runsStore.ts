@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { DEFAULT_RUNS_DB } from '../cli/defaults';
-import type { TargetMetrics } from '../src/model/modelCard';
+import type { TargetMetrics } from '../src/model';
 
 export type RunKind = 'train' | 'evaluate' | 'export' | 'trial' | 'card';
 export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped';

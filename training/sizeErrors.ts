@@ -1,6 +1,6 @@
-import { Z90 } from '../src/model/bounds';
-import type { ErrorsBySize, SmallMoleculeCheck, TargetMetrics } from '../src/model/modelCard';
-import type { MoleculePrediction, TargetKey } from '../src/model/types';
+import { Z90 } from '../src/model';
+import type { ErrorsBySize, SmallMoleculeCheck, TargetMetrics } from '../src/model';
+import type { MoleculePrediction, TargetKey } from '../src/model';
 import { heavyAtomCountOf, NUM_TARGET_COLUMNS, type PackedGraphs } from './packed';
 import { splitOf } from './split';
 import { targetColumn } from './standardize';

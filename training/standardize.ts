@@ -1,6 +1,6 @@
-import { NUM_ELEMENTS } from '../src/model/batch';
-import type { OutputTransform } from '../src/model/outputTransform';
-import { TARGETS, type TargetKey } from '../src/model/types';
+import { NUM_ELEMENTS } from '../src/model';
+import type { OutputTransform } from '../src/model';
+import { TARGETS, type TargetKey } from '../src/model';
 import { elementCountsOf, NUM_TARGET_COLUMNS, type PackedGraphs } from './packed';
 
 export type Normalization = 'none' | 'standard' | 'atomref';

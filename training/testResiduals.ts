@@ -1,4 +1,4 @@
-import type { ParityGrid } from '../src/model/modelCard';
+import type { ParityGrid } from '../src/model';
 import { binIndex, countClamped, evenEdges, type Histogram } from '../src/stats';
 import { quantile } from './metrics';
 

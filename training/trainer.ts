@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { batchToTensors, disposeBatch } from '../src/model/batch';
-import { createModel, type GraphModel } from '../src/model/gnn';
-import { stopGradient } from '../src/model/graphOps';
-import type { OutputTransform } from '../src/model/outputTransform';
+import { batchToTensors, disposeBatch } from '../src/model';
+import { createModel, type GraphModel } from '../src/model';
+import { stopGradient } from '../src/model';
+import type { OutputTransform } from '../src/model';
 import { Adam } from './adam';
 import { loadTensors, saveTensors, writeJsonAtomic } from './checkpoint';
 import type { TrainConfig } from './config';

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runIfMain, UsageError, type Command } from '../cli/command';
-import { TARGETS } from '../src/model/types';
+import { TARGETS } from '../src/model';
 import { DEFAULT_CONFIG } from './config';
 import { loadQm9Dataset } from './dataset';
 import { elementCountsOf, NUM_TARGET_COLUMNS } from './packed';

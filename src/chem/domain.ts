@@ -1,19 +1,9 @@
 import { ChemError } from './errors';
 import type { DomainWarning } from './types';
-import { QM9_ELEMENTS } from './types';
+import { QM9_ELEMENTS, elementSymbol } from './types';
 
 export const QM9_MAX_HEAVY_ATOMS = 9;
 const ATOMIC_NUMBERS: Record<number, string> = { 1: 'H', 6: 'C', 7: 'N', 8: 'O', 9: 'F' };
-
-const SYMBOLS =
-  `H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr
-Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re
-Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl
-Mc Lv Ts Og`.split(/\s+/);
-
-export function elementSymbol(z: number): string {
-  return z === 0 ? '*' : (SYMBOLS[z - 1] ?? `Z=${z}`);
-}
 
 /** The model one-hot encodes H, C, N, O, F only: anything else cannot be predicted at all. */
 export function assertEncodableElements(atomicNumbers: number[], smiles?: string): void {

@@ -1,4 +1,4 @@
-export { initChem } from './rdkit';
+export { initChem, rdkit } from './rdkit';
 export type { ChemInitOptions } from './rdkit';
 export { parseSmiles, parseMolblock } from './molecule';
 export { readMoleculeFile, parseText, openMoleculeFile, openText, formatOf } from './read';
@@ -8,3 +8,5 @@ export { hillFormula } from './featurize';
 export { QM9_MAX_HEAVY_ATOMS } from './domain';
 export { MAX_FEATURIZED_ATOMS, MAX_FILE_BYTES } from './errors';
 export * from './types';
+export { parseDelimited } from './formats/table';
+export { parseXyz } from './formats/xyz';

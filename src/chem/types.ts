@@ -2,6 +2,16 @@
 export const QM9_ELEMENTS = ['H', 'C', 'N', 'O', 'F'] as const;
 export type Qm9Element = (typeof QM9_ELEMENTS)[number];
 
+const SYMBOLS =
+  `H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr
+Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re
+Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl
+Mc Lv Ts Og`.split(/\s+/);
+
+export function elementSymbol(z: number): string {
+  return z === 0 ? '*' : (SYMBOLS[z - 1] ?? `Z=${z}`);
+}
+
 /** Names of the 11 node features, in PyTorch Geometric's QM9 order. */
 export const NODE_FEATURE_NAMES = [
   'is_H',

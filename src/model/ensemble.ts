@@ -2,7 +2,7 @@ import type { AtomContributions } from './attribution';
 import { withIntervals } from './bounds';
 import type { EnsembleManifest } from './ensembleManifest';
 import type { ModelCard } from './modelCard';
-import type { Predictor } from './predictor';
+import type { Predictor } from './predictorTypes';
 import { TARGETS, type MoleculePrediction, type TargetKey } from './types';
 
 /**

@@ -1,11 +1,14 @@
-import { integratedGradients, type AtomContributions } from './attribution';
+import { integratedGradients } from './attribution';
 import { batchFromGraphs } from './batch';
 import { setupBackend, type BackendOptions, type BackendName } from './runtime';
 import { createModel } from './gnn';
 import { predictBatchArrays } from './inference';
 import { checkManifest, type ModelManifest } from './manifest';
 import { CARD_FILE, parseModelCard, type LoadedCard, type ModelCard } from './modelCard';
-import type { GraphInput, MoleculePrediction, TargetKey } from './types';
+import type { MoleculePrediction, TargetKey } from './types';
+import type { Predictor } from './predictorTypes';
+
+export type { Predictor };
 import { decodeWeights, type WeightPrecision } from './weightsIO';
 import { withIntervals } from './bounds';
 import { ensemblePredictor } from './ensemble';
@@ -27,30 +30,6 @@ export interface LoadOptions extends BackendOptions {
   batchSize?: number;
   /** fetch implementation for URLs (default globalThis.fetch). */
   fetch?: typeof fetch;
-}
-
-export interface Predictor {
-  name: string;
-  version: string;
-  /** The model card, or null when the source had none. */
-  card: LoadedCard | null;
-  /** Whether molecules must carry bond types (edgeAttr): product models use them in message passing. */
-  needsBondTypes: boolean;
-  /** The models behind the predictions: one, or an ensemble's members. */
-  members: { name: string; version: string }[];
-  backend: BackendName;
-  targets: TargetKey[];
-  predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;
-  /**
-   * Each atom's learned contribution to one target (integrated gradients on the final node
-   * embeddings), in the target's unit; product models only. `steps`: Riemann steps (default 256).
-   */
-  contributions(
-    graph: GraphInput,
-    target: TargetKey,
-    options?: { steps?: number },
-  ): Promise<AtomContributions>;
-  dispose(): void;
 }
 
 async function readCard(reader: ModelFileReader, dir: string): Promise<LoadedCard | null> {

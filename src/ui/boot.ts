@@ -1,7 +1,7 @@
 // Imported first by main.tsx: the prediction worker starts (and a ?smiles= link is sent to it)
 // before the page evaluates OpenChemLib and React, so model loading overlaps the page's start-up.
 import { loadModel, predictSmiles } from './engine';
-import { BACKEND_ORDER, type BackendChoice } from '../model/runtime/backends';
+import { BACKEND_ORDER, type BackendChoice } from '../model/contracts';
 
 performance.mark('boot');
 

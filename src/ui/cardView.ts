@@ -8,8 +8,8 @@ import {
   type ModelEvaluation,
   type ParityGrid,
   type TargetMetrics,
-} from '../model/modelCard';
-import type { TargetKey } from '../model/types';
+} from '../model/contracts';
+import type { TargetKey } from '../model/contracts';
 
 /** The model card as the worker sent it (loadPredictor checked it); null when the model has none. */
 export function asCard(card: unknown): LoadedCard | null {

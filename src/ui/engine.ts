@@ -2,50 +2,22 @@
 // and what comes back is emitted as events. The store subscribes to them (store.ts), so the engine
 // runs, and is tested, without React. Components never talk to the worker directly.
 import type { BackendChoice, TargetKey } from '../model';
+import type { EngineEvent } from './engineEvents';
 import { followEngine } from './store';
+
+export type { EngineEvent };
 import type {
   BenchmarkResult,
   ContributionView,
   InputIssue,
-  JobDone,
   JobInput,
   ModelInfo,
-  ModelReady,
   PredictApi,
   ResultRow,
   StartupStage,
 } from './worker/protocol';
 import { RpcClient, type RpcPort } from './worker/rpc';
 import { startWorkers } from './worker/startWorkers';
-
-export type EngineEvent =
-  | { type: 'model-loading'; requested: BackendChoice }
-  /** `modelUpdate`: set when this visit loaded a different model version than the last one. */
-  | { type: 'model-ready'; ready: ModelReady; modelUpdate: string | null }
-  | { type: 'model-failed'; requested: BackendChoice; message: string }
-  | { type: 'worker-failed'; message: string }
-  | {
-      type: 'job-started';
-      jobId: number;
-      label: string;
-      total: number;
-      startedAt: number;
-      /** Rows of this source are replaced; others are kept. */
-      replaceSource?: string;
-    }
-  | {
-      type: 'job-progress';
-      jobId: number;
-      phase: 'reading' | 'predicting';
-      done: number;
-      total: number;
-      perSecond: number;
-    }
-  /** `select`: the job's first molecule, when these rows hold it. */
-  | { type: 'job-rows'; jobId: number; rows: ResultRow[]; select: number | null }
-  /** `selectFrom`: no molecule came, so the first row with an id from here (an error) is selected. */
-  | { type: 'job-done'; jobId: number; outcome: JobDone; selectFrom: number | null }
-  | { type: 'job-failed'; jobId: number; message: string };
 
 export interface EngineOptions {
   modelUrl: string;

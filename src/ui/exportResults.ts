@@ -1,6 +1,6 @@
 // Exports are the user's file back with predictions added: one entry per input record, in input
 // order, the user's own fields under their own names, then what the page found out.
-import { TARGETS, type TargetKey } from '../model/types';
+import { TARGETS, type TargetKey } from '../model/contracts';
 import { domainVerdict, extrapolationReasons, readingOf } from './reading';
 import type { ResultRow } from './worker/protocol';
 

@@ -1,5 +1,15 @@
-import type { JobState } from './store';
 import type { JobDone } from './worker/protocol';
+
+export interface JobState {
+  id: number;
+  label: string;
+  phase: 'reading' | 'predicting' | 'done' | 'cancelled' | 'failed';
+  done: number;
+  total: number;
+  perSecond: number;
+  startedAt: number;
+  notice: string | null;
+}
 
 /**
  * How a finished job ends for the person who started it: a file of which no record could be

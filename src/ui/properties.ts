@@ -1,4 +1,4 @@
-import { TARGETS, type TargetKey } from '../model/types';
+import { TARGETS, type TargetKey } from '../model/contracts';
 
 /** How a chemist reads each QM9 property: the name with its symbol, and what it measures. */
 interface PropertyText {

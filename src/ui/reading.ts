@@ -2,8 +2,8 @@
 // inside what the model learned, an extrapolation (no interval) when it does not. Table, detail
 // view, plots and exports all ask here, so a molecule never looks inside QM9 in one place and
 // outside it in another.
-import { interval90 } from '../model/bounds';
-import type { TargetKey } from '../model/types';
+import { interval90 } from '../model/contracts';
+import type { TargetKey } from '../model/contracts';
 import { propertyInfo } from './properties';
 import type { ResultRow } from './worker/protocol';
 

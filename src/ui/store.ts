@@ -1,7 +1,9 @@
 import { create, type StoreApi } from 'zustand';
 import type { BackendChoice, BackendName, TargetKey } from '../model';
-import type { Engine, EngineEvent } from './engine';
-import { jobOutcome } from './jobOutcome';
+import type { EngineEvent, EngineEvents } from './engineEvents';
+import { jobOutcome, type JobState } from './jobOutcome';
+
+export type { JobState };
 import type { ModelInfo, ResultRow } from './worker/protocol';
 
 export type Tab = 'predict' | 'model';
@@ -13,17 +15,6 @@ export interface BackendState {
   notice: string | null;
   error: string | null;
   loadMs: number | null;
-}
-
-export interface JobState {
-  id: number;
-  label: string;
-  phase: 'reading' | 'predicting' | 'done' | 'cancelled' | 'failed';
-  done: number;
-  total: number;
-  perSecond: number;
-  startedAt: number;
-  notice: string | null;
 }
 
 export interface LastInference {
@@ -169,6 +160,6 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): Partial<A
 }
 
 /** Keeps a store in step with an engine's events; returns the unsubscribe. */
-export function followEngine(engine: Engine, store: StoreApi<AppState> = useApp): () => void {
+export function followEngine(engine: EngineEvents, store: StoreApi<AppState> = useApp): () => void {
   return engine.subscribe((event) => store.setState((state) => applyEngineEvent(state, event)));
 }

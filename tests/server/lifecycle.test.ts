@@ -199,7 +199,7 @@ describe('crash policy', () => {
         process.execPath,
         ['--import', 'tsx', '--input-type=module', '-e', code],
         {
-          cwd: join(import.meta.dirname, '..'),
+          cwd: join(import.meta.dirname, '..', '..'),
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

@@ -1,5 +1,5 @@
 import { perceiveBonds, type XyzAtom } from '../bondPerception';
-import { elementSymbol } from '../domain';
+import { elementSymbol } from '../types';
 import { ChemError, MAX_FEATURIZED_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import type { MoleculeResult } from '../types';

@@ -2,7 +2,7 @@ import { loadModel } from '../engine';
 import { formatMs } from '../format';
 import { useApp } from '../store';
 // The order list alone, not src/model's index: the page's first chunk holds no tfjs.
-import { BACKEND_ORDER } from '../../model/runtime/backends';
+import { BACKEND_ORDER } from '../../model/contracts';
 import type { BackendChoice, BackendName } from '../../model';
 
 const CHOICES: BackendChoice[] = ['auto', ...BACKEND_ORDER];

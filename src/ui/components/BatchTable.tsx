@@ -1,5 +1,5 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { TargetKey } from '../../model/types';
+import type { TargetKey } from '../../model/contracts';
 import { molfile2d } from '../structures';
 import { Depiction, drawable } from './Depiction';
 import { downloadText, rowsToCsv, rowsToSdf } from '../exportResults';

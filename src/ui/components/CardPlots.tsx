@@ -3,7 +3,7 @@
 // modules it uses arrive with that page, never with the predictor.
 import * as Plot from '@observablehq/plot';
 import { useCallback, useEffect, useRef } from 'react';
-import type { Histogram, ParityGrid, TargetMetrics } from '../../model/modelCard';
+import type { Histogram, ParityGrid, TargetMetrics } from '../../model/contracts';
 import type { CurvePoint } from '../cardView';
 import { propertyInfo } from '../properties';
 

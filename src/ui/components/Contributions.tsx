@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { TARGETS, type TargetKey } from '../../model/types';
+import { TARGETS, type TargetKey } from '../../model/contracts';
 import { legendGradient } from '../contributionScale';
 import { requestContributions } from '../engine';
 import { formatValue } from '../format';

@@ -1,4 +1,4 @@
-import type { Histogram as HistogramData } from '../../model/modelCard';
+import type { Histogram as HistogramData } from '../../model/contracts';
 
 interface Props {
   histogram: HistogramData;

@@ -1,7 +1,7 @@
-import { TARGETS } from '../../model/types';
-import type { LoadedCard, ModelCard, ModelEvaluation, TargetMetrics } from '../../model/modelCard';
+import { TARGETS } from '../../model/contracts';
+import type { LoadedCard, ModelCard, ModelEvaluation, TargetMetrics } from '../../model/contracts';
 import { useEffect, useState } from 'react';
-import type { TargetKey } from '../../model/types';
+import type { TargetKey } from '../../model/contracts';
 import {
   asCard,
   learningCurves,

@@ -1,5 +1,5 @@
-import type { ModelEvaluation } from '../../model/modelCard';
-import { TARGETS } from '../../model/types';
+import type { ModelEvaluation } from '../../model/contracts';
+import { TARGETS } from '../../model/contracts';
 import { formatValue } from '../format';
 import { propertyInfo } from '../properties';
 

@@ -2,7 +2,7 @@
 // (the workers keep no graphs between jobs), and drawing from that same structure keeps the
 // drawing's atom indices equal to the graph's heavy atoms.
 import { initChem, parseMolblock, parseSmiles, type MoleculeGraph } from '../../chem';
-import { elementSymbol } from '../../chem/domain';
+import { elementSymbol } from '../../chem/types';
 import { contributionColour } from '../contributionScale';
 import { chemInitOptions } from './assets';
 import type { StructureSource } from './protocol';

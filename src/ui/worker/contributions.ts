@@ -1,7 +1,7 @@
 // The model half of atom contributions, run in the prediction worker: integrated gradients on the
 // graph the chemistry worker read again, folded onto the displayed atoms; the drawing comes back
 // from the chemistry worker.
-import { elementSymbol } from '../../chem/domain';
+import { elementSymbol } from '../../chem/types';
 import type { MoleculeGraph } from '../../chem/types';
 import { foldHydrogens, type Predictor, type TargetKey } from '../../model';
 import { symmetricRange } from '../contributionScale';
