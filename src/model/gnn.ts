@@ -81,13 +81,21 @@ function apply(l: Linear, x: tf.Tensor2D): tf.Tensor2D {
   return (l.b ? tf.add(y, l.b) : y) as tf.Tensor2D;
 }
 
-export abstract class GraphModel {
+export abstract class GraphModel<A extends Architecture = Architecture> {
   protected readonly params: ParamStore;
+  /** Atom features to the hidden width; created first, so both models draw the same init for it. */
+  protected readonly embed: Linear;
   constructor(
-    readonly architecture: Architecture,
+    readonly architecture: A,
     seed: number,
   ) {
     this.params = new ParamStore(seed);
+    this.embed = this.params.linear('embed', NUM_NODE_FEATURES, architecture.hidden);
+  }
+
+  /** One entry per message-passing layer, its weights created in layer order. */
+  protected perLayer<T>(make: (layer: number) => T): T[] {
+    return Array.from({ length: this.architecture.layers }, (_, l) => make(l));
   }
 
   get numTargets(): number {
@@ -136,25 +144,18 @@ function dropout(
     : (tf.dropout(x, rate, undefined, seed * 31 + salt) as tf.Tensor2D);
 }
 
-export class BaselineModel extends GraphModel {
-  private readonly embed: Linear;
-  private readonly convs: { rel: Linear; root: Linear }[] = [];
+export class BaselineModel extends GraphModel<BaselineArchitecture> {
+  private readonly convs: { rel: Linear; root: Linear }[];
   private readonly mlp: Linear[];
 
-  constructor(
-    readonly arch: BaselineArchitecture,
-    seed: number,
-  ) {
+  constructor(arch: BaselineArchitecture, seed: number) {
     super(arch, seed);
     const h = arch.hidden;
-    this.embed = this.params.linear('embed', NUM_NODE_FEATURES, h);
-    for (let l = 0; l < arch.layers; l++) {
-      // PyG GraphConv: lin_rel carries the bias, lin_root has none.
-      this.convs.push({
-        rel: this.params.linear(`conv${l}/rel`, h, h),
-        root: this.params.linear(`conv${l}/root`, h, h, false),
-      });
-    }
+    // PyG GraphConv: lin_rel carries the bias, lin_root has none.
+    this.convs = this.perLayer((l) => ({
+      rel: this.params.linear(`conv${l}/rel`, h, h),
+      root: this.params.linear(`conv${l}/root`, h, h, false),
+    }));
     this.mlp = [
       this.params.linear('mlp0', h, h),
       this.params.linear('mlp1', h, h / 2),
@@ -163,7 +164,7 @@ export class BaselineModel extends GraphModel {
   }
 
   forward(b: GraphBatchTensors, dropoutSeed?: number): ForwardOutput {
-    const rate = this.arch.dropout;
+    const rate = this.architecture.dropout;
     let h = tf.relu(apply(this.embed, b.x));
     this.convs.forEach((c, l) => {
       const agg = segmentSum(tf.gather(h, b.src) as tf.Tensor2D, b.dst, b.numNodes);
@@ -177,28 +178,21 @@ export class BaselineModel extends GraphModel {
   }
 }
 
-export class ProductModel extends GraphModel {
-  private readonly embed: Linear;
-  private readonly layers: { bond: tf.Variable; root: Linear; rel: Linear; out: Linear }[] = [];
+export class ProductModel extends GraphModel<ProductArchitecture> {
+  private readonly layers: { bond: tf.Variable; root: Linear; rel: Linear; out: Linear }[];
   private readonly meanHead: Linear[];
   private readonly varHead: Linear[];
 
-  constructor(
-    readonly arch: ProductArchitecture,
-    seed: number,
-  ) {
+  constructor(arch: ProductArchitecture, seed: number) {
     super(arch, seed);
     const h = arch.hidden;
     const t = arch.targets.length;
-    this.embed = this.params.linear('embed', NUM_NODE_FEATURES, h);
-    for (let l = 0; l < arch.layers; l++) {
-      this.layers.push({
-        bond: this.params.table(`mp${l}/bond_embedding`, NUM_BOND_TYPES, h),
-        root: this.params.linear(`mp${l}/root`, h, h),
-        rel: this.params.linear(`mp${l}/rel`, h, h, false),
-        out: this.params.linear(`mp${l}/out`, h, h),
-      });
-    }
+    this.layers = this.perLayer((l) => ({
+      bond: this.params.table(`mp${l}/bond_embedding`, NUM_BOND_TYPES, h),
+      root: this.params.linear(`mp${l}/root`, h, h),
+      rel: this.params.linear(`mp${l}/rel`, h, h, false),
+      out: this.params.linear(`mp${l}/out`, h, h),
+    }));
     this.meanHead = [
       this.params.linear('mean0', 2 * h, h),
       this.params.linear('mean1', h, h / 2),
@@ -216,7 +210,7 @@ export class ProductModel extends GraphModel {
     let h = apply(this.embed, b.x);
     for (const layer of this.layers) {
       const message = tf.relu(
-        this.arch.bondTypes === false
+        this.architecture.bondTypes === false
           ? tf.gather(h, b.src)
           : tf.add(tf.gather(h, b.src), tf.gather(layer.bond, b.bond)),
       ) as tf.Tensor2D;
