@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { useApp } from './store';
+import { useApp, type Tab } from './store';
 import { BackendBar, BackendNotice, ModelUpdateNotice } from './components/BackendBar';
 import { BatchTable } from './components/BatchTable';
 import { FileDrop } from './components/FileDrop';
@@ -14,6 +14,11 @@ const ModelPage = lazy(() =>
   import('./components/ModelPage').then((m) => ({ default: m.ModelPage })),
 );
 
+const TABS: { tab: Tab; label: string }[] = [
+  { tab: 'predict', label: 'Predict' },
+  { tab: 'model', label: 'Model' },
+];
+
 export function App() {
   const tab = useApp((s) => s.tab);
   const setTab = useApp((s) => s.setTab);
@@ -22,22 +27,17 @@ export function App() {
       <header className="topbar">
         <h1>QM9 property predictor</h1>
         <nav className="tabs" role="tablist" aria-label="Pages">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'predict'}
-            onClick={() => setTab('predict')}
-          >
-            Predict
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'model'}
-            onClick={() => setTab('model')}
-          >
-            Model
-          </button>
+          {TABS.map((t) => (
+            <button
+              key={t.tab}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.tab}
+              onClick={() => setTab(t.tab)}
+            >
+              {t.label}
+            </button>
+          ))}
         </nav>
         <BackendBar />
       </header>

@@ -1,7 +1,17 @@
-import { useState, useSyncExternalStore, type FormEvent } from 'react';
+import { Fragment, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { pageLogging, resolveEndpoint, type OutboxStatus } from '../../logging';
 
 const controller = pageLogging();
+
+/** The opt-in boxes, each bound to one boolean setting. */
+const SWITCHES = [
+  {
+    key: 'enabled',
+    testId: 'log-enabled',
+    label: 'Send my predicted molecules to the logging server',
+  },
+  { key: 'includeSmiles', testId: 'log-smiles', label: 'Include SMILES in the records' },
+] as const;
 
 function describeState(status: OutboxStatus, enabled: boolean): string {
   if (!enabled) return status.queued > 0 ? 'off: queued records are kept but not sent' : 'off';
@@ -107,27 +117,21 @@ export function LoggingSettings() {
         in this browser (IndexedDB) while offline or while the server is down, and go out in
         batches.
       </p>
-      <label>
-        <input
-          type="checkbox"
-          data-testid="log-enabled"
-          checked={shown.enabled}
-          disabled={!loaded}
-          onChange={(event) => apply({ enabled: event.target.checked })}
-        />{' '}
-        Send my predicted molecules to the logging server
-      </label>
-      <br />
-      <label>
-        <input
-          type="checkbox"
-          data-testid="log-smiles"
-          checked={shown.includeSmiles}
-          disabled={!loaded}
-          onChange={(event) => apply({ includeSmiles: event.target.checked })}
-        />{' '}
-        Include SMILES in the records
-      </label>
+      {SWITCHES.map((box, i) => (
+        <Fragment key={box.key}>
+          {i > 0 && <br />}
+          <label>
+            <input
+              type="checkbox"
+              data-testid={box.testId}
+              checked={shown[box.key]}
+              disabled={!loaded}
+              onChange={(event) => apply({ [box.key]: event.target.checked })}
+            />{' '}
+            {box.label}
+          </label>
+        </Fragment>
+      ))}
       <form onSubmit={saveEndpoint}>
         <label>
           Endpoint{' '}

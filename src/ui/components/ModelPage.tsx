@@ -1,6 +1,6 @@
 import { TARGETS } from '../../model/contracts';
 import type { LoadedCard, ModelCard, ModelEvaluation, TargetMetrics } from '../../model/contracts';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { TargetKey } from '../../model/contracts';
 import {
   asCard,
@@ -29,57 +29,77 @@ function coverageCell(value: number | undefined, nominal: number) {
   return <td className={`num ${calibrated ? 'ok' : 'off'}`}>{(value * 100).toFixed(1)}%</td>;
 }
 
+/** The card's tables: one header row, scrolling sideways on a narrow screen. */
+function CardTable({
+  testId,
+  head,
+  children,
+}: {
+  testId?: string;
+  head: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="card-table" data-testid={testId}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 function AccuracyTable({ card }: { card: ModelCard }) {
   const baseline = new Map((card.baseline?.test ?? []).map((m) => [m.key, m] as const));
   const byKey = new Map(card.metrics.test.map((m) => [m.key, m] as const));
   return (
-    <div className="table-scroll">
-      <table className="card-table" data-testid="accuracy-table">
-        <thead>
-          <tr>
-            <th>Property</th>
-            <th>Unit</th>
-            <th>Test MAE</th>
-            <th>RMSE</th>
-            <th>R²</th>
-            <th title="Share of test molecules inside the central 50% predictive interval">
-              50% interval
-            </th>
-            <th title="Share of test molecules inside the central 90% predictive interval">
-              90% interval
-            </th>
-            {card.baseline && <th>Baseline MAE</th>}
-            <th>Training distribution</th>
+    <CardTable
+      testId="accuracy-table"
+      head={
+        <>
+          <th>Property</th>
+          <th>Unit</th>
+          <th>Test MAE</th>
+          <th>RMSE</th>
+          <th>R²</th>
+          <th title="Share of test molecules inside the central 50% predictive interval">
+            50% interval
+          </th>
+          <th title="Share of test molecules inside the central 90% predictive interval">
+            90% interval
+          </th>
+          {card.baseline && <th>Baseline MAE</th>}
+          <th>Training distribution</th>
+        </>
+      }
+    >
+      {TARGETS.map((t) => {
+        const m: TargetMetrics | undefined = byKey.get(t.key);
+        const distribution = trainingDistribution(card, t.key);
+        return (
+          <tr key={t.key}>
+            <th scope="row">{propertyInfo(t.key).name}</th>
+            <td>{t.unit}</td>
+            <td className="num">{formatValue(m?.mae)}</td>
+            <td className="num">{formatValue(m?.rmse)}</td>
+            <td className="num">{formatValue(m?.r2)}</td>
+            {coverageCell(m?.coverage50, 0.5)}
+            {coverageCell(m?.coverage90, 0.9)}
+            {card.baseline && <td className="num">{formatValue(baseline.get(t.key)?.mae)}</td>}
+            <td>
+              {distribution && (
+                <Histogram
+                  histogram={distribution.histogram}
+                  label={`${t.label}: predictions on training molecules`}
+                />
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {TARGETS.map((t) => {
-            const m: TargetMetrics | undefined = byKey.get(t.key);
-            const distribution = trainingDistribution(card, t.key);
-            return (
-              <tr key={t.key}>
-                <th scope="row">{propertyInfo(t.key).name}</th>
-                <td>{t.unit}</td>
-                <td className="num">{formatValue(m?.mae)}</td>
-                <td className="num">{formatValue(m?.rmse)}</td>
-                <td className="num">{formatValue(m?.r2)}</td>
-                {coverageCell(m?.coverage50, 0.5)}
-                {coverageCell(m?.coverage90, 0.9)}
-                {card.baseline && <td className="num">{formatValue(baseline.get(t.key)?.mae)}</td>}
-                <td>
-                  {distribution && (
-                    <Histogram
-                      histogram={distribution.histogram}
-                      label={`${t.label}: predictions on training molecules`}
-                    />
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </CardTable>
   );
 }
 
@@ -307,26 +327,23 @@ export function ModelPage() {
           {card.quantization.length > 0 && (
             <>
               <h3>Weight precision</h3>
-              <div className="table-scroll">
-                <table className="card-table">
-                  <thead>
-                    <tr>
-                      <th>Precision</th>
-                      <th>Weight bytes</th>
-                      <th>Test MAE change (gap, eV)</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {card.quantization.map((q) => (
-                      <tr key={q.precision}>
-                        <td>{q.precision}</td>
-                        <td className="num">{q.weightBytes.toLocaleString()}</td>
-                        <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <CardTable
+                head={
+                  <>
+                    <th>Precision</th>
+                    <th>Weight bytes</th>
+                    <th>Test MAE change (gap, eV)</th>
+                  </>
+                }
+              >
+                {card.quantization.map((q) => (
+                  <tr key={q.precision}>
+                    <td>{q.precision}</td>
+                    <td className="num">{q.weightBytes.toLocaleString()}</td>
+                    <td className="num">{formatValue(q.testMaeDelta.gap)}</td>
+                  </tr>
+                ))}
+              </CardTable>
             </>
           )}
         </details>
@@ -341,34 +358,32 @@ function EnsembleMembers({ ensemble }: { ensemble: NonNullable<ModelCard['ensemb
     <>
       <h3>Ensemble members</h3>
       <p className="muted">{ensemble.combination}</p>
-      <div className="table-scroll">
-        <table className="card-table" data-testid="ensemble-members">
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th>Predicts</th>
-              <th>Test MAE alone (gap, eV)</th>
-              <th>Parameters</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ensemble.members.map((m) => (
-              <tr key={m.name}>
-                <td title={m.description}>
-                  {m.name} {m.version}
-                </td>
-                <td>
-                  {m.architecture.targets.length === 1
-                    ? m.architecture.targets[0]
-                    : `${m.architecture.targets.length} targets`}
-                </td>
-                <td className="num">{formatValue(m.test.find((t) => t.key === 'gap')?.mae)}</td>
-                <td className="num">{m.parameters.toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <CardTable
+        testId="ensemble-members"
+        head={
+          <>
+            <th>Member</th>
+            <th>Predicts</th>
+            <th>Test MAE alone (gap, eV)</th>
+            <th>Parameters</th>
+          </>
+        }
+      >
+        {ensemble.members.map((m) => (
+          <tr key={m.name}>
+            <td title={m.description}>
+              {m.name} {m.version}
+            </td>
+            <td>
+              {m.architecture.targets.length === 1
+                ? m.architecture.targets[0]
+                : `${m.architecture.targets.length} targets`}
+            </td>
+            <td className="num">{formatValue(m.test.find((t) => t.key === 'gap')?.mae)}</td>
+            <td className="num">{m.parameters.toLocaleString()}</td>
+          </tr>
+        ))}
+      </CardTable>
     </>
   );
 }
