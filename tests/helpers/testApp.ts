@@ -1,12 +1,16 @@
 // Builds the real app over a fresh SQLite file per call, for tests that drive it with inject();
 // closeAll() (from afterEach) closes every app and store it built.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../server/app';
 import { loadConfig, type ServerConfig } from '../../server/config';
 import { openSqliteStore } from '../../server/storage/sqlite';
 import type { LogStore } from '../../server/storage';
 import { loadDriftReference } from '../../server/models';
+import { writeDriftReference } from './driftReferenceFile';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -52,4 +56,20 @@ export function testApps(dir: string, referenceFile: string) {
       }
     },
   };
+}
+
+/**
+ * For a test file whose tests each start their own apps: testApps() in a temp directory that goes
+ * after the file, over a drift reference of `graphs` and `gaps`, closing the apps after each test.
+ */
+export function appsPerTest(
+  prefix: string,
+  graphs: Parameters<typeof writeDriftReference>[1],
+  gaps: readonly number[],
+) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const apps = testApps(dir, writeDriftReference(join(dir, 'reference.json'), graphs, gaps));
+  afterEach(() => apps.closeAll());
+  return { dir, startApp: apps.startApp };
 }

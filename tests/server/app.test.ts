@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { redactToken, type AppDeps } from '../../server/app';
 import type { LogStore } from '../../server/storage';
-import { computeDriftReference } from '../../src/stats';
+import { writeDriftReference } from '../helpers/driftReferenceFile';
 import { chain, logRecord, methane } from '../helpers/molecules';
+import { getWithBearer, postRawJson } from '../helpers/inject';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-app-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,8 +18,11 @@ const referenceGraphs = Array.from({ length: 300 }, (_, i) =>
   chain('C'.repeat(1 + (i % 8)) + (i % 5 === 0 ? 'O' : '')),
 );
 const referenceGaps = referenceGraphs.map((_, i) => 9 + ((i * 37) % 300) / 100);
-const referenceFile = join(dir, 'reference.json');
-writeFileSync(referenceFile, JSON.stringify(computeDriftReference(referenceGraphs, referenceGaps)));
+const referenceFile = writeDriftReference(
+  join(dir, 'reference.json'),
+  referenceGraphs,
+  referenceGaps,
+);
 
 const apps = testApps(dir, referenceFile);
 const startApp = (
@@ -60,11 +64,7 @@ describe('server API', () => {
 
     it('counts stored records for token holders only (GET /log/count)', async () => {
       expect((await app.inject({ method: 'GET', url: '/log/count' })).statusCode).toBe(401);
-      const res = await app.inject({
-        method: 'GET',
-        url: '/log/count',
-        headers: { authorization: 'Bearer secret-token' },
-      });
+      const res = await getWithBearer(app, '/log/count', 'secret-token');
       expect(res.json()).toEqual({ records: await store.count() });
     });
 
@@ -118,12 +118,7 @@ describe('server API', () => {
       const empty = await app.inject({ method: 'POST', url: '/log', payload: { records: [] } });
       expect(empty.statusCode).toBe(400);
       expect(empty.json().message).toMatch(/records: must NOT have fewer than 1 items/);
-      const broken = await app.inject({
-        method: 'POST',
-        url: '/log',
-        headers: { 'content-type': 'application/json' },
-        payload: '{"records": [',
-      });
+      const broken = await postRawJson(app, '/log', '{"records": [');
       expect(broken.statusCode).toBe(400);
     });
   });
@@ -163,12 +158,7 @@ describe('server API', () => {
     });
 
     it('answers 422 for a body that is not JSON', async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/predict',
-        headers: { 'content-type': 'application/json' },
-        payload: 'not json',
-      });
+      const res = await postRawJson(app, '/predict', 'not json');
       expect(res.statusCode).toBe(422);
     });
 
@@ -186,11 +176,7 @@ describe('server API', () => {
   describe('GET /report', () => {
     it('needs the token', async () => {
       expect((await app.inject({ method: 'GET', url: '/report' })).statusCode).toBe(401);
-      const wrong = await app.inject({
-        method: 'GET',
-        url: '/report',
-        headers: { authorization: 'Bearer nope' },
-      });
+      const wrong = await getWithBearer(app, '/report', 'nope');
       expect(wrong.statusCode).toBe(401);
     });
 
@@ -204,11 +190,7 @@ describe('server API', () => {
         ),
       );
       await app.inject({ method: 'POST', url: '/log', payload: { records: drifted } });
-      const res = await app.inject({
-        method: 'GET',
-        url: '/report?n=50',
-        headers: { authorization: 'Bearer secret-token' },
-      });
+      const res = await getWithBearer(app, '/report?n=50', 'secret-token');
       expect(res.statusCode).toBe(200);
       const report = res.json();
       expect(report.molecules).toBe(50);
@@ -237,11 +219,7 @@ describe('server API', () => {
     });
 
     it('rejects a bad n', async () => {
-      const res = await app.inject({
-        method: 'GET',
-        url: '/report?n=0',
-        headers: { authorization: 'Bearer secret-token' },
-      });
+      const res = await getWithBearer(app, '/report?n=0', 'secret-token');
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toMatch(/n must be an integer from 1 to/);
     });
@@ -318,11 +296,7 @@ describe('limits', () => {
       DRIFT_REFERENCE_FILE: '',
       MODELS_DIR: join(dir, 'no-models'),
     }));
-    const res = await app.inject({
-      method: 'GET',
-      url: '/report',
-      headers: { authorization: 'Bearer secret-token' },
-    });
+    const res = await getWithBearer(app, '/report', 'secret-token');
     expect(res.statusCode).toBe(503);
     expect(res.json().message).toBe('no drift reference is installed (see the server log)');
     // The reason names directories on the server: never in the answer.

@@ -1,34 +1,21 @@
 // The defects found when the server was probed as an attacker and an operator would
 // (issue 12), each as the client or operator meets it, through the real app and SQLite files.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactToken } from '../../server/app';
 import { loadConfig, parseTrustProxy } from '../../server/config';
-import { computeDriftReference } from '../../src/stats';
-import { testApps } from '../helpers/testApp';
+import { appsPerTest } from '../helpers/testApp';
+import { postRawJson } from '../helpers/inject';
 import { chain, logRecord, methane } from '../helpers/molecules';
 import { RateLimiter } from '../../server/rateLimit';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-hardening-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 const referenceGraphs = Array.from({ length: 120 }, (_, i) => chain('C'.repeat(1 + (i % 6))));
-const referenceFile = join(dir, 'reference.json');
-writeFileSync(
-  referenceFile,
-  JSON.stringify(
-    computeDriftReference(
-      referenceGraphs,
-      referenceGraphs.map((_, i) => 9 + (i % 30) / 10),
-    ),
-  ),
+const { dir, startApp } = appsPerTest(
+  'qm9-hardening-',
+  referenceGraphs,
+  referenceGraphs.map((_, i) => 9 + (i % 30) / 10),
 );
-
-const apps = testApps(dir, referenceFile);
-const startApp = apps.startApp;
-afterEach(() => apps.closeAll());
 
 const auth = { authorization: 'Bearer secret-token' };
 
@@ -317,24 +304,18 @@ describe('prototype-pollution keys', () => {
     ['/predict', 422, '{"node_features": [], "__proto__": {"x": 1}}'],
   ])('%s names the refused key', async (url, status, payload) => {
     const { app } = await startApp();
-    const res = await app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json' },
-      payload,
-    });
+    const res = await postRawJson(app, url, payload);
     expect(res.statusCode).toBe(status);
     expect(res.body).toMatch(/the key \\"__proto__\\" is not allowed in JSON bodies/);
   });
 
   it('names a constructor.prototype key', async () => {
     const { app } = await startApp();
-    const res = await app.inject({
-      method: 'POST',
-      url: '/log',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"records": [], "constructor": {"prototype": {"x": 1}}}',
-    });
+    const res = await postRawJson(
+      app,
+      '/log',
+      '{"records": [], "constructor": {"prototype": {"x": 1}}}',
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/"constructor" key holding "prototype" is not allowed/);
   });

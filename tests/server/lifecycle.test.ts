@@ -2,13 +2,13 @@
 // client cannot hold a socket, SIGTERM finishes what is in flight and exits by its deadline.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess';
 import { chain, logRecord, methane } from '../helpers/molecules';
-import { computeDriftReference } from '../../src/stats';
+import { writeDriftReference } from '../helpers/driftReferenceFile';
 import { openSqliteStore } from '../../server/storage/sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-lifecycle-'));
@@ -50,62 +50,63 @@ function trickle(socket: Socket, length: number, everyMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-async function stop(server: ServerProcess) {
-  if (server.child.exitCode === null && server.child.signalCode === null)
-    server.child.kill('SIGKILL');
-  await server.exited;
+/** Runs `check` against a server started with `env` over baseEnv(), then kills it if it still runs. */
+async function withServer(
+  env: Record<string, string>,
+  check: (server: ServerProcess) => Promise<void>,
+): Promise<void> {
+  const server = await startServerProcess({ ...baseEnv(), ...env });
+  try {
+    await check(server);
+  } finally {
+    if (server.child.exitCode === null && server.child.signalCode === null)
+      server.child.kill('SIGKILL');
+    await server.exited;
+  }
 }
 
 describe('timeouts', () => {
   it('answers 408 and closes a POST whose body trickles in slower than REQUEST_TIMEOUT_MS', async () => {
-    const server = await startServerProcess({ ...baseEnv(), REQUEST_TIMEOUT_MS: '1500' });
-    try {
+    await withServer({ REQUEST_TIMEOUT_MS: '1500' }, async (server) => {
       const socket = await openSocket(server.url);
       const done = received(socket);
       // 10,000 bytes at one byte per 200 ms would take half an hour.
       trickle(socket, 10_000, 200);
       const answer = await done;
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    } finally {
-      await stop(server);
-    }
+    });
   });
 
   it('closes a socket that sends nothing', async () => {
-    const server = await startServerProcess({
-      ...baseEnv(),
-      IDLE_SOCKET_TIMEOUT_MS: '800',
-      HEADERS_TIMEOUT_MS: '60000',
-      REQUEST_TIMEOUT_MS: '60000',
-    });
-    try {
-      const socket = await openSocket(server.url);
-      expect(await received(socket)).toBe('');
-    } finally {
-      await stop(server);
-    }
+    await withServer(
+      { IDLE_SOCKET_TIMEOUT_MS: '800', HEADERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '60000' },
+      async (server) => {
+        const socket = await openSocket(server.url);
+        expect(await received(socket)).toBe('');
+      },
+    );
   });
 
   it('closes a keep-alive connection left idle after a response', async () => {
-    const server = await startServerProcess({ ...baseEnv(), KEEP_ALIVE_TIMEOUT_MS: '500' });
-    try {
+    await withServer({ KEEP_ALIVE_TIMEOUT_MS: '500' }, async (server) => {
       const socket = await openSocket(server.url);
       const done = received(socket);
       socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
       const text = await done;
       expect(text).toMatch(/^HTTP\/1\.1 200/);
       expect(text).toMatch(/Keep-Alive: timeout=\d+/i);
-    } finally {
-      await stop(server);
-    }
+    });
   });
 });
 
 describe('a long request', () => {
   it('is not cut by IDLE_SOCKET_TIMEOUT_MS while its drift report is computed', async () => {
     const graphs = ['C', 'CC', 'CCC', 'CO'].map(chain);
-    const referenceFile = join(dir, 'long-reference.json');
-    writeFileSync(referenceFile, JSON.stringify(computeDriftReference(graphs, [10, 9, 9.5, 8])));
+    const referenceFile = writeDriftReference(
+      join(dir, 'long-reference.json'),
+      graphs,
+      [10, 9, 9.5, 8],
+    );
     // Stored before the server starts, so the only request is the report, which takes well
     // over a second (worker start, 3,000 molecules).
     const file = join(dir, 'long.sqlite');
@@ -114,51 +115,44 @@ describe('a long request', () => {
       Array.from({ length: 3000 }, (_, i) => logRecord(`long-${i}-xxxx`, chain('CCCCCCCC'), 9)),
     );
     await store.close();
-    const server = await startServerProcess({
-      ...baseEnv(),
-      SQLITE_FILE: file,
-      IDLE_SOCKET_TIMEOUT_MS: '1000',
-      DRIFT_REFERENCE_FILE: referenceFile,
-    });
-    try {
-      const res = await fetch(`${server.url}/report?n=3000`, {
-        headers: { authorization: 'Bearer life' },
-      });
-      expect(res.status).toBe(200);
-      expect((await res.json()).molecules).toBe(3000);
-    } finally {
-      await stop(server);
-    }
+    await withServer(
+      { SQLITE_FILE: file, IDLE_SOCKET_TIMEOUT_MS: '1000', DRIFT_REFERENCE_FILE: referenceFile },
+      async (server) => {
+        const res = await fetch(`${server.url}/report?n=3000`, {
+          headers: { authorization: 'Bearer life' },
+        });
+        expect(res.status).toBe(200);
+        expect((await res.json()).molecules).toBe(3000);
+      },
+    );
   });
 });
 
 describe('SIGTERM', () => {
   it('exits by SHUTDOWN_TIMEOUT_MS even while a client trickles an upload', async () => {
-    const server = await startServerProcess({
-      ...baseEnv(),
-      REQUEST_TIMEOUT_MS: '120000',
-      IDLE_SOCKET_TIMEOUT_MS: '120000',
-      SHUTDOWN_TIMEOUT_MS: '1000',
-    });
-    try {
-      const socket = await openSocket(server.url);
-      const closed = received(socket);
-      trickle(socket, 10_000, 200);
-      await new Promise((r) => setTimeout(r, 300));
-      server.child.kill('SIGTERM');
-      const exit = await server.exited;
-      // Exit code 1: the deadline had to cut a connection.
-      expect(exit).toEqual({ code: 1, signal: null });
-      await closed;
-      expect(server.output()).toMatch(/shutdown deadline of 1000 ms reached/);
-    } finally {
-      await stop(server);
-    }
+    await withServer(
+      {
+        REQUEST_TIMEOUT_MS: '120000',
+        IDLE_SOCKET_TIMEOUT_MS: '120000',
+        SHUTDOWN_TIMEOUT_MS: '1000',
+      },
+      async (server) => {
+        const socket = await openSocket(server.url);
+        const closed = received(socket);
+        trickle(socket, 10_000, 200);
+        await new Promise((r) => setTimeout(r, 300));
+        server.child.kill('SIGTERM');
+        const exit = await server.exited;
+        // Exit code 1: the deadline had to cut a connection.
+        expect(exit).toEqual({ code: 1, signal: null });
+        await closed;
+        expect(server.output()).toMatch(/shutdown deadline of 1000 ms reached/);
+      },
+    );
   });
 
   it('answers an in-flight request, refuses new connections, then exits 0', async () => {
-    const server = await startServerProcess({ ...baseEnv(), LOG_LEVEL: 'info' });
-    try {
+    await withServer({ LOG_LEVEL: 'info' }, async (server) => {
       // A request whose body is still arriving when SIGTERM comes.
       const body = JSON.stringify({ records: [logRecord('term-00001', methane(), 9)] });
       const socket = await openSocket(server.url);
@@ -174,9 +168,7 @@ describe('SIGTERM', () => {
       expect(await answer).toMatch(/^HTTP\/1\.1 200[\s\S]*"stored":1/);
       expect(await server.exited).toEqual({ code: 0, signal: null });
       await expect(fetch(`${server.url}/health`)).rejects.toThrow();
-    } finally {
-      await stop(server);
-    }
+    });
   });
 });
 

@@ -1,34 +1,20 @@
 // /ready and /metrics as an operator and Prometheus meet them, and the periodic drift job's
 // gauges, through the real app, a SQLite file and the real report worker.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { computeDriftReference } from '../../src/stats';
-import { testApps } from '../helpers/testApp';
+import { describe, expect, it } from 'vitest';
+import { appsPerTest } from '../helpers/testApp';
 import { loadDriftReference } from '../../server/models';
 import { chain, logRecord, methane } from '../helpers/molecules';
+import { getWithBearer } from '../helpers/inject';
 import { createMetrics } from '../../server/metrics';
 import { runDriftJob } from '../../server/driftJob';
 import { ReportRunner } from '../../server/report/reportRunner';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-metrics-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const graphs = Array.from({ length: 100 }, (_, i) => chain('C'.repeat(1 + (i % 5))));
-const referenceFile = join(dir, 'reference.json');
-writeFileSync(
-  referenceFile,
-  JSON.stringify(
-    computeDriftReference(
-      graphs,
-      graphs.map((_, i) => 9 + (i % 20) / 10),
-    ),
-  ),
+const { startApp } = appsPerTest(
+  'qm9-metrics-',
+  graphs,
+  graphs.map((_, i) => 9 + (i % 20) / 10),
 );
-
-const apps = testApps(dir, referenceFile);
-const startApp = apps.startApp;
-afterEach(() => apps.closeAll());
 
 function metricValue(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -93,11 +79,7 @@ describe('GET /metrics', () => {
   it('needs METRICS_TOKEN when one is set', async () => {
     const { app } = await startApp({ METRICS_TOKEN: 'scrape' });
     expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-    const ok = await app.inject({
-      method: 'GET',
-      url: '/metrics',
-      headers: { authorization: 'Bearer scrape' },
-    });
+    const ok = await getWithBearer(app, '/metrics', 'scrape');
     expect(ok.statusCode).toBe(200);
   });
 });

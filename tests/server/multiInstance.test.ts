@@ -3,10 +3,10 @@
 // stored exactly once and both instances report the same. Rate limits are per instance
 // (server/README.md), and that is what this checks too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { computeDriftReference } from '../../src/stats';
+import { writeDriftReference } from '../helpers/driftReferenceFile';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess';
 import { chain, logRecord } from '../helpers/molecules';
 import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
@@ -33,14 +33,10 @@ describe.skipIf(!DATABASE_URL)('two instances on one PostgreSQL', () => {
 
   beforeAll(async () => {
     const graphs = Array.from({ length: 60 }, (_, i) => chain('C'.repeat(1 + (i % 5))));
-    writeFileSync(
+    writeDriftReference(
       referenceFile,
-      JSON.stringify(
-        computeDriftReference(
-          graphs,
-          graphs.map((_, i) => 9 + (i % 10) / 10),
-        ),
-      ),
+      graphs,
+      graphs.map((_, i) => 9 + (i % 10) / 10),
     );
     fresh = await createFreshDatabase(DATABASE_URL!, 'multi_test');
     const env = {

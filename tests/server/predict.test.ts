@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess';
 import { writeEnsembleDir, writeUntrainedModel } from '../helpers/modelDir';
 import { averagePredictions, loadPredictor } from '../../src/model';
-import { chain } from '../helpers/molecules';
+import { chain, type TestGraph } from '../helpers/molecules';
 import { computeDriftReference } from '../../src/stats';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-predict-'));
@@ -20,6 +20,19 @@ async function post(body: unknown) {
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
+}
+
+/** POSTs `g` as the current client does (features, edges, bond types), with `replaced` fields. */
+function postGraph(
+  g: TestGraph,
+  replaced: { node_features?: number[][]; edge_attr?: number[][] } = {},
+) {
+  return post({
+    node_features: g.x,
+    edge_index: g.edgeIndex,
+    edge_attr: g.edgeAttr,
+    ...replaced,
+  });
 }
 
 beforeAll(async () => {
@@ -57,11 +70,7 @@ beforeAll(async () => {
   // The model loads in the background; wait until /predict stops answering "not ready".
   const ethanol = chain('CCO');
   for (let i = 0; i < 240; i++) {
-    const { status } = await post({
-      node_features: ethanol.x,
-      edge_index: ethanol.edgeIndex,
-      edge_attr: ethanol.edgeAttr,
-    });
+    const { status } = await postGraph(ethanol);
     if (status !== 503) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -76,11 +85,7 @@ afterAll(async () => {
 describe('POST /predict', () => {
   it('answers the original contract plus all properties, uncertainties and the model', async () => {
     const ethanol = chain('CCO');
-    const { status, body } = await post({
-      node_features: ethanol.x,
-      edge_index: ethanol.edgeIndex,
-      edge_attr: ethanol.edgeAttr,
-    });
+    const { status, body } = await postGraph(ethanol);
     expect(status).toBe(200);
     expect(body.prediction).toHaveLength(1);
     expect(body.prediction[0]).toBe(body.properties.gap);
@@ -121,33 +126,18 @@ describe('POST /predict', () => {
   it('answers 422 (not 500) when the model itself rejects the input', async () => {
     const ethanol = chain('CCO');
     const attr = ethanol.edgeAttr.map(() => [0, 0, 0, 0]);
-    const { status, body } = await post({
-      node_features: ethanol.x,
-      edge_index: ethanol.edgeIndex,
-      edge_attr: attr,
-    });
+    const { status, body } = await postGraph(ethanol, { edge_attr: attr });
     expect(status).toBe(422);
     expect(body.detail[0].msg).toMatch(/edgeAttr row 0 is not a one-hot bond type/);
   });
 
   it('answers concurrent requests each with its own molecule, one bad one failing alone', async () => {
     const molecules = ['C', 'CCO', 'CCCN', 'COC', 'CCCCF'].map(chain);
-    const alone = await Promise.all(
-      molecules.map(
-        async (g) =>
-          (await post({ node_features: g.x, edge_index: g.edgeIndex, edge_attr: g.edgeAttr })).body,
-      ),
-    );
+    const alone = await Promise.all(molecules.map(async (g) => (await postGraph(g)).body));
     const bad = chain('CC');
     const together = await Promise.all([
-      ...molecules.map((g) =>
-        post({ node_features: g.x, edge_index: g.edgeIndex, edge_attr: g.edgeAttr }),
-      ),
-      post({
-        node_features: bad.x,
-        edge_index: bad.edgeIndex,
-        edge_attr: bad.edgeAttr.map(() => [0, 0, 0, 0]),
-      }),
+      ...molecules.map((g) => postGraph(g)),
+      postGraph(bad, { edge_attr: bad.edgeAttr.map(() => [0, 0, 0, 0]) }),
     ]);
     together.slice(0, molecules.length).forEach((r, i) => {
       expect(r.status).toBe(200);
@@ -160,11 +150,7 @@ describe('POST /predict', () => {
     const headers = { authorization: 'Bearer predict-test' };
     const before = (await (await fetch(`${server.url}/log/count`, { headers })).json()).records;
     const g = chain('CCCO');
-    const answer = await post({
-      node_features: g.x,
-      edge_index: g.edgeIndex,
-      edge_attr: g.edgeAttr,
-    });
+    const answer = await postGraph(g);
     const after = (await (await fetch(`${server.url}/log/count`, { headers })).json()).records;
     expect(after).toBe(before + 1);
     const report = await (await fetch(`${server.url}/report?n=1`, { headers })).json();
@@ -180,11 +166,7 @@ describe('values outside QM9 (issue 12)', () => {
     const ethanol = chain('CCO');
     const x = ethanol.x.map((row) => [...row]);
     x[0][1] = 1e5;
-    const { status, body } = await post({
-      node_features: x,
-      edge_index: ethanol.edgeIndex,
-      edge_attr: ethanol.edgeAttr,
-    });
+    const { status, body } = await postGraph(ethanol, { node_features: x });
     expect(status).toBe(200);
     expect(body.warnings).toContainEqual({
       code: 'feature-outside-qm9',
@@ -195,11 +177,7 @@ describe('values outside QM9 (issue 12)', () => {
 
   it('gives a molecule like those in QM9 no range warning', async () => {
     const g = chain('CCN');
-    const { status, body } = await post({
-      node_features: g.x,
-      edge_index: g.edgeIndex,
-      edge_attr: g.edgeAttr,
-    });
+    const { status, body } = await postGraph(g);
     expect(status).toBe(200);
     expect(body.warnings.filter((w: { code: string }) => w.code === 'feature-outside-qm9')).toEqual(
       [],
@@ -217,7 +195,7 @@ describe('operating the server', () => {
 
   it('/metrics counts requests by route, predictions by model version, and the model load', async () => {
     const g = chain('CCO');
-    await post({ node_features: g.x, edge_index: g.edgeIndex, edge_attr: g.edgeAttr });
+    await postGraph(g);
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
