@@ -21,7 +21,7 @@ import { gitCommit } from './train';
 import { shardName, writeModelFiles } from './modelFiles';
 import { loadQm9Dataset } from './dataset';
 import { formatMetricsTable } from './metrics';
-import type { OutputTransform } from '../src/model';
+import type { OutputTransform, TargetKey } from '../src/model';
 import type { PackedGraphs } from './packed';
 import {
   column,
@@ -53,6 +53,38 @@ export interface ExportOptions {
 }
 
 const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
+
+/**
+ * What opens every model card, a single model's or an ensemble's: its format, identity (dated now)
+ * and what the model is. The keys keep the order the card files have always had.
+ */
+export function cardHeader(
+  config: Pick<ModelCard, 'name' | 'version' | 'description'>,
+  model: Pick<ModelCard, 'architecture' | 'parameters'> & { targets: TargetKey[] },
+): Pick<
+  ModelCard,
+  | 'format'
+  | 'formatVersion'
+  | 'name'
+  | 'version'
+  | 'createdAt'
+  | 'description'
+  | 'architecture'
+  | 'parameters'
+  | 'targets'
+> {
+  return {
+    format: CARD_FORMAT,
+    formatVersion: 1,
+    name: config.name,
+    version: config.version,
+    createdAt: new Date().toISOString(),
+    description: config.description,
+    architecture: model.architecture,
+    parameters: model.parameters,
+    targets: cardTargets(model.targets),
+  };
+}
 const DEFAULT_BASELINE_RUN = 'qm9-baseline-gap';
 
 /**
@@ -191,15 +223,11 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     })),
   });
   const card: ModelCard = {
-    format: CARD_FORMAT,
-    formatVersion: 1,
-    name: config.name,
-    version: config.version,
-    createdAt: new Date().toISOString(),
-    description: config.description,
-    architecture: config.architecture,
-    parameters: results.parameters,
-    targets: cardTargets(transform.targets),
+    ...cardHeader(config, {
+      architecture: config.architecture,
+      parameters: results.parameters,
+      targets: transform.targets,
+    }),
     data: {
       file: path.basename(config.data),
       sha256: results.data.sha256,

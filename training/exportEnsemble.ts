@@ -9,17 +9,11 @@ import { checkSmallMolecules, errorsBySize, smallMoleculeIds } from './sizeError
 import { setupBackend } from '../src/model';
 import { ensemblePredictor } from '../src/model';
 import { ENSEMBLE_FORMAT, type EnsembleManifest } from '../src/model';
-import {
-  CARD_FORMAT,
-  type ModelCard,
-  type QuantizationReport,
-  type TargetMetrics,
-} from '../src/model';
+import { type ModelCard, type QuantizationReport, type TargetMetrics } from '../src/model';
 import { loadPredictor, type Predictor } from '../src/model';
 import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model';
 import { MANIFEST_FILES, type WeightPrecision } from '../src/model';
 import {
-  cardTargets,
   readCardNotes,
   referenceSample,
   referenceSections,
@@ -27,6 +21,7 @@ import {
 } from './cardSections';
 import { readCard, readEvaluation, writeCardFiles } from './cardFiles';
 import { writeJsonAtomic } from './checkpoint';
+import { cardHeader } from './export';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';
 import { calibrationFactor, formatMetricsTable, targetMetrics } from './metrics';
 import { packedToGraph } from './packedToGraph';
@@ -222,15 +217,11 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
     seed,
   );
   const card: ModelCard = {
-    format: CARD_FORMAT,
-    formatVersion: 1,
-    name: config.name,
-    version: config.version,
-    createdAt: new Date().toISOString(),
-    description: config.description,
-    architecture: primary.architecture,
-    parameters: memberCards.reduce((s, c) => s + c.parameters, 0),
-    targets: cardTargets(targets),
+    ...cardHeader(config, {
+      architecture: primary.architecture,
+      parameters: memberCards.reduce((s, c) => s + c.parameters, 0),
+      targets,
+    }),
     data: primary.data,
     metrics: { test: float32!.test, validation },
     uncertainty: { method: COMBINATION, calibration: stdScale },
