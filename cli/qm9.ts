@@ -8,48 +8,42 @@ interface Entry {
   load: () => Promise<Command>;
 }
 
-export const COMMANDS: Record<string, Entry> = {
-  predict: {
-    summary: 'predict the properties of the molecules in a file; CSV or SDF out',
-    load: async () => (await import('./predict')).predictCommand,
-  },
-  evaluate: {
-    summary: 'per-target metrics of a model (or an average of several) on a QM9 split',
-    load: async () => (await import('../training/evaluate')).evaluateCommand,
-  },
-  models: {
-    summary: 'the model registry: list, register, promote (gated), rollback',
-    load: async () => (await import('../training/models')).modelsCommand,
-  },
-  train: {
-    summary: 'train a model from a config with overrides; export and record the run',
-    load: async () => (await import('../training/train')).trainCommand,
-  },
-  export: {
-    summary: 'publish a training run as a model directory with its model card',
-    load: async () => (await import('../training/export')).exportCommand,
-  },
-  'export-ensemble': {
-    summary: 'publish an ensemble of exported models with its own model card',
-    load: async () => (await import('../training/exportEnsemble')).exportEnsembleCommand,
-  },
-  ablations: {
-    summary: 'train architecture and loss variants at an equal small budget',
-    load: async () => (await import('../training/ablations')).ablationsCommand,
-  },
-  baselines: {
-    summary: 'test MAE of the training mean and of the linear atom reference',
-    load: async () => (await import('../training/trivialBaselines')).baselinesCommand,
-  },
-  runs: {
-    summary: 'recorded runs: list, show, compare',
-    load: async () => (await import('../training/runs')).runsCommand,
-  },
-  sweep: {
-    summary: 'a hyperparameter sweep: run it, work on its queue, or print its leaderboard',
-    load: async () => (await import('../training/sweep')).sweepCommand,
-  },
+/** What --help says of each command, in the order it lists them. */
+const SUMMARIES = {
+  predict: 'predict the properties of the molecules in a file; CSV or SDF out',
+  evaluate: 'per-target metrics of a model (or an average of several) on a QM9 split',
+  models: 'the model registry: list, register, promote (gated), rollback',
+  train: 'train a model from a config with overrides; export and record the run',
+  export: 'publish a training run as a model directory with its model card',
+  'export-ensemble': 'publish an ensemble of exported models with its own model card',
+  ablations: 'train architecture and loss variants at an equal small budget',
+  baselines: 'test MAE of the training mean and of the linear atom reference',
+  runs: 'recorded runs: list, show, compare',
+  sweep: 'a hyperparameter sweep: run it, work on its queue, or print its leaderboard',
 };
+
+type CommandName = keyof typeof SUMMARIES;
+
+/** Each command's module; the type makes it name exactly the commands above. */
+const LOADERS: Record<CommandName, () => Promise<Command>> = {
+  predict: async () => (await import('./predict')).predictCommand,
+  evaluate: async () => (await import('../training/evaluate')).evaluateCommand,
+  models: async () => (await import('../training/models')).modelsCommand,
+  train: async () => (await import('../training/train')).trainCommand,
+  export: async () => (await import('../training/export')).exportCommand,
+  'export-ensemble': async () => (await import('../training/exportEnsemble')).exportEnsembleCommand,
+  ablations: async () => (await import('../training/ablations')).ablationsCommand,
+  baselines: async () => (await import('../training/trivialBaselines')).baselinesCommand,
+  runs: async () => (await import('../training/runs')).runsCommand,
+  sweep: async () => (await import('../training/sweep')).sweepCommand,
+};
+
+export const COMMANDS: Record<string, Entry> = Object.fromEntries(
+  (Object.keys(SUMMARIES) as CommandName[]).map((name) => [
+    name,
+    { summary: SUMMARIES[name], load: LOADERS[name] },
+  ]),
+);
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
