@@ -295,7 +295,8 @@ describe('target metrics (hand-computed)', () => {
 
 describe('split', () => {
   it('by the last digit of the gdb index, as the rule says', () => {
-    expect([0, 1, 2, 9, 100, 101, 109].map(splitOf)).toEqual([
+    // Up to 133880, the last molecule in QM9.
+    expect([0, 1, 2, 9, 100, 101, 109, 10, 20, 11, 31, 12, 19, 133880].map(splitOf)).toEqual([
       'test',
       'validation',
       'train',
@@ -303,6 +304,13 @@ describe('split', () => {
       'test',
       'validation',
       'train',
+      'test',
+      'test',
+      'validation',
+      'validation',
+      'train',
+      'train',
+      'test',
     ]);
     expect(SPLIT_RULE).toBe(
       'uncharacterized == 0; gdb_idx % 10 == 0 test, == 1 validation, otherwise train',

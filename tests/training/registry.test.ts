@@ -154,6 +154,17 @@ describe('npm run models (the CLI on a copy of a shipped model and made-up molec
     }
   };
   const dataArgs = () => ['--data', data, '--cache', path.join(tmp, 'cache')];
+  const promoteToProduction = (model: string) =>
+    cli('promote', path.join(modelsDir, model), '--alias', 'production', ...dataArgs());
+  /** Rewrites every registered model's test MAE on the gap, as if it had measured `mae(old)`. */
+  const setGapMae = (mae: (old: number) => number) =>
+    updateRegistryFile(modelsDir, (r) => ({
+      ...r,
+      models: r.models.map((m) => ({
+        ...m,
+        test: m.test.map((t) => (t.key === 'gap' ? { ...t, mae: mae(t.mae) } : t)),
+      })),
+    }));
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), 'registry-cli-'));
@@ -195,32 +206,14 @@ describe('npm run models (the CLI on a copy of a shipped model and made-up molec
   });
 
   it('registers, promotes through the gate, refuses a worse model untouched, rolls back', async () => {
-    const first = await cli(
-      'promote',
-      path.join(modelsDir, 'qm9-gnn'),
-      '--alias',
-      'production',
-      ...dataArgs(),
-    );
+    const first = await promoteToProduction('qm9-gnn');
     expect(first.out).toContain('production: (none) -> qm9-gnn@1.0.0');
     expect(first.code).toBe(0);
 
     // Make production look 5% better on the gap than the candidate will measure.
-    await updateRegistryFile(modelsDir, (r) => ({
-      ...r,
-      models: r.models.map((m) => ({
-        ...m,
-        test: m.test.map((t) => (t.key === 'gap' ? { ...t, mae: t.mae / 1.05 } : t)),
-      })),
-    }));
+    await setGapMae((mae) => mae / 1.05);
     const before = await readFile(registryPath(modelsDir));
-    const refused = await cli(
-      'promote',
-      path.join(modelsDir, 'qm9-gnn-next'),
-      '--alias',
-      'production',
-      ...dataArgs(),
-    );
+    const refused = await promoteToProduction('qm9-gnn-next');
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(
       /FAIL gap: test MAE [\d.]+ vs production [\d.]+ eV \(\+5\.0%, limit \+2\.0%\)/,
@@ -228,20 +221,8 @@ describe('npm run models (the CLI on a copy of a shipped model and made-up molec
     expect(refused.out).toContain('refused: qm9-gnn@1.1.0 does not pass the promotion gate');
     expect(await readFile(registryPath(modelsDir))).toEqual(before);
 
-    await updateRegistryFile(modelsDir, (r) => ({
-      ...r,
-      models: r.models.map((m) => ({
-        ...m,
-        test: m.test.map((t) => (t.key === 'gap' ? { ...t, mae: t.mae * 1.05 } : t)),
-      })),
-    }));
-    const promoted = await cli(
-      'promote',
-      path.join(modelsDir, 'qm9-gnn-next'),
-      '--alias',
-      'production',
-      ...dataArgs(),
-    );
+    await setGapMae((mae) => mae * 1.05);
+    const promoted = await promoteToProduction('qm9-gnn-next');
     expect(promoted.code).toBe(0);
     expect(promoted.out).toContain('ok   gap: 90% interval covers 90.0% of the test split');
     let registry = await readRegistryFile(modelsDir);
