@@ -145,6 +145,22 @@ const path = (n: number) => [
   Array.from({ length: n - 1 }, (_, i) => i + 1),
 ];
 
+/** A POST /predict in the original project's request format. */
+const locustPredict = (nodeFeatures: number[][], edgeIndex: number[][]) => ({
+  method: 'POST' as const,
+  path: '/predict',
+  body: JSON.stringify({ node_features: nodeFeatures, edge_index: edgeIndex }),
+});
+
+/** A chain of lo to hi atoms (picked at random), atom i's features row(i). */
+const locustChain = (lo: number, hi: number, row: (i: number) => number[]) => {
+  const n = randomInt(lo, hi);
+  return locustPredict(
+    Array.from({ length: n }, (_, i) => row(i)),
+    path(n),
+  );
+};
+
 /** The original project's Locust tasks with their weights (health 1, predict 5, tiny 2, three invalid 1 each). */
 const LOCUST_TASKS: {
   kind: string;
@@ -157,66 +173,26 @@ const LOCUST_TASKS: {
     kind: 'valid prediction',
     weight: 5,
     expect: 200,
-    make: () => {
-      const n = randomInt(3, 20);
-      return {
-        method: 'POST',
-        path: '/predict',
-        body: JSON.stringify({
-          node_features: Array.from({ length: n }, (_, i) => Array(11).fill(i % 11)),
-          edge_index: path(n),
-        }),
-      };
-    },
+    make: () => locustChain(3, 20, (i) => Array(11).fill(i % 11)),
   },
   {
     kind: 'tiny graph',
     weight: 2,
     expect: 200,
-    make: () => {
-      const n = randomInt(2, 5);
-      return {
-        method: 'POST',
-        path: '/predict',
-        body: JSON.stringify({
-          node_features: Array.from({ length: n }, () => Array(11).fill(0)),
-          edge_index: path(n),
-        }),
-      };
-    },
+    make: () => locustChain(2, 5, () => Array(11).fill(0)),
   },
   {
     kind: '10-feature rows',
     weight: 1,
     expect: 422,
-    make: () => ({
-      method: 'POST',
-      path: '/predict',
-      body: JSON.stringify({ node_features: [Array(10).fill(1)], edge_index: [[0], [0]] }),
-    }),
+    make: () => locustPredict([Array(10).fill(1)], [[0], [0]]),
   },
-  {
-    kind: 'empty rows',
-    weight: 1,
-    expect: 422,
-    make: () => ({
-      method: 'POST',
-      path: '/predict',
-      body: JSON.stringify({ node_features: [], edge_index: [[0], [0]] }),
-    }),
-  },
+  { kind: 'empty rows', weight: 1, expect: 422, make: () => locustPredict([], [[0], [0]]) },
   {
     kind: 'inconsistent rows',
     weight: 1,
     expect: 422,
-    make: () => ({
-      method: 'POST',
-      path: '/predict',
-      body: JSON.stringify({
-        node_features: [Array(11).fill(1), Array(10).fill(1)],
-        edge_index: [[0], [1]],
-      }),
-    }),
+    make: () => locustPredict([Array(11).fill(1), Array(10).fill(1)], [[0], [1]]),
   },
 ];
 
@@ -376,16 +352,30 @@ async function reportUnderLoad(server: ServerProcess, n: number, parallel: numbe
   };
 }
 
+/** Starts a server on env, hands it to work, and stops it (waiting for its exit) however work ends. */
+async function withServer<T>(
+  env: Record<string, string>,
+  work: (server: ServerProcess) => Promise<T>,
+): Promise<T> {
+  const server = await startServerProcess(env);
+  try {
+    return await work(server);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
 async function reportScenario(baseEnv: Record<string, string>, dir: string) {
-  const server = await startServerProcess({
+  const env = {
     ...baseEnv,
     DATABASE_URL: '',
     SQLITE_FILE: join(dir, 'report.sqlite'),
     // The shipped model is loaded, as in production; its card holds the drift reference.
     MODELS_DIR: 'public/models',
     DRIFT_JOB_INTERVAL_S: '0',
-  });
-  try {
+  };
+  return withServer(env, async (server) => {
     console.log('filling 10,000 maximum-size records...');
     const fill = await fillWithMaximumRecords(server, 10_000);
     console.log('/report?n=10000 alone...');
@@ -393,10 +383,7 @@ async function reportScenario(baseEnv: Record<string, string>, dir: string) {
     console.log('/report?n=10000 twice at once...');
     const twice = await reportUnderLoad(server, 10_000, 2);
     return { storage: 'SQLite', fill, alone, twice };
-  } finally {
-    server.child.kill('SIGTERM');
-    await server.exited;
-  }
+  });
 }
 
 async function main() {
@@ -471,13 +458,13 @@ async function main() {
     results.models =
       'no trained model in public/models: untrained stand-ins, product hidden 128 x 4 layers, baseline 128 x 3';
   }
-  const sqlite = await startServerProcess({
+  const sqliteEnv = {
     ...baseEnv,
     DATABASE_URL: '',
     SQLITE_FILE: join(dir, 'bench.sqlite'),
     MODELS_DIR: modelsDir,
-  });
-  try {
+  };
+  await withServer(sqliteEnv, async (sqlite) => {
     console.log('ingest (SQLite, synchronous=FULL)...');
     results.ingestSqlite = await ingest(sqlite, 'sqlite');
     const modelProblem = await waitForModel(sqlite);
@@ -500,41 +487,31 @@ async function main() {
     }
     console.log('original load profile...');
     results.originalLoadProfile = await originalProfile(sqlite);
-  } finally {
-    sqlite.child.kill('SIGTERM');
-    await sqlite.exited;
-  }
+  });
 
   // For comparison: synchronous=NORMAL keeps acknowledged records through a process kill
   // but not through a power cut.
-  const normal = await startServerProcess({
+  const normalEnv = {
     ...baseEnv,
     DATABASE_URL: '',
     SQLITE_FILE: join(dir, 'bench-normal.sqlite'),
     SQLITE_SYNCHRONOUS: 'NORMAL',
     MODELS_DIR: join(dir, 'none'),
-  });
-  try {
+  };
+  results.ingestSqliteSynchronousNormal = await withServer(normalEnv, (normal) => {
     console.log('ingest (SQLite, synchronous=NORMAL)...');
-    results.ingestSqliteSynchronousNormal = await ingest(normal, 'sqlite-normal');
-  } finally {
-    normal.child.kill('SIGTERM');
-    await normal.exited;
-  }
+    return ingest(normal, 'sqlite-normal');
+  });
 
   if (process.env.DATABASE_URL) {
     const fresh = await createFreshDatabase(process.env.DATABASE_URL, 'bench');
-    const pg = await startServerProcess({
-      ...baseEnv,
-      DATABASE_URL: fresh.url,
-      MODELS_DIR: join(dir, 'none'),
-    });
     try {
-      console.log('ingest (PostgreSQL)...');
-      results.ingestPostgres = await ingest(pg, 'pg');
+      const pgEnv = { ...baseEnv, DATABASE_URL: fresh.url, MODELS_DIR: join(dir, 'none') };
+      results.ingestPostgres = await withServer(pgEnv, (pg) => {
+        console.log('ingest (PostgreSQL)...');
+        return ingest(pg, 'pg');
+      });
     } finally {
-      pg.child.kill('SIGTERM');
-      await pg.exited;
       await fresh.drop();
     }
   } else {
