@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   dropFiles,
   modelPublished,
-  NO_MODEL_REASON,
+  openWithModel,
   pickFiles,
   sdfRecord,
   waitForJob,
@@ -26,10 +26,7 @@ async function legendNumbers(page: Page) {
 test('atom colours for aspirin: coloured drawing, legend, and atoms that sum to the learned part', async ({
   page,
 }) => {
-  // Skipped only on a checkout without a trained model in public/models; never under CI.
-  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  await page.goto('/');
-  await waitForModel(page);
+  await openWithModel(page);
   await page.getByLabel('SMILES, one per line').fill('CC(=O)Oc1ccccc1C(=O)O aspirin');
   await page.getByRole('button', { name: 'Predict', exact: true }).click();
   await waitForJob(page);
@@ -90,10 +87,7 @@ test('atom colours for aspirin: coloured drawing, legend, and atoms that sum to 
 });
 
 test('atom colours on a file with 3D coordinates colour the file’s own atoms', async ({ page }) => {
-  // Skipped only on a checkout without a trained model in public/models; never under CI.
-  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  await page.goto('/');
-  await waitForModel(page);
+  await openWithModel(page);
   // Hydrogens first: folding must follow bonds, and the 3D view keeps the file's order.
   const methanol = sdfRecord(
     'methanol',

@@ -1,11 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { drawEthanol, modelPublished, NO_MODEL_REASON, waitForModel } from './helpers';
+import { drawEthanol, openWithModel } from './helpers';
 
 test('drawing ethanol in the editor predicts its 12 properties', async ({ page }) => {
-  // Skipped only on a checkout without a trained model in public/models; never under CI.
-  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  await page.goto('/');
-  await waitForModel(page);
+  await openWithModel(page);
   await drawEthanol(page);
 
   const detail = page.getByTestId('detail');
@@ -23,10 +20,7 @@ test('drawing ethanol in the editor predicts its 12 properties', async ({ page }
 test('the drawing follows edits: changing the oxygen to nitrogen re-predicts as ethylamine', async ({
   page,
 }) => {
-  // Skipped only on a checkout without a trained model in public/models; never under CI.
-  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  await page.goto('/');
-  await waitForModel(page);
+  await openWithModel(page);
   await drawEthanol(page);
   await expect(page.getByTestId('detail-smiles')).toHaveText('CCO', { timeout: 30_000 });
   const editor = page.getByTestId('editor');

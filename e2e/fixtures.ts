@@ -1,7 +1,7 @@
 // Files the e2e tests write themselves, shaped like what people bring: an SD file with data
 // fields and a CSV with the user's own columns, each mixing molecules inside QM9, extrapolations,
 // an element the model cannot take and a record that cannot be read.
-import { sdfRecord, type TestFile } from './helpers';
+import { brokenRecord, methanolRecord, sdfRecord, type TestFile } from './helpers';
 
 const line = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -21,15 +21,7 @@ function alkane(title: string, n: number, fields: Record<string, string>): strin
 export const DRUGS_SDF: TestFile = {
   name: 'drugs.sdf',
   content: [
-    sdfRecord(
-      'methanol',
-      [
-        ['C', 0, 0, 0],
-        ['O', 1.43, 0, 0],
-      ],
-      [[1, 2, 1]],
-      { ID: 'D-1', SOL: '1.1' },
-    ),
+    methanolRecord({ ID: 'D-1', SOL: '1.1' }),
     alkane('decane', 10, { ID: 'D-2', SOL: '-5.8' }),
     sdfRecord(
       'dibromomethane',
@@ -44,16 +36,7 @@ export const DRUGS_SDF: TestFile = {
       ],
       { ID: 'D-3', SOL: '-1.2' },
     ),
-    // Its bond block points at atom 7 of a 2-atom molecule.
-    sdfRecord(
-      'broken',
-      [
-        ['C', 0, 0, 0],
-        ['O', 1.43, 0, 0],
-      ],
-      [[1, 7, 1]],
-      { ID: 'D-4', SOL: '0.3' },
-    ),
+    brokenRecord({ ID: 'D-4', SOL: '0.3' }),
     alkane('propane', 3, { ID: 'D-5', SOL: '-1.9' }),
   ].join(''),
 };

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { expect, type Download, type Page } from '@playwright/test';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { parseDelimited } from '../src/chem';
 import {
   DEFAULT_ALIAS,
@@ -41,6 +41,16 @@ export async function waitForModel(page: Page, timeout = 90_000): Promise<string
   const status = page.getByTestId('active-backend');
   await expect(status).toHaveAttribute('data-status', 'ready', { timeout });
   return (await status.getAttribute('data-backend')) ?? '';
+}
+
+/**
+ * Opens the page and waits for the model, for a test that needs predictions. Skips the test only
+ * on a checkout without a trained model in public/models; never under CI.
+ */
+export async function openWithModel(page: Page): Promise<void> {
+  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
+  await page.goto('/');
+  await waitForModel(page);
 }
 
 export async function waitForJob(page: Page, timeout = 120_000): Promise<void> {
@@ -107,9 +117,24 @@ export async function drawEthanol(page: Page): Promise<void> {
   await at(start.x, start.y);
 }
 
+type SdfAtom = [string, number, number, number];
+
+/** Methanol's heavy atoms, C-O at 1.43 Å; the hydrogens are implicit. */
+const CARBON_OXYGEN: SdfAtom[] = [
+  ['C', 0, 0, 0],
+  ['O', 1.43, 0, 0],
+];
+
+export const methanolRecord = (fields?: Record<string, string>) =>
+  sdfRecord('methanol', CARBON_OXYGEN, [[1, 2, 1]], fields);
+
+/** A record no reader can take: its bond block points at atom 7 of a 2-atom molecule. */
+export const brokenRecord = (fields?: Record<string, string>) =>
+  sdfRecord('broken', CARBON_OXYGEN, [[1, 7, 1]], fields);
+
 export function sdfRecord(
   title: string,
-  atoms: [string, number, number, number][],
+  atoms: SdfAtom[],
   bonds: [number, number, number][],
   fields: Record<string, string> = {},
 ): string {

@@ -5,14 +5,7 @@ import { unitSuffix } from '../src/ui/exportResults';
 import { formatInterval, formatValue } from '../src/ui/format';
 import { PROPERTIES } from '../src/ui/properties';
 import { ASSAY_CSV } from './fixtures';
-import {
-  downloadText,
-  dropFiles,
-  modelPublished,
-  NO_MODEL_REASON,
-  parseCsv,
-  waitForModel,
-} from './helpers';
+import { downloadText, dropFiles, openWithModel, parseCsv } from './helpers';
 
 async function box(locator: Locator) {
   const b = await locator.boundingBox();
@@ -31,9 +24,7 @@ async function exportCsv(page: Page): Promise<Record<string, string>[]> {
 test('every cell of the first rows lies under its heading and says what the CSV export says', async ({
   page,
 }) => {
-  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  await page.goto('/');
-  await waitForModel(page);
+  await openWithModel(page);
   await dropFiles(page, [ASSAY_CSV]);
   // A CSV whose every row ends in "failed" or "done"; this one has readable rows, so done.
   await expect(page.getByTestId('job')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });

@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { TARGETS } from '../src/model';
 import {
+  brokenRecord,
   downloadText,
   dropFiles,
-  modelPublished,
-  NO_MODEL_REASON,
+  methanolRecord,
+  openWithModel,
   parseCsv,
   sdfRecord,
   waitForJob,
-  waitForModel,
 } from './helpers';
 
 const water = sdfRecord(
@@ -24,32 +24,14 @@ const water = sdfRecord(
   ],
   { id: 'W-1' },
 );
-// Record 2 is broken: its bond block points at atom 7 of a 2-atom molecule.
-const broken = sdfRecord(
-  'broken',
-  [
-    ['C', 0, 0, 0],
-    ['O', 1.43, 0, 0],
-  ],
-  [[1, 7, 1]],
-);
-const methanol = sdfRecord(
-  'methanol',
-  [
-    ['C', 0, 0, 0],
-    ['O', 1.43, 0, 0],
-  ],
-  [[1, 2, 1]],
-  { id: 'M-3' },
-);
+// Record 2 is broken.
+const broken = brokenRecord();
+const methanol = methanolRecord({ id: 'M-3' });
 
 test('an SDF with a broken record 2 gives two predictions, one error naming record 2, and a CSV export', async ({
   page,
 }) => {
-  // Skipped only on a checkout without a trained model in public/models; never under CI.
-  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
-  await page.goto('/');
-  await waitForModel(page);
+  await openWithModel(page);
   await dropFiles(page, [{ name: 'three.sdf', content: water + broken + methanol }]);
   await waitForJob(page);
 
