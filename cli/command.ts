@@ -3,7 +3,7 @@
 // Arguments are parsed with node:util parseArgs; nothing here reads process.argv except isMain.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface Command {
   /** The subcommand: `npm run qm9 -- <name>`. */
@@ -101,4 +101,12 @@ export function runIfMain(moduleUrl: string, command: Command): void {
   void runCommand(command, process.argv.slice(2)).then((code) => {
     if (code !== 0) process.exit(code);
   });
+}
+
+/**
+ * A command's flags and positionals, strict: an unknown flag or a missing value is an error that
+ * names it (runCommand prints it with the usage).
+ */
+export function parseCommandArgs<T extends ParseArgsConfig['options']>(argv: string[], options: T) {
+  return parseArgs({ args: argv, allowPositionals: true, options });
 }

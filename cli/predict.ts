@@ -2,14 +2,13 @@
 // same readers, model loader and warnings as the page.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { initChem, readMoleculeFile, SUPPORTED_EXTENSIONS, type MoleculeGraph } from '../src/chem';
 import { loadPredictor } from '../src/model';
 import { resolveModelArg } from '../training/registryFiles';
 import { TARGETS, type MoleculePrediction } from '../src/model';
 import type { WeightPrecision } from '../src/model';
 import { ProgressBar } from '../training/progress';
-import { runIfMain, usageOf, UsageError, type Command } from './command';
+import { parseCommandArgs, runIfMain, usageOf, UsageError, type Command } from './command';
 import { DEFAULT_MODEL } from './defaults';
 
 export interface PredictCliOptions {
@@ -31,15 +30,11 @@ function unitTag(unit: string): string {
 const PRECISIONS: WeightPrecision[] = ['float32', 'float16', 'uint8'];
 
 export function parsePredictArgs(argv: string[]): PredictCliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string', short: 'o' },
-      model: { type: 'string', default: DEFAULT_MODEL },
-      format: { type: 'string' },
-      precision: { type: 'string', default: 'float32' },
-    },
+  const { values, positionals } = parseCommandArgs(argv, {
+    out: { type: 'string', short: 'o' },
+    model: { type: 'string', default: DEFAULT_MODEL },
+    format: { type: 'string' },
+    precision: { type: 'string', default: 'float32' },
   });
   const [input, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);

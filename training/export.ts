@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { runIfMain, UsageError, type Command } from '../cli/command';
+import { parseCommandArgs, runIfMain, UsageError, type Command } from '../cli/command';
 import { setupBackend } from '../src/model';
 import { createModel, type GraphModel } from '../src/model';
 import {
@@ -301,16 +300,12 @@ function mean(a: number[]): number {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      run: { type: 'string' },
-      baseline: { type: 'string' },
-      notes: { type: 'string' },
-      'reference-sample': { type: 'string' },
-      'export-dir': { type: 'string' },
-    },
+  const { values, positionals } = parseCommandArgs(argv, {
+    run: { type: 'string' },
+    baseline: { type: 'string' },
+    notes: { type: 'string' },
+    'reference-sample': { type: 'string' },
+    'export-dir': { type: 'string' },
   });
   if (positionals.length > (values.run ? 0 : 1))
     throw new UsageError(`unexpected argument "${positionals[values.run ? 0 : 1]}"`);

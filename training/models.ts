@@ -2,8 +2,7 @@
 // The registry CLI: every alias move passes the promotion gate on the test split and is recorded.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { runIfMain, usageOf, UsageError, type Command } from '../cli/command';
+import { parseCommandArgs, runIfMain, usageOf, UsageError, type Command } from '../cli/command';
 import {
   DEFAULT_CACHE_DIR,
   DEFAULT_DATA,
@@ -197,16 +196,12 @@ async function rollback(alias: Alias, opts: Options): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      alias: { type: 'string' },
-      'from-card': { type: 'boolean', default: false },
-      'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
-      data: { type: 'string', default: DEFAULT_DATA },
-      cache: { type: 'string', default: DEFAULT_CACHE_DIR },
-    },
+  const { values, positionals } = parseCommandArgs(argv, {
+    alias: { type: 'string' },
+    'from-card': { type: 'boolean', default: false },
+    'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
+    data: { type: 'string', default: DEFAULT_DATA },
+    cache: { type: 'string', default: DEFAULT_CACHE_DIR },
   });
   const [command, target, ...extra] = positionals;
   if (!command) {

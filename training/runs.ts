@@ -1,6 +1,5 @@
 // npm run runs -- list | show <id> | compare <a> <b>: the runs store as readable tables.
-import { parseArgs } from 'node:util';
-import { runIfMain, usageOf, UsageError, type Command } from '../cli/command';
+import { parseCommandArgs, runIfMain, usageOf, UsageError, type Command } from '../cli/command';
 import { DEFAULT_MODELS_DIR, DEFAULT_RUNS_DB } from '../cli/defaults';
 import type { TargetMetrics } from '../src/model';
 import { importCardRuns } from './runRecording';
@@ -138,14 +137,10 @@ function compareRuns(a: RunRecord, b: RunRecord): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      db: { type: 'string', default: DEFAULT_RUNS_DB },
-      'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
-      sweep: { type: 'string' },
-    },
+  const { values, positionals } = parseCommandArgs(argv, {
+    db: { type: 'string', default: DEFAULT_RUNS_DB },
+    'models-dir': { type: 'string', default: DEFAULT_MODELS_DIR },
+    sweep: { type: 'string' },
   });
   const [command, ...ids] = positionals;
   if (!command) {

@@ -2,8 +2,7 @@
  * Test MAE of the two trivial predictors the product model's output transform starts from:
  * the training mean, and the linear atom reference (least squares on H, C, N, O, F counts).
  */
-import { parseArgs } from 'node:util';
-import { runIfMain, UsageError, type Command } from '../cli/command';
+import { parseCommandArgs, runIfMain, UsageError, type Command } from '../cli/command';
 import { TARGETS } from '../src/model';
 import { DEFAULT_CONFIG } from './config';
 import { loadQm9Dataset } from './dataset';
@@ -11,11 +10,7 @@ import { elementCountsOf, NUM_TARGET_COLUMNS } from './packed';
 import { fitOutputTransform } from './standardize';
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { data: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandArgs(argv, { data: { type: 'string' } });
   if (positionals.length > (values.data ? 0 : 1))
     throw new UsageError(`unexpected argument "${positionals[values.data ? 0 : 1]}"`);
   const data = values.data ?? positionals[0] ?? DEFAULT_CONFIG.data;
