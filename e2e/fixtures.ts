@@ -1,7 +1,7 @@
 // Files the e2e tests write themselves, shaped like what people bring: an SD file with data
 // fields and a CSV with the user's own columns, each mixing molecules inside QM9, extrapolations,
 // an element the model cannot take and a record that cannot be read.
-import { brokenRecord, methanolRecord, sdfRecord, type TestFile } from './helpers';
+import { bentRecord, brokenRecord, methanolRecord, sdfRecord, type TestFile } from './helpers';
 
 const line = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -23,16 +23,13 @@ export const DRUGS_SDF: TestFile = {
   content: [
     methanolRecord({ ID: 'D-1', SOL: '1.1' }),
     alkane('decane', 10, { ID: 'D-2', SOL: '-5.8' }),
-    sdfRecord(
+    bentRecord(
       'dibromomethane',
+      'C',
+      'Br',
       [
-        ['C', 0, 0, 0],
-        ['Br', 1.93, 0, 0],
-        ['Br', -0.64, 1.82, 0],
-      ],
-      [
-        [1, 2, 1],
-        [1, 3, 1],
+        [1.93, 0, 0],
+        [-0.64, 1.82, 0],
       ],
       { ID: 'D-3', SOL: '-1.2' },
     ),

@@ -132,6 +132,33 @@ export const methanolRecord = (fields?: Record<string, string>) =>
 export const brokenRecord = (fields?: Record<string, string>) =>
   sdfRecord('broken', CARBON_OXYGEN, [[1, 7, 1]], fields);
 
+/**
+ * A record of a centre atom singly bonded to two like ligands (water, dibromomethane without its
+ * implicit hydrogens), the ligands at the given positions, the centre at the origin.
+ */
+export function bentRecord(
+  title: string,
+  centre: string,
+  ligand: string,
+  at: [[number, number, number], [number, number, number]],
+  fields: Record<string, string> = {},
+): string {
+  const atoms: SdfAtom[] = [
+    [centre, 0, 0, 0],
+    [ligand, ...at[0]],
+    [ligand, ...at[1]],
+  ];
+  return sdfRecord(
+    title,
+    atoms,
+    [
+      [1, 2, 1],
+      [1, 3, 1],
+    ],
+    fields,
+  );
+}
+
 export function sdfRecord(
   title: string,
   atoms: SdfAtom[],

@@ -1,26 +1,23 @@
 import { expect, test } from '@playwright/test';
 import { TARGETS } from '../src/model';
 import {
+  bentRecord,
   brokenRecord,
   downloadText,
   dropFiles,
   methanolRecord,
   openWithModel,
   parseCsv,
-  sdfRecord,
   waitForJob,
 } from './helpers';
 
-const water = sdfRecord(
+const water = bentRecord(
   'water',
+  'O',
+  'H',
   [
-    ['O', 0, 0, 0],
-    ['H', 0.9572, 0, 0],
-    ['H', -0.24, 0.9266, 0],
-  ],
-  [
-    [1, 2, 1],
-    [1, 3, 1],
+    [0.9572, 0, 0],
+    [-0.24, 0.9266, 0],
   ],
   { id: 'W-1' },
 );
