@@ -11,7 +11,11 @@ export function chemClient(port: MessagePort): ChemClient {
   return new RpcClient<ChemApi>(port);
 }
 
-/** Reads a job's inputs into rows (graphs included); file bytes are transferred, not copied. */
+/**
+ * Reads a job's inputs into rows (graphs included); file bytes are transferred, not copied.
+ * `rows` grows slice by slice while the read runs and `arrived` is called after each slice, so the
+ * caller can predict the first rows while the chemistry worker is still reading the rest.
+ */
 export async function readRows(
   chem: ChemClient,
   inputs: JobInput[],
@@ -19,9 +23,11 @@ export async function readRows(
   options: {
     signal: AbortSignal;
     progress: (done: number, total: number, perSecond: number) => void;
+    rows?: WorkerRow[];
+    arrived?: () => void;
   },
 ): Promise<{ rows: WorkerRow[]; cancelled: boolean }> {
-  const rows: WorkerRow[] = [];
+  const rows = options.rows ?? [];
   const { cancelled } = await chem.call(
     'read',
     { inputs, firstRowId },
@@ -29,8 +35,9 @@ export async function readRows(
       signal: options.signal,
       transfer: inputs.flatMap((input) => (input.kind === 'file' ? [input.bytes] : [])),
       onProgress: (slice) => {
-        rows.push(...slice.rows);
+        for (const row of slice.rows) rows.push(row);
         options.progress(slice.done, slice.total, slice.perSecond);
+        options.arrived?.();
       },
     },
   );

@@ -35,6 +35,10 @@ function sendRows(task: JobTask, rows: WorkerRow[]): void {
   task.progress({ type: 'rows', rows: pageRows });
 }
 
+function molecules(rows: WorkerRow[]): number {
+  return rows.reduce((n, row) => (row.status === 'error' ? n : n + 1), 0);
+}
+
 function cancelledJob(task: JobTask, unsent: WorkerRow[]): JobDone {
   sendRows(task, unsent);
   return { cancelled: true, molecules: 0, errors: 0, inferenceMs: null, notice: null };
@@ -46,67 +50,125 @@ export async function runJob(
   { inputs, firstRowId }: PredictApi['runJob']['args'],
   task: JobTask,
 ): Promise<JobDone> {
-  const { rows, cancelled } = await readRows(chem, inputs, firstRowId, {
+  // The chemistry worker reads on its own thread while this one predicts what it has read so far:
+  // on two cores the read and the model overlap instead of taking turns. Progress still shows
+  // reading until the read ends, then predicting over every molecule of the job.
+  const rows: WorkerRow[] = [];
+  let readEnded = false;
+  let wake: () => void = () => undefined;
+  const arrived = () => wake();
+  const reading = readRows(chem, inputs, firstRowId, {
     signal: task.signal,
     progress: (done, total, perSecond) =>
       task.progress({ type: 'progress', phase: 'reading', done, total, perSecond }),
+    rows,
+    arrived,
   });
-  if (cancelled) return cancelledJob(task, rows);
+  // Settles the flag without handling the outcome: `await reading` below reports a failed read.
+  void reading.then(
+    () => ((readEnded = true), arrived()),
+    () => ((readEnded = true), arrived()),
+  );
 
   const loaded = await host.currentOrProblem();
-  const errors = rows.filter((row) => row.status === 'error');
-  const toPredict = rows.filter((row) => row.status !== 'error');
-  if (typeof loaded === 'string' || toPredict.length === 0) {
+  if (typeof loaded === 'string') {
+    const { cancelled } = await reading;
+    if (cancelled) return cancelledJob(task, rows);
+    const errors = rows.filter((row) => row.status === 'error').length;
     sendRows(task, rows);
     return {
       cancelled: false,
       molecules: rows.length,
-      errors: errors.length,
+      errors,
       inferenceMs: null,
-      notice:
-        typeof loaded === 'string' && toPredict.length > 0 ? `No predictions: ${loaded}` : null,
+      notice: rows.length > errors ? `No predictions: ${loaded}` : null,
     };
   }
 
-  // Errors go out at once; predicted rows follow chunk by chunk so the table fills while it runs.
-  sendRows(task, errors);
-  const started = performance.now();
+  const chunkSize = batchSizeFor(loaded.backend);
+  let next = 0; // rows before this index are predicted (or errors) and sent or pending
+  let errors = 0;
+  let predictedCount = 0;
+  let moleculeTotal: number | null = null;
+  let started: number | null = null;
   let inferenceMs = 0;
   let pending: WorkerRow[] = [];
-  const chunkSize = batchSizeFor(loaded.backend);
-  for (let start = 0; start < toPredict.length; start += chunkSize) {
-    const chunk = toPredict.slice(start, start + chunkSize);
-    // Read for each chunk: a GPU upgrade may have replaced (and disposed) the predictor meanwhile.
-    const current = host.active;
-    if (!current) throw new Error('the model was unloaded during the job');
-    const { predictor } = current;
-    const t0 = performance.now();
-    const predictions = await predictor.predict(chunk.map((row) => row.graph!));
-    inferenceMs += performance.now() - t0;
-    const predicted = chunk.map((row, i) => withPrediction(row, predictions[i]));
-    pending.push(...predicted);
-    await logPredictions(predicted, `${predictor.name} ${predictor.version}`);
-    const done = Math.min(start + chunkSize, toPredict.length);
-    task.progress({
-      type: 'progress',
-      phase: 'predicting',
-      done,
-      total: toPredict.length,
-      perSecond: done / ((performance.now() - started) / 1000 || 1e-3),
-    });
+  for (;;) {
+    while (!readEnded && rows.length - next < chunkSize && !task.signal.aborted) {
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (task.signal.aborted) {
+      // As before the overlap: a cancelled read keeps every record read so far (unpredicted ones
+      // waiting for the model); a cancel while predicting keeps the finished rows and the errors.
+      const { cancelled } = await reading;
+      const rest = rows.slice(next);
+      return cancelledJob(
+        task,
+        pending.concat(cancelled ? rest : rest.filter((row) => row.status === 'error')),
+      );
+    }
+    if (readEnded && next >= rows.length) break;
+    const chunk = rows.slice(next, next + chunkSize);
+    next += chunk.length;
+    const toPredict = chunk.filter((row) => row.status !== 'error');
+    errors += chunk.length - toPredict.length;
+    if (toPredict.length === 0) {
+      pending.push(...chunk);
+    } else {
+      // Read for each chunk: a GPU upgrade may have replaced (and disposed) the predictor meanwhile.
+      const current = host.active;
+      if (!current) throw new Error('the model was unloaded during the job');
+      const { predictor } = current;
+      const t0 = performance.now();
+      started ??= t0;
+      const predictions = await predictor.predict(toPredict.map((row) => row.graph!));
+      inferenceMs += performance.now() - t0;
+      let i = 0;
+      const withPredictions = chunk.map((row) =>
+        row.status === 'error' ? row : withPrediction(row, predictions[i++]),
+      );
+      pending.push(...withPredictions);
+      predictedCount += toPredict.length;
+      await logPredictions(
+        withPredictions.filter((row) => row.status !== 'error'),
+        `${predictor.name} ${predictor.version}`,
+      );
+      if (readEnded) {
+        moleculeTotal ??= predictedCount + molecules(rows.slice(next));
+        task.progress({
+          type: 'progress',
+          phase: 'predicting',
+          done: predictedCount,
+          total: moleculeTotal,
+          perSecond: predictedCount / ((performance.now() - started) / 1000 || 1e-3),
+        });
+      }
+    }
     if (pending.length >= ROW_FLUSH) {
       sendRows(task, pending);
       pending = [];
     }
     await yieldToMessages();
-    if (task.signal.aborted) return cancelledJob(task, pending);
+  }
+  const { cancelled } = await reading;
+  if (cancelled) return cancelledJob(task, pending);
+  if (predictedCount > 0 && moleculeTotal === null) {
+    // The read ended just after the last chunk was predicted: the job still passes through
+    // predicting, as every job with molecules does.
+    task.progress({
+      type: 'progress',
+      phase: 'predicting',
+      done: predictedCount,
+      total: predictedCount,
+      perSecond: predictedCount / ((performance.now() - (started ?? 0)) / 1000 || 1e-3),
+    });
   }
   sendRows(task, pending);
   return {
     cancelled: false,
     molecules: rows.length,
-    errors: errors.length,
-    inferenceMs,
+    errors,
+    inferenceMs: predictedCount > 0 ? inferenceMs : null,
     notice: null,
   };
 }
