@@ -4,7 +4,7 @@ import { batchSizeFor } from '../../model';
 import { queuePredictions } from '../../logging';
 import { readRows, type ChemClient } from './chemClient';
 import type { ModelHost } from './modelHost';
-import type { JobDone, PredictApi, ResultRow } from './protocol';
+import type { JobDone, JobInput, PredictApi, ResultRow } from './protocol';
 import { yieldToMessages, type Task } from './rpc';
 import { withPrediction, type WorkerRow } from './rows';
 
@@ -53,12 +53,33 @@ export async function runJob(
   // The chemistry worker reads on its own thread while this one predicts what it has read so far:
   // on two cores the read and the model overlap instead of taking turns. Progress still shows
   // reading until the read ends, then predicting over every molecule of the job.
+  // The read stops with the job, whether it is cancelled or fails while predicting.
+  const stopReading = new AbortController();
+  const stop = () => stopReading.abort();
+  if (task.signal.aborted) stop();
+  else task.signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await predictWhileReading(host, chem, inputs, firstRowId, task, stopReading.signal);
+  } finally {
+    task.signal.removeEventListener('abort', stop);
+    stop();
+  }
+}
+
+async function predictWhileReading(
+  host: ModelHost,
+  chem: ChemClient,
+  inputs: JobInput[],
+  firstRowId: number,
+  task: JobTask,
+  readSignal: AbortSignal,
+): Promise<JobDone> {
   const rows: WorkerRow[] = [];
   let readEnded = false;
   let wake: () => void = () => undefined;
   const arrived = () => wake();
   const reading = readRows(chem, inputs, firstRowId, {
-    signal: task.signal,
+    signal: readSignal,
     progress: (done, total, perSecond) =>
       task.progress({ type: 'progress', phase: 'reading', done, total, perSecond }),
     rows,
@@ -107,6 +128,8 @@ export async function runJob(
         pending.concat(cancelled ? rest : rest.filter((row) => row.status === 'error')),
       );
     }
+    // A failed read fails the job at once.
+    if (readEnded) await reading;
     if (readEnded && next >= rows.length) break;
     const chunk = rows.slice(next, next + chunkSize);
     next += chunk.length;
