@@ -32,10 +32,10 @@ export const FOLDERS: Folder[] = [
   {
     name: 'src/chem',
     mutate: ['src/chem/**/*.ts'],
-    tests: ['tests/chem-*.test.ts', 'tests/model/golden.test.ts'],
+    tests: ['tests/chem/*.test.ts', 'tests/model/golden.test.ts'],
     // It checks that RDKit is instantiated from a handed-over module, which only holds while no
     // earlier test file has started RDKit in the same process.
-    exclude: ['tests/chem-compiled-wasm.test.ts'],
+    exclude: ['tests/chem/compiledWasm.test.ts'],
   },
   {
     name: 'src/model',

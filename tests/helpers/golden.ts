@@ -8,7 +8,7 @@ import { readMoleculeFile, type MoleculeGraph } from '../../src/chem';
 import { resolveRegistryReference } from '../../src/model/registrySource';
 import type { Predictor } from '../../src/model/predictor';
 import type { MoleculePrediction, TargetKey } from '../../src/model/types';
-import { ACETIC_ACID_V3000, ETHANOL_V2000, NITROMETHANE_XYZ } from '../chem-helpers';
+import { ACETIC_ACID_V3000, ETHANOL_V2000, NITROMETHANE_XYZ } from './chem';
 
 export const GOLDEN_FIXTURE = 'tests/fixtures/golden-predictions.json';
 /** What the page loads (src/ui/engine.ts): the registry's production model. */

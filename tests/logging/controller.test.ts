@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chain } from '../helpers/molecules';
 import { LoggingController, makeLogRecord, Outbox } from '../../src/logging';
-import { startLogServer, type LogServer } from './logServer';
+import { startLogServer, type LogServer } from '../helpers/logServer';
 
 let server: LogServer;
 beforeAll(async () => {

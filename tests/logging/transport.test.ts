@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chain } from '../helpers/molecules';
 import { classifyResponse, makeLogRecord, postBatch, retryAfterMs } from '../../src/logging';
-import { startLogServer, type LogServer } from './logServer';
+import { startLogServer, type LogServer } from '../helpers/logServer';
 
 let server: LogServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { Molecule } from 'openchemlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseSmiles, parseText, readMoleculeFile } from '../src/chem';
+import { initChem, parseSmiles, parseText, readMoleculeFile } from '../../src/chem';
 import {
   ACETIC_ACID_V3000,
   benzeneXyz,
@@ -12,7 +12,7 @@ import {
   molecules,
   NITROMETHANE_XYZ,
   WATER_XYZ,
-} from './chem-helpers';
+} from '../helpers/chem';
 
 beforeAll(async () => {
   await initChem();

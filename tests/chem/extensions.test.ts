@@ -1,7 +1,7 @@
 // The file picker offers every file the readers take: the accept list comes from the readers' own
 // extension table, so a format added there cannot be missing from the picker.
 import { describe, expect, it } from 'vitest';
-import { FILE_PICKER_ACCEPT, SUPPORTED_EXTENSIONS, formatOf } from '../src/chem';
+import { FILE_PICKER_ACCEPT, SUPPORTED_EXTENSIONS, formatOf } from '../../src/chem';
 
 /** The HTML rule for an extension token in `accept`: the file name ends with it, any case. */
 function pickerOffers(accept: string, fileName: string): boolean {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chain } from '../helpers/molecules';
 import { LogShipper, makeLogRecord, Outbox } from '../../src/logging';
 import type { LogRecord } from '../../src/logging/types';
-import { startLogServer, type LogServer } from './logServer';
+import { deadEndpoint, type LogServer, startLogServer } from '../helpers/logServer';
 
 let server: LogServer;
 beforeAll(async () => {
@@ -36,16 +36,6 @@ function shipperFor(outbox: Outbox, endpoint: string): LogShipper {
     timeoutMs: 5_000,
   });
   return shipper;
-}
-
-/** A port nothing listens on: the server is down. */
-async function deadEndpoint(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return `http://127.0.0.1:${port}/log`;
 }
 
 describe('outbox and sender', () => {

@@ -7,8 +7,8 @@ import {
   parseText,
   readMoleculeFile,
   type MoleculeResult,
-} from '../src/chem';
-import { ACETIC_ACID_V3000, benzeneXyz, encode, ETHANOL_V2000, METHANE_XYZ } from './chem-helpers';
+} from '../../src/chem';
+import { ACETIC_ACID_V3000, benzeneXyz, encode, ETHANOL_V2000, METHANE_XYZ } from '../helpers/chem';
 
 beforeAll(async () => {
   await initChem();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, MAX_FILE_BYTES, parseText, readMoleculeFile } from '../src/chem';
-import { rdkit } from '../src/chem/rdkit';
-import { encode, errors, molecules } from './chem-helpers';
+import { initChem, MAX_FILE_BYTES, parseText, readMoleculeFile } from '../../src/chem';
+import { rdkit } from '../../src/chem/rdkit';
+import { encode, errors, molecules } from '../helpers/chem';
 
 beforeAll(async () => {
   await initChem();

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, readMoleculeFile } from '../src/chem';
-import { encode, errors, molecules } from './chem-helpers';
+import { initChem, readMoleculeFile } from '../../src/chem';
+import { encode, errors, molecules } from '../helpers/chem';
 
 beforeAll(async () => {
   await initChem();

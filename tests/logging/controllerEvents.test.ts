@@ -15,7 +15,7 @@ import {
   type LoggingNotice,
 } from '../../src/logging';
 import type { LogRecord } from '../../src/logging/types';
-import { startLogServer, type LogServer } from './logServer';
+import { freePort, IDLE_STATUS, type LogServer, startLogServer } from '../helpers/logServer';
 
 let server: LogServer;
 beforeAll(async () => {
@@ -27,15 +27,6 @@ let n = 0;
 const record = (gap: number): LogRecord =>
   makeLogRecord(chain('CCO'), gap, 'test-model 1.0.0', { includeSmiles: false });
 const settle = () => new Promise((r) => setTimeout(r, 50));
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 /**
  * Node's global is no window: for `body`, it gets the window's EventTarget methods (online and
@@ -107,16 +98,7 @@ describe('LoggingController between clicks', () => {
       expect(controller.getSnapshot()).toEqual({
         loaded: false,
         settings: { enabled: false, endpoint: '/log', includeSmiles: false },
-        status: {
-          queued: 0,
-          sent: 0,
-          rejected: 0,
-          online: true,
-          sending: false,
-          lastError: null,
-          nextRetryAt: null,
-          lastSentAt: null,
-        },
+        status: IDLE_STATUS,
         rejected: [],
       });
       let calls = 0;

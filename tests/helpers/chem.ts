@@ -1,4 +1,4 @@
-import type { MoleculeGraph, MoleculeResult } from '../src/chem';
+import type { MoleculeGraph, MoleculeResult } from '../../src/chem';
 
 export function molecules(results: MoleculeResult[]): MoleculeGraph[] {
   return results.flatMap((r) => (r.ok ? [r.molecule] : []));

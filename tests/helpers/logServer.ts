@@ -64,3 +64,30 @@ export async function startLogServer(
     },
   };
 }
+
+/** A port nothing listens on (taken from the OS, then released): a server that is down. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+/** A /log endpoint on a port nothing listens on. */
+export async function deadEndpoint(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}/log`;
+}
+
+/** What a sender reports before it has done anything, written out by hand as the oracle. */
+export const IDLE_STATUS = {
+  queued: 0,
+  sent: 0,
+  rejected: 0,
+  online: true,
+  sending: false,
+  lastError: null,
+  nextRetryAt: null,
+  lastSentAt: null,
+} as const;

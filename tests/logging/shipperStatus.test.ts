@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { chain } from '../helpers/molecules';
 import { LogShipper, makeLogRecord, Outbox, type ShipperOptions } from '../../src/logging';
 import type { LogRecord, OutboxStatus } from '../../src/logging/types';
-import { startLogServer, type LogServer } from './logServer';
+import { deadEndpoint, IDLE_STATUS, type LogServer, startLogServer } from '../helpers/logServer';
 
 let server: LogServer;
 beforeAll(async () => {
@@ -25,15 +25,6 @@ function records(count: number): LogRecord[] {
   return Array.from({ length: count }, (_, i) =>
     makeLogRecord(chain('CCO'), 7 + i / 10, 'test-model 1.0.0', { includeSmiles: false }),
   );
-}
-
-async function deadEndpoint(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return `http://127.0.0.1:${port}/log`;
 }
 
 /** A shipper whose every reported status is kept, in order, with when it was reported. */
@@ -63,16 +54,7 @@ describe('sender status', () => {
   it('starts idle and reports the batch on its way, then the acknowledged count', async () => {
     const outbox = new Outbox(`status-ok-${++n}`);
     const { shipper, seen, sends } = watched(outbox, () => '/log');
-    expect(shipper.status).toEqual({
-      queued: 0,
-      sent: 0,
-      rejected: 0,
-      online: true,
-      sending: false,
-      lastError: null,
-      nextRetryAt: null,
-      lastSentAt: null,
-    });
+    expect(shipper.status).toEqual(IDLE_STATUS);
     await outbox.add(records(2));
     const before = Date.now();
     await shipper.flush(true);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { initChem, parseSmiles } from '../src/chem/index';
+import { initChem, parseSmiles } from '../../src/chem/index';
 
 describe('starting RDKit from a compiled module', () => {
   it('instantiates the given module and then parses and featurizes as usual', async () => {
