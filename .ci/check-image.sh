@@ -10,9 +10,14 @@ URL="http://127.0.0.1:$PORT"
 log=$(mktemp)
 ctr=$(buildah from "$IMAGE")
 pid=
+# Every step may fail without failing the check: errexit applies inside this trap, and the killed
+# `buildah run` exits non-zero (1 on SIGTERM), which would turn a passed check into exit code 1.
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  buildah rm "$ctr" >/dev/null || true
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  buildah rm "$ctr" >/dev/null 2>&1 || true
   rm -f "$log"
 }
 trap cleanup EXIT
