@@ -2,7 +2,11 @@
  * Mutation testing with StrykerJS, one folder at a time (smallest first), each with its own
  * incremental file so a re-run after a change only re-tests the mutants it touched.
  * Usage: npm run test:mutation [-- folder-name ...]   (names from FOLDERS below; default: all)
+ *        npm run test:mutation -- <folder-name> --files <glob>
  * Writes the score per folder to bench/results/mutation.json (folders not run keep their entry).
+ * With --files only the matching files of one folder are mutated (with the folder's tests): a quick
+ * loop while writing tests; it prints the undetected mutants with their replacement code and
+ * leaves bench/results/mutation.json alone, since a part of a folder is not its score.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,8 +89,14 @@ export function scoreOf(report: Report) {
   };
 }
 
-function runFolder(folder: Folder): ReturnType<typeof scoreOf> & { seconds: number } {
-  const slug = folder.name.replace(/[^a-z0-9]+/gi, '-');
+function runFolder(
+  folder: Folder,
+  files?: string,
+): { result: ReturnType<typeof scoreOf> & { seconds: number }; report: Report } {
+  const slug = [folder.name, files]
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^a-z0-9]+/gi, '-');
   const report = join(CACHE, `${slug}.report.json`);
   const config = join(CACHE, `${slug}.config.json`);
   const base = JSON.parse(readFileSync('stryker.config.json', 'utf8'));
@@ -95,7 +105,7 @@ function runFolder(folder: Folder): ReturnType<typeof scoreOf> & { seconds: numb
     JSON.stringify({
       ...base,
       $schema: undefined,
-      mutate: [...folder.mutate, ...NOT_TESTS],
+      mutate: [...(files ? [files] : folder.mutate), ...NOT_TESTS],
       incrementalFile: join(CACHE, `${slug}.incremental.json`),
       vitest: { ...base.vitest, configFile: 'vitest.mutation.config.ts' },
       jsonReporter: { fileName: report },
@@ -111,11 +121,29 @@ function runFolder(folder: Folder): ReturnType<typeof scoreOf> & { seconds: numb
     },
   });
   if (run.status !== 0) throw new Error(`stryker failed on ${folder.name} (exit ${run.status})`);
-  const result = scoreOf(JSON.parse(readFileSync(report, 'utf8')) as Report);
-  return { ...result, seconds: Math.round((Date.now() - started) / 1000) };
+  const parsed = JSON.parse(readFileSync(report, 'utf8')) as Report;
+  const seconds = Math.round((Date.now() - started) / 1000);
+  return { result: { ...scoreOf(parsed), seconds }, report: parsed };
 }
 
-const wanted = process.argv.slice(2);
+function printUndetected(report: Report) {
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    for (const m of mutants.filter((m) => UNDETECTED.has(m.status)).sort(byLine)) {
+      const code = (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 100);
+      console.log(`${file}:${m.location.start.line} ${m.mutatorName} (${m.status}) -> ${code}`);
+    }
+  }
+}
+const byLine = (a: MutantResult, b: MutantResult) => a.location.start.line - b.location.start.line;
+
+const args = process.argv.slice(2);
+const filesAt = args.indexOf('--files');
+const files = filesAt >= 0 ? args[filesAt + 1] : undefined;
+const wanted = filesAt >= 0 ? args.filter((_, i) => i !== filesAt && i !== filesAt + 1) : args;
+if (filesAt >= 0 && (!files || wanted.length !== 1)) {
+  console.error('usage: npm run test:mutation -- <folder-name> --files <glob>');
+  process.exit(2);
+}
 const unknown = wanted.filter((w) => !FOLDERS.some((f) => f.name === w));
 if (unknown.length) {
   console.error(
@@ -124,9 +152,16 @@ if (unknown.length) {
   process.exit(2);
 }
 mkdirSync(CACHE, { recursive: true });
+if (files) {
+  const folder = FOLDERS.find((f) => f.name === wanted[0])!;
+  const { result, report } = runFolder(folder, files);
+  printUndetected(report);
+  console.log(`${files}: mutation score ${result.score}% in ${result.seconds} s (not recorded)`);
+  process.exit(0);
+}
 const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { folders: {} };
 for (const folder of FOLDERS.filter((f) => !wanted.length || wanted.includes(f.name))) {
-  const result = runFolder(folder);
+  const { result } = runFolder(folder);
   previous.folders[folder.name] = {
     mutate: folder.mutate,
     tests: folder.tests,
