@@ -62,6 +62,7 @@ export class LoggingController {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.shipper.resume();
     let settings: LoggingSettings;
     try {
       settings = await this.outbox.loadSettings();

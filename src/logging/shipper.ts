@@ -97,6 +97,11 @@ export class LogShipper {
     this.cancelRetry(false);
   }
 
+  /** Undoes stop(): a page that stops and starts its controller again (remount) sends again. */
+  resume(): void {
+    this.stopped = false;
+  }
+
   private isOnline(): boolean {
     return this.options.isOnline ? this.options.isOnline() : (globalThis.navigator?.onLine ?? true);
   }

@@ -1,7 +1,7 @@
 // The settings panel's side of logging (LoggingController) against the real server: off until the
 // user says so, sending what waited once they do, and refusing what would lose their records.
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chain } from '../helpers/molecules';
 import { LoggingController, makeLogRecord, Outbox } from '../../src/logging';
 import { startLogServer, type LogServer } from '../helpers/logServer';
@@ -56,6 +56,26 @@ describe('LoggingController', () => {
       await controller.start();
       await expect(controller.update({ enabled: true, endpoint: 'ftp://x/log' })).rejects.toThrow();
       expect(controller.getSnapshot().settings.enabled).toBe(false);
+    } finally {
+      controller.stop();
+    }
+  });
+
+  it('sends again after being stopped and started (a remounted page)', async () => {
+    const outbox = new Outbox('controller-restart');
+    const controller = new LoggingController(outbox);
+    try {
+      await controller.start();
+      await controller.update({ enabled: true, endpoint: `${server.url}/log` });
+      controller.stop();
+      const queued = [record(6)];
+      await outbox.add(queued);
+      await controller.start();
+      // A drain begun before the stop may still be finishing; the restart's flush follows it.
+      await vi.waitFor(() =>
+        expect(controller.getSnapshot().status).toMatchObject({ queued: 0, sent: 1 }),
+      );
+      expect((await server.store.existingKeys([queued[0].idempotency_key])).size).toBe(1);
     } finally {
       controller.stop();
     }
