@@ -58,6 +58,37 @@ describe('reference statistics', () => {
     expect(a.source).toBe('20 of 50 training molecules (seeded sample, seed 3)');
   });
 
+  it('stores a column as counts up to maxDistinctForCounts distinct values, ascending', () => {
+    // Propane, methane, methanol: 11, 5 and 6 atoms, listed out of numeric (and string) order.
+    const three = [chain('CCC'), chain('C'), chain('CO')];
+    const atThreshold = computeDriftReference(three, [8, 9, 7], { maxDistinctForCounts: 3 });
+    expect(atThreshold.molecules.columns.num_nodes).toEqual({
+      counts: [
+        [5, 1],
+        [6, 1],
+        [11, 1],
+      ],
+    });
+    const belowThreshold = computeDriftReference(three, [8, 9, 7], { maxDistinctForCounts: 2 });
+    expect(belowThreshold.molecules.columns.num_nodes).toEqual({ values: [11, 5, 6] });
+  });
+
+  it('labels the prediction column and the source', () => {
+    const model = computeDriftReference(graphs, gaps);
+    expect(model.prediction).toEqual({ target: 'gap', unit: 'eV', kind: 'model' });
+    expect(model.source).toBe('50 of 50 training molecules (seeded sample, seed 1)');
+    const labels = computeDriftReference(graphs, gaps, {
+      predictionKind: 'label',
+      source: 'QM9 training split',
+    });
+    expect(labels.prediction).toEqual({ target: 'gap', unit: 'eV', kind: 'label' });
+    expect(labels.source).toBe('QM9 training split');
+  });
+
+  it('refuses an empty training set', () => {
+    expect(() => computeDriftReference([], [])).toThrow(/^computeDriftReference: no graphs$/);
+  });
+
   it('refuses mismatched inputs', () => {
     expect(() => computeDriftReference(graphs, gaps.slice(1))).toThrow(
       /50 graphs but 49 gap values/,

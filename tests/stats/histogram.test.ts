@@ -33,3 +33,34 @@ describe('comparisonHistogram (the drift report charts)', () => {
     expect(continuous.current[19]).toBe(0.5);
   });
 });
+
+describe('comparisonHistogram edges', () => {
+  it('keeps one bar per value up to 20 distinct values in both samples together', () => {
+    const reference = Array.from({ length: 19 }, (_, i) => i);
+    const twenty = comparisonHistogram(reference, [19, 19, 0, 0]);
+    expect(twenty.kind).toBe('values');
+    expect(twenty.edges).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(twenty.current[19]).toBe(0.5);
+    expect(twenty.reference[19]).toBe(0);
+    expect(comparisonHistogram(reference, [19, 20]).kind).toBe('bins');
+  });
+
+  it('orders the bars numerically, values seen only in the current sample included', () => {
+    expect(comparisonHistogram([10, 9, 10, 10], [-1, 2])).toEqual({
+      kind: 'values',
+      edges: [-1, 2, 9, 10],
+      reference: [0, 0, 0.25, 0.75],
+      current: [0.5, 0.5, 0, 0],
+    });
+  });
+
+  it('spans both samples with 20 equal bins', () => {
+    // 2, 2.5, ..., 12: 21 distinct values, so bins of width (12 - 2) / 20 = 0.5 from 2.
+    const halves = Array.from({ length: 21 }, (_, i) => 2 + i / 2);
+    const h = comparisonHistogram(halves.slice(0, 11), halves.slice(10));
+    expect(h.kind).toBe('bins');
+    expect(h.edges).toEqual(halves);
+    expect(h.reference.slice(0, 10)).toEqual(Array(10).fill(1 / 11));
+    expect(h.current[19]).toBe(2 / 11); // 11.5 and 12 (the upper end is counted in the last bin)
+  });
+});

@@ -19,6 +19,28 @@ describe('Rng (mulberry32)', () => {
     expect(rows).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('draws exactly one number per picked row', () => {
+    // State after 10 draws from seed 3, from a Python transcription of the published C code.
+    const rng = new Rng(3);
+    rng.sample(
+      Array.from({ length: 50 }, (_, i) => i),
+      10,
+    );
+    expect(rng.state).toBe(1135788949);
+  });
+
+  it('shuffles in place (Fisher-Yates, one draw per position above 0)', () => {
+    // Expected order and state from the same Python transcription, shuffling 0..9 from seed 42.
+    const rng = new Rng(42);
+    const a = Float64Array.from({ length: 10 }, (_, i) => i);
+    expect(rng.shuffle(a)).toBe(a);
+    expect([...a]).toEqual([0, 7, 3, 5, 2, 1, 8, 9, 4, 6]);
+    expect(rng.state).toBe(-695776825);
+    const single = new Rng(42);
+    expect(single.shuffle([5])).toEqual([5]);
+    expect(single.state).toBe(42);
+  });
+
   it('returns every row, in order and without drawing, when there are no more than asked', () => {
     const rng = new Rng(5);
     expect(rng.sample(['a', 'b'], 2)).toEqual(['a', 'b']);
