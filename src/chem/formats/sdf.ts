@@ -49,12 +49,19 @@ function declaredAtoms(molblock: string): number {
   return counts ? Number(counts.slice(0, 3)) || 0 : 0;
 }
 
-/** Non-hydrogen atoms of the atom block, V2000 (symbol in columns 32-34) or V3000. */
+/**
+ * Non-hydrogen atoms of the atom block, V2000 (symbol in columns 32-34) or V3000. V3000 atom lines
+ * are read only between BEGIN ATOM and END ATOM: a bond line ("M  V30 1 1 1 2") looks alike.
+ */
 function heavyAtomLines(molblock: string): number {
   let count = 0;
+  let v3Atoms = false;
   for (const line of molblock.split('\n')) {
-    const v3 = /^M {2}V30 \d+ (\S+) -?[\d.]/.exec(line);
-    const symbol = v3 ? v3[1] : /^\s*-?\d+\.\d+\s+-?\d+\.\d+\s+-?\d+\.\d+\s+(\S+)/.exec(line)?.[1];
+    if (line.startsWith('M  V30 BEGIN ATOM')) v3Atoms = true;
+    else if (line.startsWith('M  V30 END ATOM')) v3Atoms = false;
+    const symbol = v3Atoms
+      ? /^M {2}V30 \d+ (\S+)/.exec(line)?.[1]
+      : /^\s*-?\d+\.\d+\s+-?\d+\.\d+\s+-?\d+\.\d+\s+(\S+)/.exec(line)?.[1];
     if (symbol && symbol !== 'H' && symbol !== 'D' && symbol !== 'T') count++;
   }
   return count;
