@@ -126,7 +126,16 @@ export class LoggingController {
   }
 
   private async reloadSettings(): Promise<void> {
-    this.set({ settings: await this.outbox.loadSettings() });
+    const settings = await this.outbox.loadSettings();
+    // This page's own announcement comes back too: unchanged settings must not cut a backoff short.
+    const current = this.snapshot.settings;
+    if (
+      settings.enabled === current.enabled &&
+      settings.endpoint === current.endpoint &&
+      settings.includeSmiles === current.includeSmiles
+    )
+      return;
+    this.set({ settings });
     await this.shipper.flush(true);
   }
 

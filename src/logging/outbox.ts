@@ -93,6 +93,21 @@ export class Outbox {
     return removed;
   }
 
+  /** Keeps records that cannot be sent at all (too large for the server) with the reason. */
+  async keepUnsendable(
+    items: { record: LogRecord; reason: string }[],
+    now = new Date(),
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const db = await this.db;
+    const tx = db.transaction('rejected', 'readwrite');
+    const rejectedAt = now.toISOString();
+    await Promise.all([
+      ...items.map(({ record, reason }) => tx.store.put({ record, reason, rejectedAt })),
+      tx.done,
+    ]);
+  }
+
   /** Moves a record the server refused out of the queue, keeping it with the reason. */
   async setAside(seq: number, reason: string, now = new Date()): Promise<void> {
     const db = await this.db;

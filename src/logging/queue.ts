@@ -1,6 +1,7 @@
 import { announce } from './channel';
 import { Outbox } from './outbox';
-import { makeLogRecord, type LoggableGraph } from './record';
+import { makeLogRecord, tooLargeToLog, type LoggableGraph } from './record';
+import type { LogRecord } from './types';
 
 export interface PredictedGraph {
   graph: LoggableGraph;
@@ -23,11 +24,18 @@ export async function queuePredictions(
   outbox ??= new Outbox();
   const settings = await outbox.loadSettings();
   if (!settings.enabled) return 0;
-  const records = predicted
-    .filter((item) => Number.isFinite(item.gapEv))
-    .map((item) => makeLogRecord(item.graph, item.gapEv, modelVersion, settings, now));
-  if (records.length === 0) return 0;
+  const records: LogRecord[] = [];
+  const unsendable: { record: LogRecord; reason: string }[] = [];
+  for (const item of predicted.filter((p) => Number.isFinite(p.gapEv))) {
+    const record = makeLogRecord(item.graph, item.gapEv, modelVersion, settings, now);
+    const reason = tooLargeToLog(record);
+    if (reason === null) records.push(record);
+    else unsendable.push({ record, reason });
+  }
+  await outbox.keepUnsendable(unsendable, now);
+  if (records.length === 0 && unsendable.length === 0) return 0;
   await outbox.add(records);
+  // The page's status (queued and set-aside counts) follows this notice.
   announce({ type: 'queued', count: records.length });
   return records.length;
 }

@@ -1,3 +1,4 @@
+import { MAX_REQUEST_ATOMS, MAX_REQUEST_EDGES } from '../wire';
 import type { LogRecord, LoggingSettings } from './types';
 
 /** What a log record needs of a featurized molecule (a subset of chem's MoleculeGraph). */
@@ -43,4 +44,19 @@ export function recordAsAllowed(record: LogRecord, settings: LoggingSettings): L
   if (settings.includeSmiles || record.smiles === undefined) return record;
   const { smiles: _smiles, ...rest } = record;
   return rest;
+}
+
+/**
+ * Why the server would refuse this record for its size, or null. The page predicts molecules of
+ * up to 1000 atoms, the server stores at most MAX_REQUEST_ATOMS: such a record is set aside at
+ * once, with this reason, instead of being sent only to be refused.
+ */
+export function tooLargeToLog(record: LogRecord): string | null {
+  const atoms = record.node_features.length;
+  if (atoms > MAX_REQUEST_ATOMS)
+    return `${atoms} atoms: the logging server stores at most ${MAX_REQUEST_ATOMS} atoms per molecule`;
+  const edges = record.edge_index[0].length;
+  if (edges > MAX_REQUEST_EDGES)
+    return `${edges} directed bonds: the logging server stores at most ${MAX_REQUEST_EDGES} per molecule`;
+  return null;
 }

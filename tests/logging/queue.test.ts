@@ -54,4 +54,31 @@ describe('queuePredictions', () => {
     await queuePredictions([{ graph: ethanol, gapEv: 9.3 }], 'm 1.0.0', at);
     expect((await queued(outbox)).map((r) => r.smiles)).toEqual(['CCO']);
   });
+
+  it('sets a molecule too large for the server aside at once, with the reason', async () => {
+    await outbox.discardQueued();
+    await outbox.saveSettings({ enabled: true, endpoint: '/log', includeSmiles: false });
+    // 167 carbons with their hydrogens: 503 atoms, just over what the server stores.
+    const large = chain('C'.repeat(167));
+    expect(large.x).toHaveLength(503);
+    const limit = chain('C'.repeat(166)); // 500 atoms: still sent
+    expect(limit.x).toHaveLength(500);
+    const count = await queuePredictions(
+      [
+        { graph: large, gapEv: 7 },
+        { graph: limit, gapEv: 7.1 },
+      ],
+      'm 1.0.0',
+      at,
+    );
+    expect(count).toBe(1);
+    expect((await queued(outbox)).map((r) => r.node_features.length)).toEqual([500]);
+    const [aside] = await outbox.rejectedRecords();
+    expect(aside.reason).toBe(
+      '503 atoms: the logging server stores at most 500 atoms per molecule',
+    );
+    expect(aside.record.prediction).toEqual([7]);
+    expect(aside.rejectedAt).toBe(at.toISOString());
+    expect((await outbox.counts()).rejected).toBe(1);
+  });
 });
