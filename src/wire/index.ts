@@ -26,7 +26,7 @@ export interface LogRecord {
  * Most atoms (rows of node_features) in one logged record or one POST /predict body: a bound on
  * request size that keeps a body cheap to validate and store. It is not the page's featurization
  * limit (MAX_FEATURIZED_ATOMS = 1000 in src/chem), which is about compute: the page predicts a
- * molecule of 501 to 1000 atoms, and the server refuses its log record (kept aside as rejected).
+ * molecule of 501 to 1000 atoms, whose log record the page sets aside unsent (src/logging/record.ts).
  */
 export const MAX_REQUEST_ATOMS = 500;
 /** Most directed edges in one logged record or one POST /predict body (QM9: at most 56). */
