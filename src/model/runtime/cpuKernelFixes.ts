@@ -34,7 +34,8 @@ export function applyCpuKernelFixes(): void {
         return (generic as unknown as (a: typeof args) => tf.TensorInfo)(args);
       const numSegments = args.attrs.numSegments as number;
       const rows = x.shape[0];
-      const inner = rows === 0 ? 0 : tf.util.sizeFromShape(x.shape) / rows;
+      // From the shape, not size / rows: a batch without a single bond has zero message rows.
+      const inner = tf.util.sizeFromShape(x.shape.slice(1));
       const xs = args.backend.data.get(x.dataId).values;
       const ids = args.backend.data.get(segmentIds.dataId).values;
       const out = new Float32Array(numSegments * inner);
