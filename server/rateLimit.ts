@@ -23,11 +23,13 @@ export class RateLimiter {
   /** Takes `cost` tokens (1 per request; bytes for the storage quota). */
   take(client: string, cost = 1): RateDecision {
     const now = this.now();
+    // Before this client's bucket is looked up: evicted afterwards, a full bucket would be
+    // dropped together with the cost just charged to it.
+    if (this.buckets.size > 10_000) this.evictFull(now);
     const bucket = this.buckets.get(client) ?? { tokens: this.limit.max, updated: now };
     bucket.tokens = Math.min(this.limit.max, bucket.tokens + (now - bucket.updated) * this.perMs);
     bucket.updated = now;
     this.buckets.set(client, bucket);
-    if (this.buckets.size > 10_000) this.evictFull(now);
     if (bucket.tokens >= cost) {
       bucket.tokens -= cost;
       return { allowed: true, retryAfterSeconds: 0, remaining: Math.floor(bucket.tokens) };
