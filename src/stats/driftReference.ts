@@ -90,6 +90,7 @@ export function computeDriftReference(
 }
 
 function isFiniteNumber(v: unknown): v is number {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number, so the typeof test only narrows the type
   return typeof v === 'number' && Number.isFinite(v);
 }
 
