@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initChem, readMoleculeFile } from '../../src/chem';
+import { sdfRecords } from '../../src/chem/formats/sdf';
 import { encode, errors, molecules } from '../helpers/chem';
 import {
   carbonChain,
@@ -58,6 +59,11 @@ describe('SD records: splitting and order', () => {
       [1, '', 'C'],
       [2, '', 'C'],
     ]);
+  });
+
+  it('calls the source "input" when none is given', () => {
+    const [r] = [...sdfRecords(methane()).results];
+    expect(r).toMatchObject({ ok: true, source: 'input', molecule: { smiles: 'C' } });
   });
 
   it('takes the name from the title line without its surrounding spaces', () => {

@@ -45,6 +45,12 @@ describe('XYZ blocks', () => {
     expect(m.molblock?.split('\n')[0]).toBe(comment.slice(0, 80));
   });
 
+  it('keeps a carriage return in a comment out of the molblock title', () => {
+    const [r] = parseXyz(methane('meth\rane'));
+    expect(r).toMatchObject({ ok: true, molecule: { name: 'meth\rane' } });
+    if (r.ok) expect(r.molecule.molblock?.split('\n')[0]).toBe('meth ane');
+  });
+
   it('reads a pasted block under the source "input"', () => {
     expect(parseXyz(methane())).toEqual([
       expect.objectContaining({ ok: true, source: 'input', molecule: expect.anything() }),
@@ -115,6 +121,20 @@ describe('XYZ errors name the record and the line, and reading goes on', () => {
       'line 6 (atom 1): unknown element "0"',
       'line 9 (atom 1): unknown element "119"',
     ]);
+  });
+
+  it('elements by two- and three-digit atomic numbers up to 118 are known', () => {
+    const block = (atom: string) => `1\none atom\n${atom}\n`;
+    // Known elements get as far as bond perception, which has no rules for noble gases.
+    expect(outcomes(readXyz(block('10 0 0 0') + block('118 0 0 0')))).toEqual([
+      'atom 1: cannot perceive bonds for element with Z=10',
+      'atom 1: cannot perceive bonds for element with Z=118',
+    ]);
+  });
+
+  it('a count line must be a number alone', () => {
+    const results = readXyz(`methane 5\n5 atoms\n${methane()}`);
+    expect(outcomes(results)).toEqual(['line 1: expected an atom count, found "methane 5"', 'C']);
   });
 
   it('coordinates that are not finite numbers, and lines with fewer than four items', () => {
