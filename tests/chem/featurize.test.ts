@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hillFormula, initChem, parseMolblock, parseSmiles } from '../../src/chem';
 import type { MoleculeGraph, MoleculeResult } from '../../src/chem';
+import { rdkit } from '../../src/chem/rdkit';
 
 beforeAll(async () => {
   await initChem();
@@ -117,6 +118,28 @@ describe('SMILES input', () => {
     ]);
     expect(bondTypes(m)).toEqual([2, 2]);
   });
+
+  // The featurizer skips RDKit's sp query when no atom needs it; asking RDKit.js for every flag of
+  // every atom must give the same columns. A bridging [H+] (two neighbours) is sp in RDKit.js.
+  it.each(['C[H+]C', 'N#N', 'CC#CC', 'C=C=C', 'c1ccccc1O', 'CC'])(
+    '%s: sp, sp2, sp3 as RDKit says',
+    (smiles) => {
+      const R = rdkit();
+      const mol = R.get_mol(smiles)!;
+      const flags = [1, 2, 3].map((k) => {
+        const query = R.get_qmol(`[^${k}]`)!;
+        const matches = JSON.parse(mol.get_substruct_matches(query)) as
+          { atoms: number[] }[] | object;
+        query.delete();
+        const set = new Set(Array.isArray(matches) ? matches.map((m) => m.atoms[0]) : []);
+        return Array.from({ length: mol.get_num_atoms() }, (_, i) => (set.has(i) ? 1 : 0));
+      });
+      const heavy = mol.get_num_atoms();
+      mol.delete();
+      const x = ok(parseSmiles(smiles)).x;
+      for (let i = 0; i < heavy; i++) expect(x[i].slice(7, 10)).toEqual(flags.map((f) => f[i]));
+    },
+  );
 
   it('each graph has its own bond one-hot rows', () => {
     const first = ok(parseSmiles('CC'));
