@@ -66,6 +66,16 @@ describe('SD records: splitting and order', () => {
     expect(r).toMatchObject({ ok: true, source: 'input', molecule: { smiles: 'C' } });
   });
 
+  it('reads an empty text as one empty record', () => {
+    expect([...sdfRecords('').results]).toEqual([
+      {
+        ok: false,
+        source: 'input',
+        error: { record: 1, name: '', source: 'input', message: 'empty record' },
+      },
+    ]);
+  });
+
   it('takes the name from the title line without its surrounding spaces', () => {
     const [m] = molecules(readSdf(`${methane('  methane, gas  ')}\n$$$$\n`));
     expect(m.name).toBe('methane, gas');

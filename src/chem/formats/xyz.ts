@@ -103,7 +103,9 @@ export function xyzToMolblock(atoms: XyzAtom[], title: string): string {
   const f = (v: number) => v.toFixed(6);
   const lines = [
     title.replace(/[\r\n]/g, ' ').slice(0, 80),
+    // Stryker disable next-line StringLiteral: RDKit takes the dimension from the z coordinates, not this 3D tag
     '  xyz-perceived    3D',
+    // Stryker disable next-line StringLiteral: line 3 of a molfile is a free comment RDKit skips
     '',
     '  0  0  0     0  0            999 V3000',
     'M  V30 BEGIN CTAB',
