@@ -68,16 +68,31 @@ export async function writeCardFiles(dir: string, files: CardFiles): Promise<voi
   parseModelCard(card, `${dir}/${CARD_FILE}`);
   parseModelEvaluation(evaluation, card, `${dir}/${EVALUATION_FILE}`);
   await mkdir(dir, { recursive: true });
-  const write = async (name: string, value: unknown) => {
-    const file = path.join(dir, name);
-    await writeFile(`${file}.tmp`, `${readableJson(value)}\n`);
-    await rename(`${file}.tmp`, file);
-  };
-  await write(EVALUATION_FILE, evaluation);
-  if (files.driftReference !== undefined) await write(DRIFT_REFERENCE_FILE, files.driftReference);
+  await writeJsonFile(dir, EVALUATION_FILE, evaluation);
+  if (files.driftReference !== undefined)
+    await writeJsonFile(dir, DRIFT_REFERENCE_FILE, files.driftReference);
   else await rm(path.join(dir, DRIFT_REFERENCE_FILE), { force: true });
   // Last, so a directory whose card names this version has its detail files already.
-  await write(CARD_FILE, card);
+  await writeJsonFile(dir, CARD_FILE, card);
+}
+
+async function writeJsonFile(dir: string, name: string, value: unknown): Promise<void> {
+  const file = path.join(dir, name);
+  await writeFile(`${file}.tmp`, `${readableJson(value)}\n`);
+  await rename(`${file}.tmp`, file);
+}
+
+/**
+ * Rewrites evaluation.json alone, checked against the directory's card, for a section measured
+ * after export (the card and the weights stay as they are).
+ */
+export async function rewriteEvaluation(
+  dir: string,
+  card: ModelCard,
+  evaluation: ModelEvaluation,
+): Promise<void> {
+  parseModelEvaluation(evaluation, card, `${dir}/${EVALUATION_FILE}`);
+  await writeJsonFile(dir, EVALUATION_FILE, evaluation);
 }
 
 /**

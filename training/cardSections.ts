@@ -1,11 +1,12 @@
 // Model-card sections computed the same way for a single exported model and for an ensemble.
 import { readFile } from 'node:fs/promises';
-import type { ModelCard, TestResiduals, TrainingPredictions } from '../src/model';
+import type { IntervalCoverage, ModelCard, TestResiduals, TrainingPredictions } from '../src/model';
 import { TARGETS, type TargetKey } from '../src/model';
 import { computeDriftReference, Rng } from '../src/stats';
 import type { PackedGraphs } from './packed';
 import { packedToGraph } from './packedToGraph';
 import { trainingPredictions } from './referenceStats';
+import { COVERAGE_LEVELS, coverageAtLevels } from './metrics';
 import { errorHistogram, parityGrid } from './testResiduals';
 
 /** A seeded sample of training molecules (sorted ids) for the reference statistics. */
@@ -58,6 +59,31 @@ export function residualSections(
     residuals.parity[key] = parityGrid(p, t);
   }
   return residuals;
+}
+
+/**
+ * The calibration curve for evaluation.json: per target with a std, the observed coverage of the
+ * central interval at each of COVERAGE_LEVELS. Undefined when no target has a std.
+ */
+export function intervalCoverageSection(
+  split: IntervalCoverage['split'],
+  targets: TargetKey[],
+  predicted: (key: TargetKey) => ArrayLike<number>,
+  truth: (key: TargetKey) => ArrayLike<number>,
+  std: (key: TargetKey) => ArrayLike<number> | null,
+): IntervalCoverage | undefined {
+  const observed: IntervalCoverage['observed'] = {};
+  let n = 0;
+  for (const key of targets) {
+    const s = std(key);
+    if (!s) continue;
+    const t = truth(key);
+    n = t.length;
+    observed[key] = coverageAtLevels(predicted(key), t, s);
+  }
+  return Object.keys(observed).length === 0
+    ? undefined
+    : { split, n, levels: COVERAGE_LEVELS, observed };
 }
 
 export type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };

@@ -9,11 +9,15 @@ import {
   type ModelCard,
   type QuantizationReport,
   type TargetMetrics,
-  type TestResiduals,
 } from '../src/model';
 import { decodeWeights, MANIFEST_FILES, type WeightPrecision } from '../src/model';
 import { loadTensors } from './checkpoint';
-import { readCard, splitTrainingHistory, writeCardFiles } from './cardFiles';
+import {
+  readCard,
+  splitTrainingHistory,
+  writeCardFiles,
+  type EvaluationContent,
+} from './cardFiles';
 import { withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import { gitCommit } from './train';
@@ -31,6 +35,7 @@ import {
 } from './predictPacked';
 import {
   cardTargets,
+  intervalCoverageSection,
   readCardNotes,
   referenceSample,
   referenceSections,
@@ -108,7 +113,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
 
   const quantization: QuantizationReport[] = [];
   let float32Test: TargetMetrics[] | null = null;
-  let testResiduals: TestResiduals | null = null;
+  let testSections: TestSections | null = null;
   let referenceModel: GraphModel | null = null;
   for (const precision of PRECISIONS) {
     const { manifest, data } = await writeModelFiles(
@@ -133,7 +138,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     const testPred = await predictPacked(model, transform, dataset.packed, dataset.split.test);
     const test = metricsOf(testPred, transform, dataset.packed);
     if (precision === 'float32') {
-      testResiduals = residualsOf(testPred, transform, dataset.packed);
+      testSections = testSectionsOf(testPred, transform, dataset.packed);
       const drift = Math.max(
         ...test.map((m, k) => Math.abs(m.mae - results.metrics.test[k].mae) / m.mae),
       );
@@ -269,7 +274,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   };
   await writeCardFiles(outDir, {
     card,
-    evaluation: { testResiduals: testResiduals!, trainingHistory: [training.history] },
+    evaluation: { ...testSections!, trainingHistory: [training.history] },
     driftReference,
   });
   const sizes = await Promise.all(
@@ -282,17 +287,29 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   return outDir;
 }
 
-function residualsOf(
+type TestSections = Pick<EvaluationContent, 'testResiduals' | 'intervalCoverage'>;
+
+/** evaluation.json's test-split plots: residuals and, with a std, the calibration curve. */
+function testSectionsOf(
   pred: PackedPredictions,
   transform: OutputTransform,
   packed: PackedGraphs,
-): TestResiduals {
+): TestSections {
   const t = transform.targets.length;
-  return residualSections(
+  const predicted = (key: TargetKey) => column(pred.values, transform.targets.indexOf(key), t);
+  const truth = (key: TargetKey) => truthColumn(packed, pred.ids, key);
+  const std = pred.std;
+  const intervalCoverage = intervalCoverageSection(
+    'test',
     transform.targets,
-    (key) => column(pred.values, transform.targets.indexOf(key), t),
-    (key) => truthColumn(packed, pred.ids, key),
+    predicted,
+    truth,
+    std ? (key) => column(std, transform.targets.indexOf(key), t) : () => null,
   );
+  return {
+    testResiduals: residualSections(transform.targets, predicted, truth),
+    ...(intervalCoverage && { intervalCoverage }),
+  };
 }
 
 function mean(a: number[]): number {

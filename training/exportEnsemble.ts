@@ -14,6 +14,7 @@ import { loadPredictor, type Predictor } from '../src/model';
 import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model';
 import { MANIFEST_FILES, type WeightPrecision } from '../src/model';
 import {
+  intervalCoverageSection,
   readCardNotes,
   referenceSample,
   referenceSections,
@@ -254,17 +255,20 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
     },
     trainingPredictions,
   };
+  const testPreds = float32!.preds;
+  const predicted = (key: TargetKey) => columnOf(testPreds, key, 'values');
+  const truth = (key: TargetKey) => truthColumn(dataset.packed, testIds, key);
+  const intervalCoverage = intervalCoverageSection('test', targets, predicted, truth, (key) =>
+    testPreds[0]?.std[key] !== undefined ? columnOf(testPreds, key, 'std') : null,
+  );
   await writeCardFiles(config.out, {
     card,
     evaluation: {
-      testResiduals: residualSections(
-        targets,
-        (key) => columnOf(float32!.preds, key, 'values'),
-        (key) => truthColumn(dataset.packed, testIds, key),
-      ),
+      testResiduals: residualSections(targets, predicted, truth),
       trainingHistory: memberHistories.flat(),
       errorsBySize: errorsBySize(dataset.packed, testIds, float32!.preds, targets),
       smallMolecules,
+      ...(intervalCoverage && { intervalCoverage }),
     },
     driftReference,
   });

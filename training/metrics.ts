@@ -2,6 +2,7 @@ import type { TargetMetrics } from '../src/model';
 import { TARGETS, type TargetKey } from '../src/model';
 import { formatTable } from './table';
 import { Z50, Z90 } from '../src/model';
+import { normalTwoSided } from '../src/stats';
 
 export { Z50, Z90 };
 
@@ -39,6 +40,47 @@ export function targetMetrics(
     r2: 1 - se / ss,
     ...(std ? { coverage50: in50 / n, coverage90: in90 / n } : {}),
   };
+}
+
+/** The nominal levels of the calibration curve in evaluation.json; 50 % and 90 % are the card's. */
+export const COVERAGE_LEVELS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+
+/** z such that a standard normal lies within ±z with probability p (0 < p < 1), by bisection. */
+export function centralZ(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`central probability ${p} is not between 0 and 1`);
+  // normalTwoSided(z) = P(|Z| >= z) falls from 1 at z = 0; 1 - p of it lies outside ±z.
+  let lo = 0;
+  let hi = 40;
+  for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalTwoSided(mid) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Share of molecules whose truth lies in the central interval pred ± z_p·std, at each nominal
+ * level p: the points of a calibration curve. The interval is closed, as in targetMetrics.
+ */
+export function coverageAtLevels(
+  pred: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  std: ArrayLike<number>,
+  levels: readonly number[] = COVERAGE_LEVELS,
+): number[] {
+  const n = truth.length;
+  if (pred.length !== n || std.length !== n)
+    throw new RangeError(`${pred.length} predictions and ${std.length} stds for ${n} truths`);
+  const z = levels.map(centralZ);
+  const inside = new Array<number>(levels.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const r = Math.abs(pred[i] - truth[i]);
+    z.forEach((zp, k) => {
+      if (r <= zp * std[i]) inside[k]++;
+    });
+  }
+  return inside.map((c) => c / n);
 }
 
 export function quantile(sorted: ArrayLike<number>, q: number): number {

@@ -194,6 +194,21 @@ export interface TrainingHistory {
   epochs: EpochRecord[];
 }
 
+/**
+ * Observed coverage of the central Gaussian interval value ± z_p·std (std the calibrated one the
+ * app shows) at several nominal levels p: the calibration curve, of which the card's coverage50
+ * and coverage90 are two points.
+ */
+export interface IntervalCoverage {
+  split: 'test' | 'validation' | 'train';
+  /** Molecules measured per target. */
+  n: number;
+  /** Nominal levels p (0..1), increasing. */
+  levels: number[];
+  /** Per target with a std: the share (0..1) of molecules inside each level's interval. */
+  observed: Partial<Record<TargetKey, number[]>>;
+}
+
 /** evaluation.json: the test-split detail and training histories the model page plots. */
 export interface ModelEvaluation {
   format: typeof EVALUATION_FORMAT;
@@ -205,6 +220,8 @@ export interface ModelEvaluation {
   /** Written for ensembles (the shipped product); single models' evaluations have none. */
   errorsBySize?: ErrorsBySize;
   smallMolecules?: SmallMoleculeCheck;
+  /** Absent in files written before it was measured, and for models without a std. */
+  intervalCoverage?: IntervalCoverage;
 }
 
 function fail(where: string, message: string): never {
@@ -263,5 +280,34 @@ export function parseModelEvaluation(
     fail(where, '"trainingHistory" must be an array (one entry per model trained)');
   if (e.errorsBySize !== undefined && !Array.isArray(e.errorsBySize?.rows))
     fail(where, '"errorsBySize.rows" must be an array');
+  if (e.intervalCoverage !== undefined) checkIntervalCoverage(e.intervalCoverage, where);
   return e as ModelEvaluation;
+}
+
+const isShare = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+
+/** Levels strictly inside (0, 1) and increasing; per target one share per level, never falling. */
+function checkIntervalCoverage(c: Partial<IntervalCoverage> | null, where: string): void {
+  const at = `${where}: intervalCoverage`;
+  const levels = c?.levels;
+  if (
+    !Array.isArray(levels) ||
+    levels.length === 0 ||
+    !levels.every((p, i) => isShare(p) && p > 0 && p < 1 && (i === 0 || p > levels[i - 1]))
+  )
+    fail(at, '"levels" must be increasing nominal levels between 0 and 1');
+  if (!['test', 'validation', 'train'].includes(String(c?.split)))
+    fail(at, '"split" must be test, validation or train');
+  if (!Number.isInteger(c?.n) || c!.n! <= 0) fail(at, '"n" must be a positive molecule count');
+  if (!c?.observed || typeof c.observed !== 'object')
+    fail(at, '"observed" must hold the coverage per target');
+  for (const [key, shares] of Object.entries(c.observed)) {
+    // A wider interval holds everything a narrower one does, so coverage cannot fall with p.
+    if (
+      !Array.isArray(shares) ||
+      shares.length !== levels.length ||
+      !shares.every((v, i) => isShare(v) && (i === 0 || v >= shares[i - 1]))
+    )
+      fail(at, `"observed.${key}" must be ${levels.length} non-decreasing shares between 0 and 1`);
+  }
 }
