@@ -17,6 +17,7 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
   const evaluation = read('evaluation.json') as {
     errorsBySize?: { rows: { heavyAtoms: number; n: number; mae: { gap: number } }[] };
     smallMolecules?: { passed: number; checks: number };
+    intervalCoverage?: { levels: number[]; observed: Record<string, number[]> };
   };
   const requested: string[] = [];
   page.on('request', (request) => requested.push(new URL(request.url()).pathname));
@@ -66,7 +67,29 @@ test('the model page shows accuracy, a parity plot per property, the test-error 
   // Drawn when it comes near the screen.
   await calibration.scrollIntoViewIfNeeded();
   await expect(calibration).toContainText('Nominal coverage of the interval (%)');
+  await expect(calibration).toContainText('Observed coverage (%)');
+  await expect(calibration).toContainText('Interval coverage on the test split');
   await expect(calibration).toContainText('100');
+  // The curve is measured at many levels (evaluation.json), not only the card's 50 % and 90 %:
+  // a dot per property and level, each titled with its numbers, and the same numbers in a table.
+  const coverage = evaluation.intervalCoverage!;
+  const levels = coverage.levels.length;
+  expect(levels).toBeGreaterThan(2);
+  const properties = Object.keys(coverage.observed).length;
+  expect(properties).toBe(12);
+  const dotTitles = await calibration.locator('circle title').allTextContents();
+  expect(dotTitles).toHaveLength(properties * levels);
+  const gapDots = dotTitles.filter((t) => t.startsWith('HOMO–LUMO gap:'));
+  expect(gapDots).toHaveLength(levels);
+  expect(gapDots).toContain(
+    `HOMO–LUMO gap: ${(coverage.observed.gap[levels - 1] * 100).toFixed(1)} % inside the ${coverage.levels[levels - 1] * 100} % interval`,
+  );
+  await page.getByText('Coverage table (%)').click();
+  const coverageTable = page.getByTestId('calibration-table');
+  await expect(coverageTable.locator('thead th')).toHaveCount(levels + 1);
+  await expect(coverageTable.locator('tbody tr')).toHaveCount(properties);
+  const gapCoverage = coverageTable.getByRole('row', { name: /HOMO–LUMO gap/ }).getByRole('cell');
+  await expect(gapCoverage).toHaveText(coverage.observed.gap.map((v) => (v * 100).toFixed(1)));
 
   // The shipped model is an ensemble: its members are listed with their own accuracy.
   for (const member of card.ensemble?.members ?? []) {

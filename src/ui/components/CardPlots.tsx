@@ -2,8 +2,15 @@
 // made for them). This module is imported only by the lazily loaded model page, so Plot and the d3
 // modules it uses arrive with that page, never with the predictor.
 import * as Plot from '@observablehq/plot';
-import { useCallback, useEffect, useRef } from 'react';
-import type { Histogram, ParityGrid, TargetMetrics } from '../../model/contracts';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { TARGETS } from '../../model/contracts';
+import type {
+  Histogram,
+  IntervalCoverage,
+  ParityGrid,
+  TargetKey,
+  TargetMetrics,
+} from '../../model/contracts';
 import type { CurvePoint } from '../cardView';
 import { propertyInfo } from '../properties';
 
@@ -38,6 +45,9 @@ function PlotFigure({
         element.removeAttribute('aria-label');
         element.removeAttribute('aria-description');
       }
+      // Plot wraps a chart with a title or a legend in a <figure> of its own, whose default
+      // 40 px side margins would shrink the chart inside this one.
+      if (chart instanceof HTMLElement && chart.tagName === 'FIGURE') chart.style.margin = '0';
       target.replaceChildren(chart);
     };
     // A chart is drawn when it comes near the screen, each in its own task: opening the model page
@@ -191,46 +201,118 @@ function histogramBins(histogram: Histogram): { lo: number; hi: number; count: n
   }));
 }
 
+/** Observed coverage per property at each nominal level, in percent, and where it was measured. */
+interface CoverageCurves {
+  levels: number[];
+  rows: { key: TargetKey; property: string; observed: number[] }[];
+  /** The evaluation's many levels, or the card's 50 % and 90 % only (older evaluations). */
+  source: 'evaluation' | 'card';
+  n: number | null;
+}
+
+function coverageCurves(metrics: TargetMetrics[], coverage?: IntervalCoverage): CoverageCurves {
+  if (coverage) {
+    const keys = TARGETS.map((t) => t.key).filter((k) => coverage.observed[k] !== undefined);
+    return {
+      // Rounded so a level such as 0.07 reads 7, not 7.000000000000001.
+      levels: coverage.levels.map((p) => Math.round(p * 1000) / 10),
+      rows: keys.map((key) => ({
+        key,
+        property: propertyInfo(key).name,
+        observed: coverage.observed[key]!.map((v) => v * 100),
+      })),
+      source: 'evaluation',
+      n: coverage.n,
+    };
+  }
+  const withBoth = metrics.filter((m) => m.coverage50 !== undefined && m.coverage90 !== undefined);
+  return {
+    levels: [50, 90],
+    rows: withBoth.map((m) => ({
+      key: m.key,
+      property: propertyInfo(m.key).name,
+      observed: [m.coverage50! * 100, m.coverage90! * 100],
+    })),
+    source: 'card',
+    n: withBoth[0]?.n ?? null,
+  };
+}
+
 interface CoveragePoint {
   property: string;
   nominal: number;
   observed: number;
 }
 
-/**
- * Observed against nominal coverage of the central predictive intervals on the test split. A 0 %
- * interval holds nothing and a 100 % one everything, so each property's curve runs from (0, 0) to
- * (100, 100) through the levels the model card measured; a calibrated model stays on the diagonal.
- */
-function coveragePoints(metrics: TargetMetrics[]): CoveragePoint[] {
-  return metrics.flatMap((m) => {
-    const measured = [
-      ...(m.coverage50 === undefined ? [] : [{ nominal: 50, observed: m.coverage50 * 100 }]),
-      ...(m.coverage90 === undefined ? [] : [{ nominal: 90, observed: m.coverage90 * 100 }]),
-    ];
-    if (measured.length === 0) return [];
-    const property = propertyInfo(m.key).name;
-    return [
-      { property, nominal: 0, observed: 0 },
-      ...measured.map((p) => ({ property, ...p })),
-      { property, nominal: 100, observed: 100 },
-    ];
-  });
-}
+/** Twelve properties need twelve colours: Tableau 10 and two darker ones. */
+const PROPERTY_COLORS = [
+  '#4e79a7',
+  '#f28e2c',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc949',
+  '#af7aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ab',
+  '#1f2f5c',
+  '#7a7a00',
+];
 
-export function CalibrationChart({ metrics }: { metrics: TargetMetrics[] }) {
-  const make = useCallback(() => {
-    const points = coveragePoints(metrics);
-    const measured = points.filter((p) => p.nominal > 0 && p.nominal < 100);
+const percent = (v: number) => `${v.toFixed(1)} %`;
+
+/**
+ * Observed against nominal coverage of the central predictive interval value ± z·std on the test
+ * split, one line per property. A 0 % interval holds nothing and a 100 % one everything, so each
+ * line runs from (0, 0) to (100, 100) through the measured levels; a calibrated model stays on the
+ * diagonal, an overconfident one below it. The numbers are in a table under the chart as well.
+ */
+export function CalibrationChart({
+  metrics,
+  coverage,
+}: {
+  metrics: TargetMetrics[];
+  coverage?: IntervalCoverage;
+}) {
+  const curves = useMemo(() => coverageCurves(metrics, coverage), [metrics, coverage]);
+  const points = useMemo(
+    () =>
+      curves.rows.flatMap((r) =>
+        r.observed.map((observed, i) => ({
+          property: r.property,
+          nominal: curves.levels[i],
+          observed,
+        })),
+      ),
+    [curves],
+  );
+  const color = useMemo(
+    () => ({ domain: curves.rows.map((r) => r.property), range: PROPERTY_COLORS }),
+    [curves],
+  );
+  const measuredAt =
+    curves.source === 'evaluation'
+      ? `${curves.levels.length} nominal levels`
+      : 'the model card’s 50 % and 90 % levels only';
+  const molecules = curves.n === null ? '' : `, ${curves.n.toLocaleString('en-US')} molecules`;
+  const makeCurve = useCallback(() => {
+    const lines = curves.rows.flatMap((r) => [
+      { property: r.property, nominal: 0, observed: 0 },
+      ...points.filter((p) => p.property === r.property),
+      { property: r.property, nominal: 100, observed: 100 },
+    ]);
     return Plot.plot({
-      width: 380,
-      height: 340,
+      width: 420,
+      height: 380,
       marginLeft: 48,
       marginBottom: 40,
       style: { fontSize: '11px' },
-      x: { label: 'Nominal coverage of the interval (%) →', domain: [0, 100], ticks: 5 },
-      y: { label: '↑ Observed coverage on the test split (%)', domain: [0, 100], grid: true },
-      color: { legend: true },
+      title: 'Interval coverage on the test split',
+      caption: `Measured at ${measuredAt}${molecules}; dashed: calibrated.`,
+      x: { label: 'Nominal coverage of the interval (%) →', domain: [0, 100], ticks: 10 },
+      y: { label: '↑ Observed coverage (%)', domain: [0, 100], ticks: 10, grid: true },
+      color: { ...color, legend: true },
       marks: [
         Plot.line(
           [
@@ -239,29 +321,105 @@ export function CalibrationChart({ metrics }: { metrics: TargetMetrics[] }) {
           ],
           { stroke: '#888', strokeDasharray: '4 3' },
         ),
-        Plot.line(points, { x: 'nominal', y: 'observed', stroke: 'property', strokeOpacity: 0.6 }),
-        Plot.dot(measured, {
+        Plot.line(lines, { x: 'nominal', y: 'observed', stroke: 'property', strokeOpacity: 0.8 }),
+        Plot.dot(points, {
           x: 'nominal',
           y: 'observed',
           fill: 'property',
-          r: 3,
+          r: 2.5,
           title: (p: CoveragePoint) =>
-            `${p.property}: ${p.observed.toFixed(1)} % inside the ${p.nominal} % interval`,
+            `${p.property}: ${percent(p.observed)} inside the ${p.nominal} % interval`,
         }),
+        Plot.frame(),
       ],
     });
-  }, [metrics]);
-  if (coveragePoints(metrics).length === 0) {
+  }, [curves, points, color, measuredAt, molecules]);
+  // On the 0-100 scale the lines lie within a few points of the diagonal; the difference from it
+  // tells the properties apart.
+  const makeDeviation = useCallback(
+    () =>
+      Plot.plot({
+        width: 420,
+        height: 240,
+        marginLeft: 48,
+        marginBottom: 40,
+        style: { fontSize: '11px' },
+        title: 'Observed minus nominal coverage',
+        caption: 'Above zero the intervals are too wide, below too narrow.',
+        x: { label: 'Nominal coverage of the interval (%) →', domain: [0, 100], ticks: 10 },
+        y: { label: '↑ Difference (percentage points)', grid: true, nice: true },
+        color,
+        marks: [
+          Plot.ruleY([0], { stroke: '#888', strokeDasharray: '4 3' }),
+          Plot.line(points, {
+            x: 'nominal',
+            y: (p: CoveragePoint) => p.observed - p.nominal,
+            stroke: 'property',
+            strokeOpacity: 0.8,
+          }),
+          Plot.dot(points, {
+            x: 'nominal',
+            y: (p: CoveragePoint) => p.observed - p.nominal,
+            fill: 'property',
+            r: 2,
+          }),
+          Plot.frame(),
+        ],
+      }),
+    [points, color],
+  );
+  if (curves.rows.length === 0) {
     return <p className="muted">The model card has no interval coverage.</p>;
   }
   return (
-    <PlotFigure
-      make={make}
-      width={380}
-      height={400}
-      label="Calibration: observed against nominal interval coverage, one line per property"
-      testId="calibration-plot"
-    />
+    <>
+      <PlotFigure
+        make={makeCurve}
+        width={420}
+        height={520}
+        label={`Calibration: observed against nominal interval coverage on the test split at ${measuredAt}, one line per property; the numbers are in the table below`}
+        testId="calibration-plot"
+      />
+      <PlotFigure
+        make={makeDeviation}
+        width={420}
+        height={300}
+        label="Calibration error: observed minus nominal coverage in percentage points, one line per property"
+        testId="calibration-deviation"
+      />
+      <details>
+        <summary>Coverage table (%)</summary>
+        <div className="table-scroll">
+          <table className="card-table" data-testid="calibration-table">
+            <caption className="muted" style={{ textAlign: 'left' }}>
+              Share of test molecules inside the central interval at each nominal level
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Property</th>
+                {curves.levels.map((p) => (
+                  <th scope="col" key={p}>
+                    {p}&nbsp;%
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {curves.rows.map((r) => (
+                <tr key={r.key}>
+                  <th scope="row">{r.property}</th>
+                  {r.observed.map((v, i) => (
+                    <td className="num" key={curves.levels[i]}>
+                      {v.toFixed(1)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </>
   );
 }
 

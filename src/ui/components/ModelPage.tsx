@@ -261,7 +261,16 @@ export function ModelPage() {
         <div>
           <h3>Uncertainty calibration</h3>
           <p className="muted">{card.uncertainty?.method ?? 'no uncertainty method recorded'}</p>
-          <CalibrationChart metrics={card.metrics.test} />
+          <p className="muted">
+            Each line: the share of test molecules whose true value lies inside the central interval
+            (value ± z·σ, the σ the predictions show) at each nominal level. On the diagonal the
+            stated uncertainty is right; below it the intervals are too narrow, above too wide.
+          </p>
+          {evaluationState.status === 'loading' ? (
+            <EvaluationNote state={evaluationState} />
+          ) : (
+            <CalibrationChart metrics={card.metrics.test} coverage={evaluation?.intervalCoverage} />
+          )}
         </div>
         <div>
           <h3>Learning curves</h3>
