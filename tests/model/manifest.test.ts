@@ -106,7 +106,7 @@ describe('ensemble manifests', () => {
 
   it('need at least one named member and positive std factors', () => {
     const members = 'e/model.json: "members" must list at least one model directory';
-    for (const m of [undefined, 'a', [], [''], ['../a', 3], ['../a', '']])
+    for (const m of [undefined, 'a', [], [''], ['../a', 3], ['../a', ''], [['../a']]])
       expect(() => checkEnsembleManifest({ ...ensemble, members: m }, 'e/model.json')).toThrow(
         members,
       );

@@ -114,6 +114,8 @@ describe('parseRegistry', () => {
     expect(badEntry({ ...a1, files: { 'm.bin': 7 } })).toThrow('files["m.bin"] is not a sha256');
     expect(badEntry({ ...a1, files: { 'm.bin': `${SHA}0` } })).toThrow('is not a sha256');
     expect(badEntry({ ...a1, files: { 'm.bin': `0${SHA}` } })).toThrow('is not a sha256');
+    // An array whose text is a digest is still not one.
+    expect(badEntry({ ...a1, files: { 'm.bin': [SHA] } })).toThrow('is not a sha256');
     expect(badEntry({ ...a1, test: {} })).toThrow(
       'r.json: models[0]: "test" must be an array of target metrics',
     );
@@ -348,13 +350,44 @@ describe('registry files and references', () => {
         `${tmp}/x/registry.json: no model registry there`,
       );
 
-      await writeFile(path.join(tmp, 'registry.json'), '{"format": ');
-      await expect(loadRegistry(tmp)).rejects.toThrow(new RegExp(`^${tmp}/registry\\.json: `));
+      // Not registry.json itself: a file whose name merely ends so.
+      await expect(resolveRegistryReference(`${tmp}/xregistry.json`)).rejects.toThrow(
+        `${tmp}/xregistry.json: no model registry there`,
+      );
+
+      const broken = '{"format": ';
+      const parseError = (() => {
+        try {
+          return JSON.parse(broken) as never;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      await writeFile(path.join(tmp, 'registry.json'), broken);
+      await expect(loadRegistry(tmp)).rejects.toThrow(`${tmp}/registry.json: ${parseError}`);
       await writeFile(path.join(tmp, 'registry.json'), '{"format": "x", "formatVersion": 1}');
-      await expect(loadRegistry(`${tmp}/`)).rejects.toThrow(
+      await expect(loadRegistry(`${tmp}//`)).rejects.toThrow(
         `${tmp}/registry.json: format is "x", expected "qm9-model-registry"`,
       );
     } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('reads registry.json in the working directory for a bare file name or an empty directory', async () => {
+    const tmp = await mkdtemp(path.join(tmpdir(), 'registry-cwd-'));
+    const cwd = process.cwd();
+    try {
+      await writeFile(
+        path.join(tmp, 'registry.json'),
+        JSON.stringify(registry([a1, b1], { production: 'a@1.0.0', staging: 'b@1.0.0' })),
+      );
+      process.chdir(tmp);
+      expect((await loadRegistry(''))?.models.map(modelId)).toEqual(['a@1.0.0', 'b@1.0.0']);
+      expect((await resolveRegistryReference('registry.json#staging')).location).toBe('./b-1.0.0');
+      expect((await resolveRegistryReference('//registry.json')).location).toBe('./a-1.0.0');
+    } finally {
+      process.chdir(cwd);
       await rm(tmp, { recursive: true, force: true });
     }
   });
