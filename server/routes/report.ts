@@ -21,7 +21,8 @@ export function reportRoutes(
     '/report',
     async (request, reply) => {
       if (!hasToken(request, config.reportToken)) return refuseWithoutToken(reply);
-      const rawN = request.query.n ?? '100';
+      // 100 by default, or all that REPORT_MAX_RECORDS allows when that is fewer.
+      const rawN = request.query.n ?? String(Math.min(100, config.maxReportRecords));
       const n = typeof rawN === 'string' ? Number(rawN) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > config.maxReportRecords) {
         return sendError(
