@@ -3,13 +3,17 @@
  * incremental file so a re-run after a change only re-tests the mutants it touched.
  * Usage: npm run test:mutation [-- folder-name ...]   (names from FOLDERS below; default: all)
  *        npm run test:mutation -- <folder-name> --files <glob>
+ *        npm run test:mutation -- <folder-name> --combine
  * Writes the score per folder to bench/results/mutation.json (folders not run keep their entry).
  * With --files only the matching files of one folder are mutated (with the folder's tests): a quick
  * loop while writing tests; it prints the undetected mutants with their replacement code and
  * leaves bench/results/mutation.json alone, since a part of a folder is not its score.
+ * --combine records the folder's score from the newest report of each of its files, taken from
+ * earlier --files (and whole-folder) runs; it refuses while any source file has no report. A
+ * mutant a later test would kill may still count as undetected, so the score errs low.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -154,12 +158,61 @@ function printUndetected(report: Report) {
 }
 const byLine = (a: MutantResult, b: MutantResult) => a.location.start.line - b.location.start.line;
 
+// The folder's source files, from the two pattern shapes FOLDERS uses: a tree of .ts files, or a {list}.
+function sourcesOf(folder: Folder): string[] {
+  return folder.mutate.flatMap((pattern) => {
+    const deep = /^(.+)\/\*\*\/\*\.ts$/.exec(pattern);
+    if (deep) {
+      return (readdirSync(deep[1], { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .map((f) => `${deep[1]}/${f}`);
+    }
+    const listed = /^(.+)\/\{(.+)\}\.ts$/.exec(pattern);
+    if (listed) return listed[2].split(',').map((name) => `${listed[1]}/${name}.ts`);
+    throw new Error(`cannot list the files of ${pattern}`);
+  });
+}
+
+/** The folder's report from the newest report of each file among this folder's runs. */
+function combinedReport(folder: Folder): { report: Report; from: string[] } {
+  const slug = folder.name.replace(/[^a-z0-9]+/gi, '-');
+  const runs = readdirSync(CACHE)
+    .filter(
+      (f) =>
+        (f === `${slug}.report.json` || f.startsWith(`${slug}-`)) && f.endsWith('.report.json'),
+    )
+    .map((f) => ({ file: join(CACHE, f), time: statSync(join(CACHE, f)).mtimeMs }))
+    .sort((a, b) => a.time - b.time);
+  const files: Report['files'] = {};
+  const source: Record<string, string> = {};
+  for (const run of runs) {
+    const report = JSON.parse(readFileSync(run.file, 'utf8')) as Report;
+    for (const [file, entry] of Object.entries(report.files)) {
+      files[file] = entry;
+      source[file] = run.file;
+    }
+  }
+  const missing = sourcesOf(folder).filter((f) => !(f in files));
+  if (missing.length) {
+    console.error(
+      `no report yet for ${missing.join(', ')}: run npm run test:mutation -- ${folder.name} --files <glob> first`,
+    );
+    process.exit(1);
+  }
+  return { report: { files }, from: [...new Set(Object.values(source))].sort() };
+}
+
 const args = process.argv.slice(2);
+const combine = args.includes('--combine');
 const filesAt = args.indexOf('--files');
 const files = filesAt >= 0 ? args[filesAt + 1] : undefined;
-const wanted = filesAt >= 0 ? args.filter((_, i) => i !== filesAt && i !== filesAt + 1) : args;
-if (filesAt >= 0 && (!files || wanted.length !== 1)) {
-  console.error('usage: npm run test:mutation -- <folder-name> --files <glob>');
+const wanted = args.filter(
+  (arg, i) => arg !== '--combine' && (filesAt < 0 || (i !== filesAt && i !== filesAt + 1)),
+);
+if ((filesAt >= 0 || combine) && ((filesAt >= 0 && !files) || wanted.length !== 1)) {
+  console.error(
+    'usage: npm run test:mutation -- <folder-name> --files <glob> | <folder-name> --combine',
+  );
   process.exit(2);
 }
 const unknown = wanted.filter((w) => !FOLDERS.some((f) => f.name === w));
@@ -177,23 +230,39 @@ if (files) {
   console.log(`${files}: mutation score ${result.score}% in ${result.seconds} s (not recorded)`);
   process.exit(0);
 }
-// Read afresh before each write: runs of other folders may have finished in the meantime.
-const recorded = () =>
-  existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { folders: {} };
-for (const folder of FOLDERS.filter((f) => !wanted.length || wanted.includes(f.name))) {
-  const { result } = runFolder(folder);
-  const previous = recorded();
+/** Writes a folder's entry, re-reading the file first: runs of other folders may have ended. */
+function record(folder: Folder, entry: Record<string, unknown>) {
+  const previous = existsSync(RESULTS)
+    ? JSON.parse(readFileSync(RESULTS, 'utf8'))
+    : { folders: {} };
   previous.folders[folder.name] = {
     mutate: folder.mutate,
     tests: folder.tests,
     ...(folder.exclude ? { excludedTests: folder.exclude } : {}),
-    ...result,
-    measuredAt: new Date().toISOString(),
+    ...entry,
     machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), concurrency 1`,
   };
   writeFileSync(
     RESULTS,
     JSON.stringify({ tool: 'StrykerJS', goal: '>= 80% per folder', ...previous }, null, 2) + '\n',
   );
+}
+
+if (combine) {
+  const folder = FOLDERS.find((f) => f.name === wanted[0])!;
+  const { report, from } = combinedReport(folder);
+  const result = scoreOf(report);
+  const newest = Math.max(...from.map((f) => statSync(f).mtimeMs));
+  record(folder, {
+    ...result,
+    combinedFrom: from.map((f) => f.slice(CACHE.length + 1)),
+    measuredAt: new Date(newest).toISOString(),
+  });
+  console.log(`${folder.name}: mutation score ${result.score}% combined from ${from.length} runs`);
+  process.exit(0);
+}
+for (const folder of FOLDERS.filter((f) => !wanted.length || wanted.includes(f.name))) {
+  const { result } = runFolder(folder);
+  record(folder, { ...result, measuredAt: new Date().toISOString() });
   console.log(`${folder.name}: mutation score ${result.score}% in ${result.seconds} s`);
 }
