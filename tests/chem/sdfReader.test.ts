@@ -10,6 +10,7 @@ import {
   METHANE_BONDS,
   sdFields,
   v2000,
+  v2000AtomLine,
   v3000,
   type Atom,
   type Bond,
@@ -124,8 +125,10 @@ describe('SD data fields', () => {
   });
 
   it('keeps a multi-line value with its line breaks, ending at a blank line', () => {
-    const items = '>  <synonyms>\nmethane\nmarsh gas\n  \nnot part of it\n';
-    expect(molecules(withFields(items))[0].fields).toEqual({ synonyms: 'methane\nmarsh gas' });
+    const items = '>  <synonyms>\nmethane\nmarsh gas <https://example.org>\n  \nnot part of it\n';
+    expect(molecules(withFields(items))[0].fields).toEqual({
+      synonyms: 'methane\nmarsh gas <https://example.org>',
+    });
   });
 
   it('ends a value at the next header even without a blank line between them', () => {
@@ -170,10 +173,13 @@ describe('atom limits, checked before RDKit sees the record', () => {
       ['O', -1.5, -2.5, -3.5],
       ['He', 0, 1, 2],
       ['Cl', 999.9999, 0, -0.0001],
-      ['C', 0.1, 0.2, 0.3],
+      ['C', 0.1, 0.2, 12.5],
     ];
-    const atoms = [...unusual, ...carbons(396)];
-    expect(onlyError(v2000('too big', atoms)).message).toBe(HEAVY_LIMIT(401));
+    // A symbol one column to the right still counts (RDKit trims the symbol's three columns).
+    const shifted = v2000AtomLine(['C', 0, 0, 9]).replace(' C  ', '  C ');
+    const atoms = [...unusual, ...carbons(395)];
+    const text = v2000('too big', atoms).replace(/(M {2}END)$/, `${shifted}\n$1`);
+    expect(onlyError(text.replace(/^(\s*)400/m, '$1401')).message).toBe(HEAVY_LIMIT(401));
   });
 
   it('does not count hydrogens (H, D, T) or a title that looks like an atom line', () => {
@@ -185,13 +191,18 @@ describe('atom limits, checked before RDKit sees the record', () => {
 
   it('refuses a V3000 record above 400 heavy atoms', () => {
     const atoms: Atom[] = [['Hg', 0, 0, 1], ...carbons(400)];
-    expect(onlyError(v3000('too big', atoms)).message).toBe(HEAVY_LIMIT(401));
+    // Trailing spaces after BEGIN ATOM do not hide the atom block.
+    const text = v3000('too big', atoms).replace('BEGIN ATOM', 'BEGIN ATOM  ');
+    expect(onlyError(text).message).toBe(HEAVY_LIMIT(401));
+    const cut = v3000('cut', carbonChain(1001, false).atoms).replace(/M {2}V30 END ATOM[^]*$/, '');
+    expect(onlyError(cut).message).toBe('1001 atoms: the limit is 1000 atoms per molecule');
   });
 
   it('does not count V3000 bond lines as atoms', () => {
     // 300 heavy atoms and 299 bonds: the bond lines look like atom lines ("M  V30 1 1 1 2").
     const { atoms, bonds } = carbonChain(300, true);
-    const [m] = molecules(readSdf(v3000('C300 chain', atoms, bonds)));
+    const text = v3000('C300 chain', atoms, bonds).replace('END ATOM', 'END ATOM  ');
+    const [m] = molecules(readSdf(text));
     expect(m).toMatchObject({ name: 'C300 chain', heavyAtoms: 300 });
   });
 
