@@ -52,6 +52,10 @@ describe('toFloat16Bits', () => {
     expect(toFloat16Bits(2.75 * 2 ** -24)).toBe(0x0003); // 2.75 units
     expect(toFloat16Bits(2.25 * 2 ** -24)).toBe(0x0002); // 2.25 units
     expect(toFloat16Bits(2 ** -26)).toBe(0);
+    // Far below: flushed before any shift could pass 31 bits and wrap around.
+    expect(toFloat16Bits(2 ** -40)).toBe(0);
+    expect(toFloat16Bits(1e-30)).toBe(0);
+    expect(toFloat16Bits(-(2 ** -40))).toBe(0x8000);
     expect(toFloat16Bits(-(2 ** -26))).toBe(0x8000);
     expect(toFloat16Bits(-3 * 2 ** -25)).toBe(0x8002);
     expect(toFloat16Bits(1023 * 2 ** -24)).toBe(0x03ff); // the largest subnormal
