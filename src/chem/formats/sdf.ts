@@ -45,10 +45,7 @@ function dataFields(text: string): Record<string, string> {
 function declaredAtoms(molblock: string): number {
   const v3 = /^M {2}V30 COUNTS\s+(\d+)/m.exec(molblock);
   if (v3) return Number(v3[1]);
-  // A V2000 count has 3 columns, so it stays below MAX_FEATURIZED_ATOMS whatever is read here.
-  // Stryker disable next-line StringLiteral: one character of line 4 is a count of at most 9
   const counts = molblock.split('\n')[3];
-  // Stryker disable next-line LogicalOperator: NaN, 0 and counts up to 999 all pass the limit
   return counts ? Number(counts.slice(0, 3)) || 0 : 0;
 }
 

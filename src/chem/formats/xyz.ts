@@ -131,6 +131,7 @@ export function xyzRecords(text: string, options: ParseOptions = {}): MoleculeRe
   return lazyRecords(splitXyz(text), (block) => {
     const meta = { record: block.record, name: block.comment };
     return guardRecord(source, meta, () => {
+      // Stryker disable next-line StringLiteral: unreachable, splitXyz gives every block without atoms an error
       if (block.error || !block.atoms) throw new ChemError(block.error ?? 'no atoms');
       assertHeavyAtomLimit(block.atoms.filter((a) => a.z !== 1).length);
       const molblock = xyzToMolblock(block.atoms, block.comment);
