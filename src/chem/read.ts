@@ -60,7 +60,7 @@ export function sniffFormat(text: string): MoleculeFormat {
   if (/^M {2}END/m.test(text) || /V[23]000/.test(text)) return 'sdf';
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length >= 3 && /^\s*\d+\s*$/.test(lines[0])) return 'xyz';
-  // Stryker disable next-line StringLiteral: with no lines, '' and any stand-in both lack "smiles"
+  // Stryker disable next-line StringLiteral: with no lines, '' and Stryker's stand-in both lack "smiles"
   const first = lines[0] ?? '';
   if (/smiles/i.test(first) && first.includes(',')) return 'csv';
   if (/smiles/i.test(first) && first.includes('\t')) return 'tsv';
