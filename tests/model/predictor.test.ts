@@ -337,6 +337,15 @@ describe('an ensemble whose member fails to load', () => {
     const before = tf.memory().numTensors;
     await expect(loadPredictor(dir)).rejects.toThrow(`${dir}/../nowhere: no model.json found`);
     expect(tf.memory().numTensors).toBe(before);
+    // A broken card as well: the member's failure is reported and the card's is not left unhandled.
+    await writeFile(path.join(dir, 'model-card.json'), '{');
+    await expect(loadPredictor(dir)).rejects.toThrow(`${dir}/../nowhere: no model.json found`);
+  });
+
+  it('passes on a read error other than a missing file', async () => {
+    const dir = path.join(tmp, 'odd');
+    await mkdir(path.join(dir, 'model.json'), { recursive: true }); // a directory by that name
+    await expect(loadPredictor(dir)).rejects.toThrow(/EISDIR/);
   });
 });
 
