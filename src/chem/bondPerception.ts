@@ -179,6 +179,7 @@ function searchCharged(
       for (const p of picked) states[options[p].atom] = options[p].state;
       const result = solveWithStates(contacts, degree, states);
       if (!result) return false;
+      // Stryker disable next-line ArithmeticOperator: sum - charge gives minus the net charge, 0 alike
       if (states.reduce((sum, s) => sum + s.charge, 0) !== 0) {
         ionic ??= result;
         return false;

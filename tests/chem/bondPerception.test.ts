@@ -36,16 +36,12 @@ describe('which atoms are bonded', () => {
   // (1.15 x 1.07 = 1.23 A). Carbon A already has four hydrogens at 1.09 A, so the stray hydrogen
   // is B's: two methanes, not a five-bonded carbon.
   const strayHydrogen = (strayFirst: boolean): XyzAtom[] => {
-    const [carbon, ...hydrogens]: Placement[] = [
-      ['C', -1, 0, 0],
-      ['H', 0, 1.09, 45],
-      ['H', 0, 1.09, 135],
-      ['H', 0, 1.09, 225],
-      ['H', 0, 1.09, 315],
-    ];
-    const stray: Placement = ['H', 0, 1.2, 0];
+    const stray: Placement = ['H', -1, 1.2, 0]; // from the origin, where carbon A sits
+    const carbon: Placement = ['C', -1, 0, 0];
+    const c = strayFirst ? 1 : 0;
+    const hydrogens = [45, 135, 225, 315].map((angle): Placement => ['H', c, 1.09, angle]);
     return [
-      ...planar(strayFirst ? [carbon, stray, ...hydrogens] : [carbon, ...hydrogens, stray]),
+      ...planar(strayFirst ? [stray, carbon, ...hydrogens] : [carbon, ...hydrogens, stray]),
       ...planar([
         ['C', -1, 2.41, 0],
         ['H', 0, 1.09, 90],
@@ -57,7 +53,7 @@ describe('which atoms are bonded', () => {
 
   it.each([
     ['listed after the crowded carbon', false, '5-6:1'],
-    ['listed before the crowded carbon', true, '1-6:1'],
+    ['listed before the crowded carbon', true, '0-6:1'],
   ])('a hydrogen near a full carbon bonds to the next carbon (%s)', (_name, first, bond) => {
     const bonds = bondSet(strayHydrogen(first));
     expect(bonds.size).toBe(8);
@@ -116,6 +112,30 @@ describe('bond orders from valences and lengths', () => {
     [1.45, 1.35, ['0-1:1', '0-5:2', '1-2:2', '2-3:1', '3-4:2', '4-5:1']],
   ])('benzene with sides %s / %s: double bonds on the short sides', (first, second, expected) => {
     expect(ringBonds(benzene(first, second))).toEqual(expected);
+  });
+
+  // Azete, C0-C1-C2-N3 in a ring, one H per carbon: two Kekule formulas. C0-C1 (1.45 A) is longer
+  // than C0-N3 (1.42 A) but shorter for its radii (0.954 against 0.966 of the sums), so C0=C1.
+  it('azete: the double bond goes to the bond that is shorter for its radii', () => {
+    const azete = planar([
+      ['C', -1, 0, 0],
+      ['C', 0, 1.45, 0],
+      ['C', 1, 1.5, 90],
+      ['N', 0, 1.42, 90],
+      ['H', 0, 1.08, 225],
+      ['H', 1, 1.08, -45],
+      ['H', 2, 1.08, 45],
+    ]);
+    const ring = [...bondSet(azete)].filter((b) => /^[0-3]-[0-3]:/.test(b)).sort();
+    expect(ring).toEqual(['0-1:2', '0-3:1', '1-2:1', '2-3:2']);
+  });
+
+  it('no quadruple bonds: a bare C2 is the acetylide dianion [C-]#[C-]', () => {
+    const c2 = planar([
+      ['C', -1, 0, 0],
+      ['C', 0, 1.24, 0],
+    ]);
+    expect(perceiveBonds(c2)).toEqual({ bonds: [{ a: 0, b: 1, order: 3 }], charges: [-1, -1] });
   });
 
   it('benzene with equal sides: a Kekule formula, each carbon with one double bond', () => {
