@@ -173,14 +173,14 @@ function sourcesOf(folder: Folder): string[] {
   });
 }
 
-/** The folder's report from the newest report of each file among this folder's runs. */
+/**
+ * The folder's report from the newest report of each of its files, among all runs kept in the
+ * cache (any run that mutated the file counts: one with fewer tests can only detect less).
+ */
 function combinedReport(folder: Folder): { report: Report; from: string[] } {
-  const slug = folder.name.replace(/[^a-z0-9]+/gi, '-');
+  const wantedFiles = new Set(sourcesOf(folder));
   const runs = readdirSync(CACHE)
-    .filter(
-      (f) =>
-        (f === `${slug}.report.json` || f.startsWith(`${slug}-`)) && f.endsWith('.report.json'),
-    )
+    .filter((f) => f.endsWith('.report.json'))
     .map((f) => ({ file: join(CACHE, f), time: statSync(join(CACHE, f)).mtimeMs }))
     .sort((a, b) => a.time - b.time);
   const files: Report['files'] = {};
@@ -188,6 +188,7 @@ function combinedReport(folder: Folder): { report: Report; from: string[] } {
   for (const run of runs) {
     const report = JSON.parse(readFileSync(run.file, 'utf8')) as Report;
     for (const [file, entry] of Object.entries(report.files)) {
+      if (!wantedFiles.has(file)) continue;
       files[file] = entry;
       source[file] = run.file;
     }
