@@ -98,6 +98,13 @@ describe('CSV and TSV molecule tables', () => {
     });
   });
 
+  it('gives a row too short to reach its name column an empty name', () => {
+    expect(errors(readCsv('smiles,name\nC\n'))[0]).toMatchObject({
+      name: '',
+      message: 'row has 1 columns, the header has 2',
+    });
+  });
+
   it('keeps name and fields of a row whose SMILES RDKit rejects', () => {
     const [e] = errors(readCsv('name,smiles,mw\nbroken,C1CC,42\n'));
     expect(e).toMatchObject({
