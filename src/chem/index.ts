@@ -5,7 +5,7 @@ export { readMoleculeFile, parseText, openMoleculeFile, openText, formatOf } fro
 export { FILE_PICKER_ACCEPT, SUPPORTED_EXTENSIONS } from './extensions';
 export type { MoleculeRecords } from './formats/records';
 export { hillFormula } from './featurize';
-export { QM9_MAX_HEAVY_ATOMS } from './domain';
+export { QM9_MAX_HEAVY_ATOMS, QM9_MIN_HEAVY_ATOMS } from './domain';
 export { MAX_FEATURIZED_ATOMS, MAX_FILE_BYTES } from './errors';
 export * from './types';
 export { parseDelimited } from './formats/table';

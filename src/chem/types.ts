@@ -33,7 +33,7 @@ export const BOND_TYPES = ['single', 'double', 'triple', 'aromatic'] as const;
 export type BondType = (typeof BOND_TYPES)[number];
 
 export interface DomainWarning {
-  code: 'too-many-heavy-atoms' | 'charged' | 'radical' | 'fragments';
+  code: 'too-many-heavy-atoms' | 'too-few-heavy-atoms' | 'charged' | 'radical' | 'fragments';
   message: string;
 }
 

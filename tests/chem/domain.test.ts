@@ -63,10 +63,10 @@ describe('domain warnings', () => {
   });
 
   it('a radical names its atoms', () => {
-    expect(warnings('[CH3]')).toEqual([
+    expect(warnings('C[CH2]')).toEqual([
       {
         code: 'radical',
-        message: 'radical electrons on atoms 1: QM9 holds closed-shell molecules only',
+        message: 'radical electrons on atoms 2: QM9 holds closed-shell molecules only',
       },
     ]);
     expect(

@@ -15,7 +15,7 @@ const codes = (smiles: string) => {
   return r.molecule.warnings.map((w) => w.code);
 };
 
-describe('QM9 domain boundary at 9 heavy atoms', () => {
+describe('QM9 domain boundaries at 2 and 9 heavy atoms', () => {
   it('QM9 itself goes up to 9 heavy atoms', () => {
     expect(QM9_MAX_HEAVY_ATOMS).toBe(9);
   });
@@ -26,6 +26,11 @@ describe('QM9 domain boundary at 9 heavy atoms', () => {
     ['indane (9, aromatic)', 'C1CCc2ccccc21', []],
     ['decane (10)', 'CCCCCCCCCC', ['too-many-heavy-atoms']],
     ['naphthalene (10)', 'c1ccc2ccccc2c1', ['too-many-heavy-atoms']],
+    ['ethane (2)', 'CC', []],
+    ['methanol (2)', 'CO', []],
+    ['methane (1)', 'C', ['too-few-heavy-atoms']],
+    ['water (1)', 'O', ['too-few-heavy-atoms']],
+    ['hydrogen (0)', '[H][H]', ['too-few-heavy-atoms']],
   ])('%s', (_name, smiles, expected) => {
     expect(codes(smiles)).toEqual(expected);
   });
@@ -34,6 +39,15 @@ describe('QM9 domain boundary at 9 heavy atoms', () => {
     const at = (heavyAtoms: number) =>
       domainWarnings({ heavyAtoms, charges: [0], radicals: [0], fragments: 1 });
     expect(at(9)).toEqual([]);
+    expect(at(2)).toEqual([]);
+    expect(at(1)).toEqual([
+      {
+        code: 'too-few-heavy-atoms',
+        message:
+          '1 heavy atom: QM9 holds only CH4, NH3 and H2O this small, too few to learn from; the model is unreliable here',
+      },
+    ]);
+    expect(at(0)[0].message).toMatch(/^0 heavy atoms: /);
     expect(at(10)).toEqual([
       {
         code: 'too-many-heavy-atoms',

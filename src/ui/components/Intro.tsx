@@ -32,7 +32,7 @@ export function Intro() {
         predicts 12 of them in your browser; nothing is sent anywhere unless you turn on logging.
       </p>
       <p>
-        Molecules that fit: at most 9 heavy atoms of C, N, O and F (plus hydrogens), neutral, no
+        Molecules that fit: 2 to 9 heavy atoms of C, N, O and F (plus hydrogens), neutral, no
         unpaired electrons, one molecule per entry. Anything else is marked as an{' '}
         <em>extrapolation</em>: the model still answers, but without an interval, and its numbers
         are guesses. Other elements (Br, S, Cl…) cannot be predicted at all.

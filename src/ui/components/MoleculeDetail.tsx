@@ -43,7 +43,7 @@ export function DomainBadge({ row }: { row: ResultRow }) {
   }
   return (
     <p className="badge ok" data-testid="domain-badge" data-domain="inside">
-      Inside QM9&apos;s domain (H, C, N, O, F; at most 9 heavy atoms; neutral, closed-shell, one
+      Inside QM9&apos;s domain (H, C, N, O, F; 2 to 9 heavy atoms; neutral, closed-shell, one
       molecule)
     </p>
   );
