@@ -2,12 +2,14 @@
  * Mutation testing with StrykerJS, one folder at a time (smallest first), each with its own
  * incremental file so a re-run after a change only re-tests the mutants it touched.
  * Usage: npm run test:mutation [-- folder-name ...]   (names from FOLDERS below; default: all)
- *        npm run test:mutation -- <folder-name> --files <glob>
+ *        npm run test:mutation -- <folder-name> --files <glob> [--tests <glob,glob>]
  *        npm run test:mutation -- <folder-name> --combine
  * Writes the score per folder to bench/results/mutation.json (folders not run keep their entry).
  * With --files only the matching files of one folder are mutated (with the folder's tests): a quick
  * loop while writing tests; it prints the undetected mutants with their replacement code and
- * leaves bench/results/mutation.json alone, since a part of a folder is not its score.
+ * leaves bench/results/mutation.json alone, since a part of a folder is not its score. --tests
+ * narrows the tests to the named files: quicker where the folder's slow suites cover every
+ * mutant; fewer tests can only detect less, so such a run errs low.
  * --combine records the folder's score from the newest report of each of its files, taken from
  * earlier --files (and whole-folder) runs; it refuses while any source file has no report. A
  * mutant a later test would kill may still count as undetected, so the score errs low.
@@ -124,8 +126,9 @@ export function scoreOf(report: Report) {
 function runFolder(
   folder: Folder,
   files?: string,
+  tests?: string[],
 ): { result: ReturnType<typeof scoreOf> & { seconds: number }; report: Report } {
-  const slug = [folder.name, files]
+  const slug = [folder.name, files, tests && 'narrow']
     .filter(Boolean)
     .join('-')
     .replace(/[^a-z0-9]+/gi, '-');
@@ -148,7 +151,7 @@ function runFolder(
     stdio: 'inherit',
     env: {
       ...process.env,
-      MUTATION_TESTS: folder.tests.join(','),
+      MUTATION_TESTS: (tests ?? folder.tests).join(','),
       MUTATION_EXCLUDE: (folder.exclude ?? []).join(','),
       MUTATION_SKIP_TESTS: JSON.stringify(folder.skipTests ?? []),
     },
@@ -216,11 +219,21 @@ function combinedReport(folder: Folder): { report: Report; from: string[] } {
 
 const args = process.argv.slice(2);
 const combine = args.includes('--combine');
+/** The value after a flag, and the arguments without both. */
+function option(list: string[], flag: string): [string | undefined, string[]] {
+  const at = list.indexOf(flag);
+  if (at < 0) return [undefined, list];
+  return [list[at + 1], list.filter((_, i) => i !== at && i !== at + 1)];
+}
+const [files, afterFiles] = option(args, '--files');
+const [testList, afterTests] = option(afterFiles, '--tests');
+const tests = testList?.split(',').filter(Boolean);
 const filesAt = args.indexOf('--files');
-const files = filesAt >= 0 ? args[filesAt + 1] : undefined;
-const wanted = args.filter(
-  (arg, i) => arg !== '--combine' && (filesAt < 0 || (i !== filesAt && i !== filesAt + 1)),
-);
+const wanted = afterTests.filter((arg) => arg !== '--combine');
+if (tests && !files) {
+  console.error('--tests goes with --files');
+  process.exit(2);
+}
 if ((filesAt >= 0 || combine) && ((filesAt >= 0 && !files) || wanted.length !== 1)) {
   console.error(
     'usage: npm run test:mutation -- <folder-name> --files <glob> | <folder-name> --combine',
@@ -237,7 +250,7 @@ if (unknown.length) {
 mkdirSync(CACHE, { recursive: true });
 if (files) {
   const folder = FOLDERS.find((f) => f.name === wanted[0])!;
-  const { result, report } = runFolder(folder, files);
+  const { result, report } = runFolder(folder, files, tests);
   printUndetected(report);
   console.log(`${files}: mutation score ${result.score}% in ${result.seconds} s (not recorded)`);
   process.exit(0);
