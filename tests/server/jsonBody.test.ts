@@ -139,6 +139,7 @@ describe('prototypeKeyProblem', () => {
     );
     expect(prototypeKeyProblem({ constructor: { prototypes: 1 }, a: [null, 1, 'x'] })).toBeNull();
     expect(prototypeKeyProblem({ constructor: 'prototype' })).toBeNull();
+    expect(prototypeKeyProblem({ model: { prototype: {} } })).toBeNull();
     expect(prototypeKeyProblem(null)).toBeNull();
     expect(prototypeKeyProblem(7)).toBeNull();
   });

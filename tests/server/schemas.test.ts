@@ -133,6 +133,10 @@ describe('POST /log record limits', () => {
       'records[0].edge_index[0][0]: must be integer',
     );
     await expectRefused(
+      record({ edge_index: [[0, 1], [1]] }),
+      'records[0].edge_index: source and target lists differ in length (2 vs 1)',
+    );
+    await expectRefused(
       record({ edge_index: [[0]] }),
       'records[0].edge_index: must NOT have fewer than 2 items',
     );
@@ -311,6 +315,7 @@ describe('jsonPointerToPath', () => {
     ['/0/1', '[0][1]'],
     ['/a1/b', 'a1.b'],
     ['/records/12x', 'records.12x'],
+    ['/records/12/x', 'records[12].x'],
   ])('%j -> %j', (pointer, path) => {
     expect(jsonPointerToPath(pointer)).toBe(path);
   });

@@ -1,10 +1,11 @@
 // The operator endpoints' exact answers: /ready's problems in order and its 200, /health naming
 // the served model, /metrics' token challenge and content type, --serve-app without a build.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServingModels } from '../../../server/models';
+import { APP_CSP } from '../../../server/securityHeaders';
 import { testApps } from '../../helpers/testApp';
 import { writeDriftReference } from '../../helpers/driftReferenceFile';
 import { getWithBearer } from '../../helpers/inject';
@@ -93,5 +94,29 @@ describe('--serve-app without a build', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'healthy' });
     expect((await get(app, '/assets/x-12345678.js')).statusCode).toBe(404);
+  });
+});
+
+describe('--serve-app with a build', () => {
+  it('serves the page and its files cross-origin isolated, under the app policy', async () => {
+    const appDir = join(dir, 'dist');
+    mkdirSync(join(appDir, 'assets'), { recursive: true });
+    writeFileSync(join(appDir, 'index.html'), '<!doctype html><title>QM9</title>');
+    writeFileSync(join(appDir, 'assets', 'main-Ab12Cd34.js'), 'export {}');
+    const { app } = await apps.startApp({ APP_DIR: appDir }, {}, ['--serve-app']);
+    const isolated = {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'content-security-policy': APP_CSP,
+    };
+    const page = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toBe('<!doctype html><title>QM9</title>');
+    expect(page.headers).toMatchObject(isolated);
+    const asset = await get(app, '/assets/main-Ab12Cd34.js');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers).toMatchObject(isolated);
+    // API clients asking for JSON at / still get the health answer.
+    expect((await get(app, '/')).json()).toEqual({ status: 'healthy' });
   });
 });
