@@ -421,7 +421,7 @@ async function bigFiles(page: Page) {
       'A 10,000-record file dropped on the page (wasm backend): from the drop event to the animation frame in which the table counts all 10,000 rows, in the page clock. readAndFeaturizeMs ends when the job switches to predicting.',
       'Responsiveness while the job runs: maxFrameGapMs is the longest time between two animation frames of the page; longTasksOver50Ms counts main-thread tasks over 50 ms.',
       'Molecules: the 12 QM9-size molecules of this benchmark, cycled; the SD file carries RDKit 2D coordinates and an ID field.',
-      'The model predicts each 256-row chunk while the chemistry worker reads on, so readAndFeaturizeMs includes predicting what was read so far and predictAndTableMs is only what is left after the read.',
+      'The model predicts chunks of 256 to 1,024 rows (whatever has been read, in 256-molecule forward passes) while the chemistry worker reads on, so readAndFeaturizeMs includes predicting what was read so far and predictAndTableMs is only what is left after the read. The 3D view and new 2D drawings wait for the job to end, so neither is in these figures.',
       'loadAverage1mAtStart / loadAverage1m: the 1-minute load average before the drop and after the table is full (2 cores).',
     ],
     date: new Date().toISOString(),

@@ -159,7 +159,63 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): Partial<A
   }
 }
 
-/** Keeps a store in step with an engine's events; returns the unsubscribe. */
-export function followEngine(engine: EngineEvents, store: StoreApi<AppState> = useApp): () => void {
-  return engine.subscribe((event) => store.setState((state) => applyEngineEvent(state, event)));
+/** True while a job reads or predicts: heavy drawing waits for its end (Viewer3D, Depiction). */
+export function jobRunning(state: AppState): boolean {
+  return state.job?.phase === 'reading' || state.job?.phase === 'predicting';
+}
+
+/** The state after several engine events, applied in order. */
+export function applyEngineEvents(state: AppState, events: EngineEvent[]): Partial<AppState> {
+  let next = state;
+  let changes: Partial<AppState> = {};
+  for (const event of events) {
+    const change = applyEngineEvent(next, event);
+    next = { ...next, ...change };
+    changes = { ...changes, ...change };
+  }
+  return changes;
+}
+
+/** What a big job streams: rows and progress, many per second. */
+function streamed(event: EngineEvent): boolean {
+  return event.type === 'job-rows' || event.type === 'job-progress';
+}
+
+/** The next animation frame; without frames (Node), right after the event that queued. */
+function defaultNextFrame(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => callback());
+  else queueMicrotask(callback);
+}
+
+/**
+ * Keeps a store in step with an engine's events; returns the unsubscribe. A job's rows and progress
+ * are applied together once per animation frame: each store change re-renders the table and the
+ * progress bar, and the page cannot show more than one change per frame anyway. Any other event
+ * applies what is queued first, so the store sees every event in order.
+ */
+export function followEngine(
+  engine: EngineEvents,
+  store: StoreApi<AppState> = useApp,
+  nextFrame: (callback: () => void) => void = defaultNextFrame,
+): () => void {
+  let queued: EngineEvent[] = [];
+  const flush = () => {
+    if (queued.length === 0) return;
+    const events = queued;
+    queued = [];
+    store.setState((state) => applyEngineEvents(state, events));
+  };
+  const unsubscribe = engine.subscribe((event) => {
+    if (streamed(event)) {
+      if (queued.length === 0) nextFrame(flush);
+      queued.push(event);
+      return;
+    }
+    flush();
+    store.setState((state) => applyEngineEvent(state, event));
+  });
+  return () => {
+    unsubscribe();
+    queued = [];
+  };
 }

@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { memo, useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
 import type { TargetKey } from '../../model/contracts';
 import { molfile2d } from '../structures';
 import { Depiction, drawable } from './Depiction';
@@ -35,6 +35,19 @@ export function compareRows(a: ResultRow, b: ResultRow, { key, descending }: Sor
     return sign * (va - vb) || a.id - b.id;
   }
   return sign * String(va).localeCompare(String(vb)) || a.id - b.id;
+}
+
+/**
+ * The rows in the order asked for, sorted in place. The store keeps rows in input order, so the
+ * default order needs only a check, not a sort, each time a job adds rows.
+ */
+export function sortRows(rows: ResultRow[], order: SortOrder): ResultRow[] {
+  for (let i = 1; i < rows.length; i++) {
+    if (compareRows(rows[i - 1], rows[i], order) > 0) {
+      return rows.sort((a, b) => compareRows(a, b, order));
+    }
+  }
+  return rows;
 }
 
 export function filterRows(rows: ResultRow[], text: string, status: StatusFilter): ResultRow[] {
@@ -89,6 +102,58 @@ function ValueCell({ row, target }: { row: ResultRow; target: TargetKey }) {
   );
 }
 
+function onRowKey(event: KeyboardEvent<HTMLTableRowElement>, select: () => void): void {
+  if (event.target !== event.currentTarget) return;
+  if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    select();
+  }
+}
+
+/** One row of the table; rows already shown are not rendered again while a job adds more. */
+const TableRow = memo(function TableRow({
+  row,
+  selected,
+  select,
+}: {
+  row: ResultRow;
+  selected: boolean;
+  select: (id: number) => void;
+}) {
+  return (
+    <tr
+      className={selected ? 'selected' : undefined}
+      onClick={() => select(row.id)}
+      onKeyDown={(event) => onRowKey(event, () => select(row.id))}
+      tabIndex={0}
+      aria-label={`Record ${row.record}${row.name ? `, ${row.name}` : ''}: ${statusLabel(row)}`}
+      data-testid="result-row"
+      data-status={row.status}
+      data-record={row.record}
+    >
+      <td className="num">{row.record}</td>
+      <td className="name">
+        <div className="cell-stack">
+          <span>{row.name}</span>
+          <span className="muted small">{row.source}</span>
+        </div>
+      </td>
+      <td className="structure-cell">
+        <div className="cell-line">
+          <Depiction row={row} width={72} height={54} className="thumb" />
+          <code className="small smiles" title={row.smiles}>
+            {row.smiles}
+          </code>
+        </div>
+      </td>
+      <StatusCell row={row} />
+      {PROPERTIES.map((p) => (
+        <ValueCell key={p.key} row={row} target={p.key} />
+      ))}
+    </tr>
+  );
+});
+
 /** SDF of the rows; rows read without a molblock get a 2D layout from the structure worker first. */
 async function exportSdf(rows: ResultRow[]): Promise<void> {
   const layouts = new Map<number, string>();
@@ -115,7 +180,9 @@ function inInputOrder(rows: ResultRow[]): ResultRow[] {
 }
 
 export function BatchTable() {
-  const rows = useApp((s) => s.rows);
+  // A store change renders at once and cannot be split; the table renders the rows as a deferred
+  // value instead, which React renders in slices between frames and clicks while a job streams in.
+  const rows = useDeferredValue(useApp((s) => s.rows));
   const selectedId = useApp((s) => s.selectedId);
   const select = useApp((s) => s.select);
   const [sort, setSort] = useState<SortOrder>({ key: 'id', descending: false });
@@ -124,7 +191,7 @@ export function BatchTable() {
   const [page, setPage] = useState(0);
 
   const visible = useMemo(
-    () => filterRows(rows, text, status).sort((a, b) => compareRows(a, b, sort)),
+    () => sortRows(filterRows(rows, text, status), sort),
     [rows, text, status, sort],
   );
   const pages = Math.max(1, Math.ceil(visible.length / PAGE_SIZE));
@@ -157,14 +224,6 @@ export function BatchTable() {
       </button>
     </th>
   );
-
-  const onRowKey = (event: KeyboardEvent<HTMLTableRowElement>, row: ResultRow) => {
-    if (event.target !== event.currentTarget) return;
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      select(row.id);
-    }
-  };
 
   return (
     <section className="panel batch" aria-label="Results table">
@@ -236,37 +295,7 @@ export function BatchTable() {
           </thead>
           <tbody>
             {pageRows.map((row) => (
-              <tr
-                key={row.id}
-                className={row.id === selectedId ? 'selected' : undefined}
-                onClick={() => select(row.id)}
-                onKeyDown={(event) => onRowKey(event, row)}
-                tabIndex={0}
-                aria-label={`Record ${row.record}${row.name ? `, ${row.name}` : ''}: ${statusLabel(row)}`}
-                data-testid="result-row"
-                data-status={row.status}
-                data-record={row.record}
-              >
-                <td className="num">{row.record}</td>
-                <td className="name">
-                  <div className="cell-stack">
-                    <span>{row.name}</span>
-                    <span className="muted small">{row.source}</span>
-                  </div>
-                </td>
-                <td className="structure-cell">
-                  <div className="cell-line">
-                    <Depiction row={row} width={72} height={54} className="thumb" />
-                    <code className="small smiles" title={row.smiles}>
-                      {row.smiles}
-                    </code>
-                  </div>
-                </td>
-                <StatusCell row={row} />
-                {PROPERTIES.map((p) => (
-                  <ValueCell key={p.key} row={row} target={p.key} />
-                ))}
-              </tr>
+              <TableRow key={row.id} row={row} selected={row.id === selectedId} select={select} />
             ))}
           </tbody>
         </table>

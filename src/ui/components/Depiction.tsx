@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { jobRunning, useApp } from '../store';
 import { depiction, depictionIfReady } from '../structures';
 import type { ResultRow } from '../worker/protocol';
 
@@ -36,8 +37,12 @@ export function Depiction({ row, width, height, className, testId }: Props) {
   const canDraw = drawable(row);
   const ready = canDraw ? depictionIfReady(input, width, height) : null;
   const [late, setLate] = useState<{ id: number; svg: string | null } | null>(null);
+  // New drawings wait for the job's end: the structure worker's OpenChemLib would take a core
+  // from the job (a page of thumbnails is about a second of CPU), and a drawing cached before
+  // still shows at once.
+  const waiting = useApp(jobRunning);
   useEffect(() => {
-    if (!canDraw || ready !== undefined) return;
+    if (!canDraw || ready !== undefined || waiting) return;
     let live = true;
     depiction({ smiles: row.smiles, molblock: row.molblock }, width, height).then(
       (svg) => live && setLate({ id: row.id, svg }),
@@ -46,7 +51,7 @@ export function Depiction({ row, width, height, className, testId }: Props) {
     return () => {
       live = false;
     };
-  }, [row, ready, width, height, canDraw]);
+  }, [row, ready, width, height, canDraw, waiting]);
   const svg = ready ?? (late?.id === row.id ? late.svg : null);
   if (!canDraw) return <span className={className} />;
   return svg ? (

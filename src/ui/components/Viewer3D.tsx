@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { jobRunning, useApp } from '../store';
 import { conformer, coordsToXyz } from '../structures';
 import { contributionColour, rgbToHex } from '../contributionScale';
 import type { ContributionView, ResultRow } from '../worker/protocol';
@@ -46,6 +47,15 @@ function atomColours(
   return { colours };
 }
 
+/** After the frame that shows the job's end (or at once where the browser has no idle callback). */
+function idle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function')
+      requestIdleCallback(() => resolve(), { timeout: 500 });
+    else resolve();
+  });
+}
+
 /** 3Dmol.js view: the file's own coordinates when it had them, otherwise a generated conformer. */
 export function Viewer3D({
   row,
@@ -66,11 +76,18 @@ export function Viewer3D({
   // One viewer (one WebGL context) per mount, reused for every molecule: creating a context
   // costs most of a second on software GL.
   const viewer = useRef<GLViewer | null>(null);
+  // While a job runs, the 3D view waits: 3Dmol's first draw holds the main thread for half a second
+  // on software GL, and a generated conformer takes a core for about a second, both taken from the
+  // job on a two-core machine.
+  const waiting = useApp(jobRunning);
 
   useEffect(() => {
+    if (waiting) return;
     let stale = false;
     void (async () => {
       try {
+        await idle();
+        if (stale) return;
         const [$3Dmol, source] = await Promise.all([import('3dmol'), structure3d(row)]);
         if (stale || !host.current) return;
         viewer.current ??= $3Dmol.createViewer(host.current, { backgroundColor: 'white' });
@@ -104,13 +121,16 @@ export function Viewer3D({
     return () => {
       stale = true;
     };
-  }, [row, contributions]);
+  }, [row, contributions, waiting]);
 
   const current = state?.id === row.id ? state : null;
   return (
     <figure className="viewer3d">
       <div
         ref={host}
+        // Until this row is drawn the canvas still shows the previous molecule: hidden, not shown
+        // under another molecule's name.
+        style={current ? undefined : { visibility: 'hidden' }}
         className="viewer3d-host"
         data-testid="viewer3d"
         data-status={current?.status ?? 'loading'}
@@ -118,7 +138,7 @@ export function Viewer3D({
         data-coloured={current?.coloured ?? ''}
       />
       <figcaption>
-        {!current && 'preparing 3D structure…'}
+        {!current && (waiting ? '3D view: drawn when the job ends' : 'preparing 3D structure…')}
         {current?.origin === 'file' && '3D: coordinates from the file'}
         {current?.origin === 'generated' && '3D: generated conformer (OpenChemLib)'}
         {current && current.status !== 'shown' && `3D view unavailable: ${current.status}`}

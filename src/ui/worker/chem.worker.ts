@@ -7,7 +7,7 @@ import { chemInitOptions } from './assets';
 import type { ChemApi, ChemSetupApi } from './chemProtocol';
 import { drawHighlighted, reread } from './contributionDrawing';
 import { serve, yieldToMessages, type Handlers, type Task } from './rpc';
-import { resultToRow, type WorkerRow } from './rows';
+import { packRows, resultToRow, type WorkerRow } from './rows';
 import { markStage, startupStages, timedStage } from './startupStages';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -42,7 +42,7 @@ async function read(
   // Sends the slice's rows and progress, then lets a cancel in; true when the job was cancelled.
   const endSlice = async (): Promise<boolean> => {
     task.progress({
-      rows: slice,
+      rows: packRows(slice),
       done,
       total,
       perSecond: done / ((performance.now() - readStart) / 1000 || 1e-3),

@@ -3,7 +3,7 @@
 import type { ChemApi } from './chemProtocol';
 import type { JobInput, StartupStage } from './protocol';
 import { RpcClient } from './rpc';
-import type { WorkerRow } from './rows';
+import { unpackRows, type WorkerRow } from './rows';
 
 export type ChemClient = RpcClient<ChemApi>;
 
@@ -35,7 +35,7 @@ export async function readRows(
       signal: options.signal,
       transfer: inputs.flatMap((input) => (input.kind === 'file' ? [input.bytes] : [])),
       onProgress: (slice) => {
-        for (const row of slice.rows) rows.push(row);
+        for (const row of unpackRows(slice.rows)) rows.push(row);
         options.progress(slice.done, slice.total, slice.perSecond);
         options.arrived?.();
       },

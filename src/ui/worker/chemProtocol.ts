@@ -11,9 +11,9 @@ import type {
 } from './protocol';
 import type { WorkerRow } from './rows';
 
-/** One slice of a read: its rows (graphs included) and how far the read is. */
+/** One slice of a read: its rows (graphs included; packed by packRows) and how far the read is. */
 export interface ReadProgress {
-  rows: WorkerRow[];
+  rows: WorkerRow[] | string;
   done: number;
   total: number;
   perSecond: number;

@@ -9,6 +9,7 @@ import { yieldToMessages, type Task } from './rpc';
 import { withPrediction, type WorkerRow } from './rows';
 
 const ROW_FLUSH = 256;
+const CHUNK_BATCHES = 4;
 
 type JobTask = Task<PredictApi['runJob']['progress']>;
 
@@ -106,7 +107,11 @@ async function predictWhileReading(
     };
   }
 
+  // A chunk starts once a batch is read and takes whatever else has been read meanwhile, up to
+  // CHUNK_BATCHES batches: when the model falls behind the read it catches up in fewer, larger
+  // steps (fewer calls, messages and table updates), and the first rows still come after one batch.
   const chunkSize = batchSizeFor(loaded.backend);
+  const maxChunk = chunkSize * CHUNK_BATCHES;
   let next = 0; // rows before this index are predicted (or errors) and sent or pending
   let errors = 0;
   let predictedCount = 0;
@@ -114,6 +119,9 @@ async function predictWhileReading(
   let started: number | null = null;
   let inferenceMs = 0;
   let pending: WorkerRow[] = [];
+  // Drift logging reads its settings from IndexedDB for each chunk: chained instead of awaited, so
+  // the model does not wait for the round trip, and awaited before the job answers.
+  let logging = Promise.resolve();
   for (;;) {
     while (!readEnded && rows.length - next < chunkSize && !task.signal.aborted) {
       await new Promise<void>((resolve) => (wake = resolve));
@@ -122,6 +130,7 @@ async function predictWhileReading(
       // As before the overlap: a cancelled read keeps every record read so far (unpredicted ones
       // waiting for the model); a cancel while predicting keeps the finished rows and the errors.
       const { cancelled } = await reading;
+      await logging;
       const rest = rows.slice(next);
       return cancelledJob(
         task,
@@ -131,7 +140,7 @@ async function predictWhileReading(
     // A failed read fails the job at once.
     if (readEnded) await reading;
     if (readEnded && next >= rows.length) break;
-    const chunk = rows.slice(next, next + chunkSize);
+    const chunk = rows.slice(next, next + maxChunk);
     next += chunk.length;
     const toPredict = chunk.filter((row) => row.status !== 'error');
     errors += chunk.length - toPredict.length;
@@ -152,10 +161,9 @@ async function predictWhileReading(
       );
       pending.push(...withPredictions);
       predictedCount += toPredict.length;
-      await logPredictions(
-        withPredictions.filter((row) => row.status !== 'error'),
-        `${predictor.name} ${predictor.version}`,
-      );
+      const logged = withPredictions.filter((row) => row.status !== 'error');
+      const model = `${predictor.name} ${predictor.version}`;
+      logging = logging.then(() => logPredictions(logged, model));
       if (readEnded) {
         moleculeTotal ??= predictedCount + molecules(rows.slice(next));
         task.progress({
@@ -174,6 +182,7 @@ async function predictWhileReading(
     await yieldToMessages();
   }
   const { cancelled } = await reading;
+  await logging;
   if (cancelled) return cancelledJob(task, pending);
   if (predictedCount > 0 && moleculeTotal === null) {
     // The read ended just after the last chunk was predicted: the job still passes through

@@ -44,3 +44,19 @@ export function withPrediction(row: WorkerRow, prediction: MoleculePrediction): 
   const warnings = prediction.warnings.length > 0 ? prediction.warnings : row.warnings;
   return { ...row, prediction, warnings, status: warnings.length > 0 ? 'warning' : 'predicted' };
 }
+
+/**
+ * A slice of rows on its way from the chemistry worker to the prediction worker. Structured clone
+ * rebuilds the graphs' thousands of small arrays slowly on the receiving side, and that side runs
+ * the model, the job's slowest step; JSON.parse builds the same arrays about ten times faster.
+ * JSON keeps everything a row holds except non-finite numbers (which it writes as null), so a
+ * slice whose text has a null anywhere goes as objects instead: rows themselves hold no nulls.
+ */
+export function packRows(rows: WorkerRow[]): WorkerRow[] | string {
+  const json = JSON.stringify(rows);
+  return json.includes('null') ? rows : json;
+}
+
+export function unpackRows(packed: WorkerRow[] | string): WorkerRow[] {
+  return typeof packed === 'string' ? (JSON.parse(packed) as WorkerRow[]) : packed;
+}

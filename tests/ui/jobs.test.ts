@@ -1,0 +1,96 @@
+// The prediction worker's job loop without tfjs or RDKit: a chemistry stand-in streams read
+// slices, a predictor stand-in records the batches it gets, and the rows reach the page in order.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { MoleculeGraph } from '../../src/chem/types';
+import type { MoleculePrediction, Predictor } from '../../src/model';
+import type { ChemClient } from '../../src/ui/worker/chemClient';
+import { runJob } from '../../src/ui/worker/jobs';
+import type { ModelHost } from '../../src/ui/worker/modelHost';
+import type { JobUpdate, ResultRow } from '../../src/ui/worker/protocol';
+import { packRows, type WorkerRow } from '../../src/ui/worker/rows';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function readRow(id: number): WorkerRow {
+  // Only the job loop looks at these rows; the predictor stand-in reads the record number.
+  const graph = { record: id, warnings: [] } as unknown as MoleculeGraph;
+  return { id, source: 'test', record: id, name: `m${id}`, status: 'parsed', warnings: [], graph };
+}
+
+/** A chemistry worker that reads `total` rows in slices of `slice`, one slice per macrotask. */
+function chemReading(total: number, slice: number): ChemClient {
+  return {
+    call: async (
+      _method: string,
+      { firstRowId }: { firstRowId: number },
+      options: { onProgress(progress: unknown): void },
+    ) => {
+      for (let done = 0; done < total;) {
+        const rows = Array.from({ length: Math.min(slice, total - done) }, (_, i) =>
+          readRow(firstRowId + done + i),
+        );
+        done += rows.length;
+        options.onProgress({ rows: packRows(rows), done, total, perSecond: 1 });
+        await tick();
+      }
+      return { cancelled: false };
+    },
+  } as unknown as ChemClient;
+}
+
+/** A model host whose predictor answers each molecule's record number as its gap, slowly. */
+function hostWith(batches: number[]): ModelHost {
+  const predictor = {
+    name: 'stand-in',
+    version: '1',
+    predict: async (graphs: MoleculeGraph[]): Promise<MoleculePrediction[]> => {
+      batches.push(graphs.length);
+      for (let i = 0; i < 3; i++) await tick(); // the read moves on meanwhile
+      return graphs.map((graph) => ({
+        values: { gap: graph.record },
+        std: {},
+        uncertaintyCapped: [],
+        belowBound: [],
+        warnings: [],
+      }));
+    },
+  } as unknown as Predictor;
+  const loaded = { backend: 'wasm' as const, predictor, notice: null };
+  return {
+    currentOrProblem: async () => loaded,
+    active: loaded,
+  } as unknown as ModelHost;
+}
+
+describe('runJob', () => {
+  it('predicts every row once, in batches of at least one model batch, and sends them in order', async () => {
+    const batches: number[] = [];
+    const sent: ResultRow[] = [];
+    const updates: JobUpdate[] = [];
+    const done = await runJob(
+      hostWith(batches),
+      chemReading(3000, 100),
+      { inputs: [{ kind: 'text', text: '', source: 'test' }], firstRowId: 1 },
+      {
+        signal: new AbortController().signal,
+        progress: (update) => {
+          updates.push(update);
+          if (update.type === 'rows') sent.push(...update.rows);
+        },
+      },
+    );
+    expect(done).toMatchObject({ cancelled: false, molecules: 3000, errors: 0 });
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(3000);
+    // Each chunk waits for a full batch (256 on wasm) but the last, and takes at most four.
+    expect(batches.slice(0, -1).every((n) => n >= 256 && n <= 1024)).toBe(true);
+    // The model is slower than the read here, so chunks grow beyond one batch.
+    expect(Math.max(...batches)).toBeGreaterThan(256);
+    expect(sent.map((row) => row.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(sent.every((row) => row.prediction?.values.gap === row.record)).toBe(true);
+    expect(sent.some((row) => 'graph' in row)).toBe(false);
+    const phases = updates.flatMap((u) => (u.type === 'progress' ? [u.phase] : []));
+    expect(phases).toContain('reading');
+    expect(phases.at(-1)).toBe('predicting');
+  });
+});
