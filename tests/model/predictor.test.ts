@@ -364,7 +364,6 @@ describe('model sources', () => {
     ]);
     expect(await at('models\\m\\model.json')).toEqual(['models\\m', 'model.json']);
     expect(await at('model.json')).toEqual(['.', 'model.json']);
-    expect(await at('/model.json')).toEqual(['.', 'model.json']);
     expect(await at('https://h/m/custom.json')).toEqual(['https://h/m', 'custom.json']);
     expect(await at('https://h/m')).toEqual(['https://h/m', 'model.json']);
   });
