@@ -112,6 +112,10 @@ describe('featureRangeWarnings', () => {
   });
 
   it('names each column just outside its range, with the atom and the range', () => {
+    // 0 is outside only the atomic number's range: the one out-of-range value of magnitude 0.
+    expect(featureRangeWarnings([atom({ 5: 0 })])).toEqual([
+      warning(0, 5, 'atomic_number', 0, '1 to 9'),
+    ]);
     expect(featureRangeWarnings([atom({ 5: 0.5 })])).toEqual([
       warning(0, 5, 'atomic_number', 0.5, '1 to 9'),
     ]);
