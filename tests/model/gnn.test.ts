@@ -501,6 +501,19 @@ describe('predictBatchArrays: network output to target units', () => {
     expect(Array.from(p.capped!)).toEqual([0, 0]); // just under the clip is an estimate
   });
 
+  it('leaves no tensor behind, with or without a variance head', async () => {
+    const batch = batchFromGraphs(molecules, true);
+    for (const arch of [
+      { kind: 'product', hidden: 2, layers: 1, targets: ['gap'] },
+      { kind: 'baseline', hidden: 2, layers: 1, dropout: 0, targets: ['gap'] },
+    ] as Architecture[]) {
+      const model = make(arch, 1);
+      const before = tf.memory().numTensors;
+      await predictBatchArrays(model, { targets: ['gap'], mean: [0], std: [1] }, batch);
+      expect(tf.memory().numTensors, arch.kind).toBe(before);
+    }
+  });
+
   it('a model without a variance head has no std, no cap, and bounds the median alone', async () => {
     const arch: Architecture = {
       kind: 'baseline',
