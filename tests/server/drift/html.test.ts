@@ -90,9 +90,11 @@ describe('escapeHtml', () => {
 });
 
 describe('renderDriftReportHtml', () => {
-  const html = renderDriftReportHtml(report());
+  // Rendered in each test, not once per file: a mutation tool credits code to the test it ran in.
+  const render = () => renderDriftReportHtml(report());
 
   it('is a whole page with no scripts', () => {
+    const html = render();
     expect(
       html.startsWith(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Data drift report</title>',
@@ -103,6 +105,7 @@ describe('renderDriftReportHtml', () => {
   });
 
   it('states the verdicts, counts and rules', () => {
+    const html = render();
     expect(html).toContain('<h1>Data drift: no drift</h1>');
     expect(renderDriftReportHtml(report({ datasetDrift: true }))).toContain(
       '<h1>Data drift: drift detected</h1>',
@@ -122,6 +125,7 @@ describe('renderDriftReportHtml', () => {
   });
 
   it('gives each column its card: verdict, method and the number it was judged by', () => {
+    const html = render();
     expect(html).toContain(
       '<section class="column drift">\n<h3>atoms (with H) <code>num_nodes</code></h3>\n<p class="verdict">Drift detected: ks, p = 9.990e-4 (drift if &lt; 0.05)</p>',
     );
@@ -134,6 +138,7 @@ describe('renderDriftReportHtml', () => {
   });
 
   it('draws reference and current bars side by side, scaled to the tallest', () => {
+    const html = render();
     expect(html).toContain(
       '<svg viewBox="0 0 320 134" width="320" height="134" role="img" aria-label="atoms (with H): reference vs current"><title>atoms (with H): reference vs current</title>' +
         '<rect class="ref" x="0.0" y="4.0" width="79.0" height="116.0"/><rect class="cur" x="80.0" y="62.0" width="79.0" height="58.0"/>' +

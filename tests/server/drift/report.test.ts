@@ -28,9 +28,12 @@ const row = (g: ReturnType<typeof chain>, prediction: number) => ({
 const now = new Date('2026-12-01T09:30:00.000Z');
 
 describe('buildDriftReport', () => {
-  const report = buildDriftReport(reference, [row(methane(), 9), row(chain('CCO'), 10)], 25, now);
+  // Built in each test, not once per file: a mutation tool credits code to the test it ran in.
+  const build = () =>
+    buildDriftReport(reference, [row(methane(), 9), row(chain('CCO'), 10)], 25, now);
 
   it('says when, for how many molecules of how many asked, against which reference', () => {
+    const report = build();
     expect(report.generatedAt).toBe('2026-12-01T09:30:00.000Z');
     expect(report.requested).toBe(25);
     expect(report.molecules).toBe(2);
@@ -46,11 +49,13 @@ describe('buildDriftReport', () => {
   });
 
   it('counts rows per table: molecules, and atoms with their hydrogens', () => {
+    const report = build();
     expect(report.tables.molecules.rows).toEqual({ reference: 30, current: 2 });
     expect(report.tables.atoms.rows).toEqual({ reference: 220, current: 14 });
   });
 
   it('reports every column once, labelled, with its own counts', () => {
+    const report = build();
     const { molecules, atoms } = report.tables;
     expect(Object.keys(molecules.columns)).toEqual(MOLECULE_COLUMNS);
     expect(Object.keys(atoms.columns)).toEqual(ATOM_COLUMNS);
@@ -70,6 +75,7 @@ describe('buildDriftReport', () => {
   });
 
   it('draws each column from its reference and current values', () => {
+    const report = build();
     expect(report.tables.molecules.columns.num_nodes.histogram).toEqual({
       kind: 'values',
       edges: [5, 8, 9],
