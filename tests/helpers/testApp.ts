@@ -73,3 +73,21 @@ export function appsPerTest(
   afterEach(() => apps.closeAll());
   return { dir, startApp: apps.startApp };
 }
+
+/**
+ * For a test file whose apps live for the whole file (built in beforeAll): testApps() in a temp
+ * directory over a drift reference of `graphs` and `gaps`; apps and directory go after the file.
+ */
+export function appsPerFile(
+  prefix: string,
+  graphs: Parameters<typeof writeDriftReference>[1],
+  gaps: readonly number[],
+) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const apps = testApps(dir, writeDriftReference(join(dir, 'reference.json'), graphs, gaps));
+  afterAll(async () => {
+    await apps.closeAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, ...apps };
+}

@@ -1,24 +1,12 @@
 // The app-wide error answers and client addresses, as clients and operators meet them: exact
 // bodies for 413, 415 and 500 (no internals), which X-Forwarded-For hop is the client with 1 or
 // 2 trusted proxies, and the token redaction of logged URLs.
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { redactToken } from '../../server/app';
-import { testApps } from '../helpers/testApp';
-import { writeDriftReference } from '../helpers/driftReferenceFile';
+import { appsPerFile } from '../helpers/testApp';
 import { chain, logRecord, methane } from '../helpers/molecules';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-app-errors-'));
-const apps = testApps(
-  dir,
-  writeDriftReference(join(dir, 'reference.json'), [methane(), chain('CC')], [10, 9]),
-);
-afterAll(async () => {
-  await apps.closeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+const apps = appsPerFile('qm9-app-errors-', [methane(), chain('CC')], [10, 9]);
 
 const body = { records: [logRecord('errors-0001', methane(), 9)] };
 const size = Buffer.byteLength(JSON.stringify(body));

@@ -1,26 +1,14 @@
 // The shared HTTP behaviour of the routes as a client meets it: where a token may come from and
 // in which forms, what a refused or rate-limited client is told (status, headers, message).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeIssue } from '../../server/http';
-import { testApps, type TestApp } from '../helpers/testApp';
-import { writeDriftReference } from '../helpers/driftReferenceFile';
+import { appsPerFile, type TestApp } from '../helpers/testApp';
 import { chain, logRecord, methane } from '../helpers/molecules';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-http-'));
-const apps = testApps(
-  dir,
-  writeDriftReference(join(dir, 'reference.json'), [methane(), chain('CC')], [10, 9]),
-);
+const apps = appsPerFile('qm9-http-', [methane(), chain('CC')], [10, 9]);
 let t: TestApp;
 beforeAll(async () => {
   t = await apps.startApp({ LOG_RATE_LIMIT: '2', PREDICT_RATE_LIMIT: '1' });
-});
-afterAll(async () => {
-  await apps.closeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const count = (headers: Record<string, string> = {}, query = '') =>

@@ -1,28 +1,16 @@
 // The JSON body parser as clients meet it through the real app: what it says about an empty or
 // broken body, which prototype-altering keys it refuses wherever they sit, and which look-alikes
 // it lets through to the schema.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { prototypeKeyProblem } from '../../server/jsonBody';
-import { testApps, type TestApp } from '../helpers/testApp';
-import { writeDriftReference } from '../helpers/driftReferenceFile';
+import { appsPerFile, type TestApp } from '../helpers/testApp';
 import { postRawJson } from '../helpers/inject';
 import { chain, logRecord, methane } from '../helpers/molecules';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-json-body-'));
-const apps = testApps(
-  dir,
-  writeDriftReference(join(dir, 'reference.json'), [methane(), chain('CC')], [10, 9]),
-);
+const apps = appsPerFile('qm9-json-body-', [methane(), chain('CC')], [10, 9]);
 let t: TestApp;
 beforeAll(async () => {
   t = await apps.startApp({ LOG_RATE_LIMIT: '100000', PREDICT_RATE_LIMIT: '100000' });
-});
-afterAll(async () => {
-  await apps.closeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const PROTO =

@@ -1,21 +1,13 @@
 // Every limit of the POST /log and POST /predict bodies at its exact boundary, through the real
 // app over a SQLite file: the last value admitted is stored (read back), the first one past it is
 // refused with the path and message a client sees.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonPointerToPath } from '../../server/schemas';
 import { MAX_REQUEST_ATOMS, MAX_REQUEST_EDGES } from '../../src/wire';
-import { testApps, type TestApp } from '../helpers/testApp';
-import { writeDriftReference } from '../helpers/driftReferenceFile';
+import { appsPerFile, type TestApp } from '../helpers/testApp';
 import { chain, logRecord, methane } from '../helpers/molecules';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-schemas-'));
-const apps = testApps(
-  dir,
-  writeDriftReference(join(dir, 'reference.json'), [methane(), chain('CC')], [10, 9]),
-);
+const apps = appsPerFile('qm9-schemas-', [methane(), chain('CC')], [10, 9]);
 let t: TestApp;
 beforeAll(async () => {
   // Limits high enough that only the schema can refuse; LOG_MAX_RECORDS at 3 for its boundary.
@@ -26,10 +18,6 @@ beforeAll(async () => {
     LOG_BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
     PREDICT_BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
   });
-});
-afterAll(async () => {
-  await apps.closeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A record as a client may send it: any fields, any values. */

@@ -1,20 +1,12 @@
 // The headers every response carries, whatever produced it, and which build files may be cached
 // for good: exact values, read from the real app.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_CSP, cacheControlFor } from '../../server/securityHeaders';
-import { testApps, type TestApp } from '../helpers/testApp';
-import { writeDriftReference } from '../helpers/driftReferenceFile';
+import { appsPerFile, type TestApp } from '../helpers/testApp';
 import { chain, methane } from '../helpers/molecules';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-security-headers-'));
-const apps = testApps(
-  dir,
-  writeDriftReference(join(dir, 'reference.json'), [methane(), chain('CC')], [10, 9]),
-);
+const apps = appsPerFile('qm9-security-headers-', [methane(), chain('CC')], [10, 9]);
 let t: TestApp;
 beforeAll(async () => {
   t = await apps.startApp({ LOG_RATE_LIMIT: '1' });
@@ -28,10 +20,6 @@ beforeAll(async () => {
   t.app.get('/t/not-quite-html', typed('text/plain; profile="text/html"'));
   t.app.get('/t/plain', typed('text/plain'));
   t.app.get('/t/own-policy', typed('text/html', "default-src 'self'"));
-});
-afterAll(async () => {
-  await apps.closeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const COMMON = {

@@ -1,25 +1,15 @@
 // The operator endpoints' exact answers: /ready's problems in order and its 200, /health naming
 // the served model, /metrics' token challenge and content type, --serve-app without a build.
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServingModels } from '../../../server/models';
 import { APP_CSP } from '../../../server/securityHeaders';
-import { testApps } from '../../helpers/testApp';
-import { writeDriftReference } from '../../helpers/driftReferenceFile';
+import { appsPerFile } from '../../helpers/testApp';
 import { getWithBearer } from '../../helpers/inject';
 import { chain, methane } from '../../helpers/molecules';
 
-const dir = mkdtempSync(join(tmpdir(), 'qm9-ops-routes-'));
-const apps = testApps(
-  dir,
-  writeDriftReference(join(dir, 'reference.json'), [methane(), chain('CC')], [10, 9]),
-);
-afterAll(async () => {
-  await apps.closeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, ...apps } = appsPerFile('qm9-ops-routes-', [methane(), chain('CC')], [10, 9]);
 
 /** Only what /ready and /health read of the served models. */
 const loaded = () =>
