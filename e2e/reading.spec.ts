@@ -31,6 +31,8 @@ test('every cell of the first rows lies under its heading and says what the CSV 
 
   const table = page.getByRole('table', { name: 'Predictions' });
   const headers = table.getByRole('columnheader');
+  // The table renders its rows a frame or more after the job's end (a deferred React value).
+  await expect(headers).toHaveCount(16);
   const headings = (await headers.allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
   expect(headings).toEqual([
     '#',
