@@ -19,7 +19,7 @@ import { readRegistryFile, recordRepackagedCards, resolveModelArg } from './regi
 import { withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import type { SplitName } from './split';
-import { gitCommit } from './train';
+import { gitCommit } from './provenance';
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -20,7 +20,7 @@ import {
 } from './cardFiles';
 import { withRun } from './runRecording';
 import { RunsStore } from './runsStore';
-import { gitCommit } from './train';
+import { gitCommit } from './provenance';
 import { shardName, writeModelFiles } from './modelFiles';
 import { loadQm9Dataset } from './dataset';
 import { formatMetricsTable } from './metrics';

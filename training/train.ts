@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runIfMain, type Command } from '../cli/command';
@@ -16,16 +15,10 @@ import { epochMetrics, withRun } from './runRecording';
 import { RunsStore } from './runsStore';
 import { Trainer, type EpochRecord, type TrainerOptions } from './trainer';
 import { readExportedStart } from './initFrom';
+import { gitCommit } from './provenance';
 
-export function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return null;
-  }
-}
+// sweep.ts still imports gitCommit from here; its home is ./provenance.
+export { gitCommit };
 
 /** Trains one configuration end to end and writes its results to the run directory. */
 export interface TrainHooks {
