@@ -1,5 +1,4 @@
 import {
-  CARD_FORMAT,
   EVALUATION_FILE,
   parseModelEvaluation,
   type DistributionSummary,
@@ -10,12 +9,6 @@ import {
   type TargetMetrics,
 } from '../model/contracts';
 import type { TargetKey } from '../model/contracts';
-
-/** The model card as the worker sent it (loadPredictor checked it); null when the model has none. */
-export function asCard(card: unknown): LoadedCard | null {
-  if ((card as { format?: unknown } | null)?.format !== CARD_FORMAT) return null;
-  return card as LoadedCard;
-}
 
 export function trainingDistribution(
   card: LoadedCard | null,

@@ -3,7 +3,6 @@ import type { LoadedCard, ModelCard, ModelEvaluation, TargetMetrics } from '../.
 import { useEffect, useState, type ReactNode } from 'react';
 import type { TargetKey } from '../../model/contracts';
 import {
-  asCard,
   learningCurves,
   loadEvaluation,
   testErrorHistogram,
@@ -214,7 +213,7 @@ function EvaluationNote({ state }: { state: EvaluationState }) {
 export function ModelPage() {
   const model = useApp((s) => s.model);
   const backend = useApp((s) => s.backend);
-  const card = asCard(model?.card);
+  const card = model?.card ?? null;
   const evaluationState = useEvaluation(card);
   const evaluation = evaluationState.status === 'loaded' ? evaluationState.evaluation : null;
   if (!model) {

@@ -1,4 +1,4 @@
-import { asCard, percentileInHistogram, trainingDistribution } from '../cardView';
+import { percentileInHistogram, trainingDistribution } from '../cardView';
 import { formatInterval, formatValue, ordinal } from '../format';
 import { PROPERTIES } from '../properties';
 import { extrapolationReasons, readingOf } from '../reading';
@@ -58,7 +58,7 @@ function percentileText(percentile: number): string {
 }
 
 function PropertyTable({ row }: { row: ResultRow }) {
-  const card = asCard(useApp((s) => s.model?.card));
+  const card = useApp((s) => s.model?.card ?? null);
   const prediction = row.prediction;
   if (!prediction) {
     return (

@@ -1,7 +1,14 @@
 // What the page and the prediction worker say to each other: the records they exchange and the
 // worker's methods (PredictApi), called through the RPC in rpc.ts.
 import type { DomainWarning } from '../../chem/types';
-import type { BackendChoice, BackendName, MoleculePrediction, TargetKey } from '../../model';
+// The light contracts, not the model index: the page's main thread reads these types too.
+import type {
+  BackendChoice,
+  BackendName,
+  LoadedCard,
+  MoleculePrediction,
+  TargetKey,
+} from '../../model/contracts';
 
 /** A pasted text or a dropped file, as the worker reads it. */
 export type JobInput =
@@ -34,8 +41,8 @@ export interface ResultRow {
 export interface ModelInfo {
   name: string;
   version: string;
-  /** The model card as published next to the weights; shape owned by src/model. */
-  card: unknown;
+  /** The model card loadPredictor parsed (format and version checked); null when the model has none. */
+  card: LoadedCard | null;
 }
 
 /** Timings measured inside the worker on the active backend (model only, featurizing separately). */
