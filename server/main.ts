@@ -4,7 +4,7 @@ import { loadConfig } from './config';
 import { buildApp, type AppDeps } from './app';
 import { openStore } from './storage';
 import type { ServingModels } from './models';
-import { createMetrics } from './metrics';
+import { createMetrics, setServedModel } from './metrics';
 import { gracefulShutdown, installCrashPolicy } from './lifecycle';
 
 async function main(): Promise<void> {
@@ -46,13 +46,13 @@ async function main(): Promise<void> {
   // The model (and tfjs) loads in the background: /log and /report work at once, /predict
   // answers 503 "Model not ready" and /ready 503 until it has loaded.
   const loadStart = performance.now();
-  metrics.modelLoaded.set(0);
+  setServedModel(metrics, null);
   void modelsModule
     .then(({ loadServingModels }) => loadServingModels(config.modelsDir, config.modelName))
     .then(
       (m) => {
         models = m;
-        metrics.modelLoaded.set(1);
+        setServedModel(metrics, m.primary);
         metrics.modelLoadSeconds.set((performance.now() - loadStart) / 1000);
         app.log.info(
           `/predict model: ${m.primary.name} ${m.primary.version} (${m.primary.backend})`,
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
                   setTimeout(() => disposeServingModels(old), 30_000).unref();
               },
               log: app.log,
+              metrics,
             });
           }),
         );

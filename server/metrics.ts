@@ -64,6 +64,13 @@ export function createMetrics() {
       help: '1 when the /predict model is loaded, 0 while loading or after a failed load',
       registers,
     }),
+    // The info-metric pattern: the labels carry the facts, the value is always 1.
+    modelInfo: new Gauge({
+      name: 'qm9_model_info',
+      help: 'The /predict model being served, by name and version (value 1); no series while none is',
+      labelNames: ['model', 'version'],
+      registers,
+    }),
     modelLoadSeconds: new Gauge({
       name: 'qm9_model_load_seconds',
       help: 'Time the last model load took',
@@ -101,6 +108,19 @@ export function createMetrics() {
       registers,
     }),
   };
+}
+
+/**
+ * Records which model /predict serves: qm9_model_loaded 1 and exactly one qm9_model_info series
+ * for it (a replaced model's series goes, so a dashboard never sees two), or 0 and none.
+ */
+export function setServedModel(
+  metrics: Metrics,
+  model: { name: string; version: string } | null,
+): void {
+  metrics.modelInfo.reset();
+  if (model) metrics.modelInfo.set({ model: model.name, version: model.version }, 1);
+  metrics.modelLoaded.set(model ? 1 : 0);
 }
 
 /** Counts and times every response by its route pattern (never the raw URL: bounded labels). */

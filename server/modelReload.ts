@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REGISTRY_FILE } from '../src/model';
 import { servingModelId, type ServingModels } from './models';
+import { setServedModel, type Metrics } from './metrics';
 
 /** Poll period from MODEL_RELOAD_MS (default 2000; 0 turns reloading off). */
 export function modelReloadMs(env: NodeJS.ProcessEnv): number {
@@ -23,6 +24,8 @@ export interface ModelReloadOptions {
   servedId: () => string | null;
   load: () => Promise<ServingModels>;
   swap: (next: ServingModels) => void;
+  /** qm9_model_loaded and qm9_model_info follow the swap. */
+  metrics: Metrics;
   log: { info(msg: string): void; warn(msg: string): void };
 }
 
@@ -45,6 +48,7 @@ export function followRegistry(options: ModelReloadOptions): () => void {
       options.log.info(`registry: ${served ?? 'no model'} -> ${wanted}; loading`);
       const next = await options.load();
       options.swap(next);
+      setServedModel(options.metrics, next.primary);
       options.log.info(`/predict model: ${next.primary.name} ${next.primary.version}`);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -1,5 +1,5 @@
 // A running server follows the registry: promoting another model changes what /health and
-// /predict report, without a restart.
+// /metrics report, without a restart.
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,14 +58,27 @@ async function waitForModel(expected: string, timeoutMs = 60_000): Promise<void>
   throw new Error(`/health reports ${seen}, expected ${expected}\n${server!.output()}`);
 }
 
+/** The qm9_model_info series /metrics shows, as exposition lines. */
+async function modelInfoLines(): Promise<string[]> {
+  const text = await (await fetch(`${server!.url}/metrics`)).text();
+  return text.split('\n').filter((line) => line.startsWith('qm9_model_info{'));
+}
+
 describe('model registry follow', () => {
   it('serves production, and the promoted model after a promotion, without a restart', async () => {
     await waitForModel('qm9-baseline-gap 1.0.0');
+    expect(await modelInfoLines()).toEqual([
+      'qm9_model_info{model="qm9-baseline-gap",version="1.0.0"} 1',
+    ]);
     const pid = server!.child.pid;
     await updateRegistryFile(join(dir, 'models'), (r) =>
       withPromotion(r, 'production', 'qm9-gnn-gap@1.0.0', new Date().toISOString()),
     );
     await waitForModel('qm9-gnn-gap 1.0.0');
+    // The old model's series is gone, not left at 1 beside the new one.
+    expect(await modelInfoLines()).toEqual([
+      'qm9_model_info{model="qm9-gnn-gap",version="1.0.0"} 1',
+    ]);
     expect(server!.child.pid).toBe(pid);
     expect(server!.child.exitCode).toBeNull();
   });
