@@ -14,9 +14,10 @@ import { initChem, parseSmiles } from '../src/chem';
 import { setupBackend, type BackendName } from '../src/model';
 import { createModel, type Architecture } from '../src/model';
 import { predictBatchArrays } from '../src/model';
-import { resolveRegistryReference } from '../src/model';
+import { registryReference, resolveRegistryReference } from '../src/model';
 import { loadPredictor } from '../src/model';
 import { TARGETS } from '../src/model';
+import { DEFAULT_MODEL, DEFAULT_MODELS_DIR } from '../cli/defaults';
 import { DEFAULT_CONFIG } from '../training/config';
 import { loadQm9Dataset } from '../training/dataset';
 import { batchFromPacked, packGraphs, type PackedGraphs } from '../training/packed';
@@ -176,14 +177,14 @@ async function inference(
   };
 }
 
-const SHIPPED_MODEL = 'public/models/registry.json#production';
-
 /**
  * The model the app and the server load, through the public API (batching and un-standardizing
  * included): for an ensemble that is one forward pass per member.
  */
 async function shippedPredictor(data: { packed: PackedGraphs; ids: Int32Array }) {
-  const { location } = await resolveRegistryReference(SHIPPED_MODEL);
+  const { location } = await resolveRegistryReference(
+    registryReference(DEFAULT_MODELS_DIR, DEFAULT_MODEL),
+  );
   if (!existsSync(path.join(location, 'model.json')))
     return { model: location, error: 'not published' };
   const predictor = await loadPredictor(location, { backend: 'wasm' });
