@@ -1,6 +1,6 @@
 // The paths and names every command falls back to when a flag is not given. Training code,
 // scripts and benchmarks import them from here, so moving the data or the runs store is one edit.
-import { DEFAULT_ALIAS } from '../src/model';
+import { DEFAULT_ALIAS, MODELS_PATH } from '../src/model';
 
 const QM9_DIR = '../shared/data/qm9';
 
@@ -14,7 +14,7 @@ export const DEFAULT_STRUCTURES = `${QM9_DIR}/qm9_structures.xyz.gz`;
 export const DEFAULT_MODEL = DEFAULT_ALIAS;
 
 /** Exported model directories and registry.json (what the app and the server load). */
-export const DEFAULT_MODELS_DIR = 'public/models';
+export const DEFAULT_MODELS_DIR = `public/${MODELS_PATH}`;
 
 /** Training run directories (checkpoints, logs, results). */
 export const DEFAULT_RUNS_DIR = 'training/runs';

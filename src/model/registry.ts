@@ -11,6 +11,18 @@ export const ALIASES = ['production', 'staging'] as const;
 export type Alias = (typeof ALIASES)[number];
 export const DEFAULT_ALIAS: Alias = 'production';
 
+/**
+ * The folder the app reads registry.json and the model directories from, under its root:
+ * public/models in the source tree, dist/models in a build, and with `--serve-app` the server's
+ * live models directory (MODELS_DIR), so a promotion reaches the page without a rebuild.
+ */
+export const MODELS_PATH = 'models';
+
+/** "<registry dir>/registry.json#<alias or model id>", as registrySource resolves it (the page's default model). */
+export function registryReference(registryDir: string, ref: string = DEFAULT_ALIAS): string {
+  return `${registryDir.replace(/[/\\]+$/, '')}/${REGISTRY_FILE}#${ref}`;
+}
+
 /** One target's test-split numbers, as the promotion gate compares them. */
 export interface RegistryMetric {
   key: TargetKey;

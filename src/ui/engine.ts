@@ -2,6 +2,7 @@
 // and what comes back is emitted as events. The store subscribes to them (store.ts), so the engine
 // runs, and is tested, without React. Components never talk to the worker directly.
 import type { BackendChoice, TargetKey } from '../model';
+import { MODELS_PATH, registryReference } from '../model/contracts';
 import type { EngineEvent } from './engineEvents';
 import { followEngine } from './store';
 
@@ -19,10 +20,15 @@ import type {
 import { RpcClient, type RpcPort } from './worker/rpc';
 import { startWorkers } from './worker/startWorkers';
 
+/** Where the engine remembers the last model it loaded (the page's localStorage). */
+export type SeenModelStore = Pick<Storage, 'getItem' | 'setItem'>;
+
 export interface EngineOptions {
   modelUrl: string;
   /** Starts the workers on the first call; `failed` reports a worker that died. */
   start(failed: (message: string) => void): { predict: RpcPort; chemPort?: MessagePort };
+  /** Default: the page's localStorage, read when a model is ready. */
+  seenModels?: () => SeenModelStore;
 }
 
 export interface RunOptions {
@@ -35,13 +41,14 @@ export interface RunOptions {
 const ROW_ID_BLOCK = 10_000_000;
 const SEEN_MODEL_KEY = 'qm9.lastModel';
 
-/** A notice when the service worker brought a new model since the last visit. */
-function modelUpdateNotice(model: ModelInfo): string | null {
+/** A notice when this visit loaded another model than the last one (a promotion, a new build). */
+function modelUpdateNotice(model: ModelInfo, seenModels: () => SeenModelStore): string | null {
   const current = `${model.name} ${model.version}`;
   let previous: string | null = null;
   try {
-    previous = localStorage.getItem(SEEN_MODEL_KEY);
-    localStorage.setItem(SEEN_MODEL_KEY, current);
+    const seen = seenModels();
+    previous = seen.getItem(SEEN_MODEL_KEY);
+    seen.setItem(SEEN_MODEL_KEY, current);
   } catch {
     return null; // storage disabled (or none, in Node): nothing to compare with
   }
@@ -65,7 +72,11 @@ export class Engine {
   private readonly awaitingFirstRow = new Map<number, number>();
   private readonly markedStages = new Set<string>();
 
-  constructor(private readonly options: EngineOptions) {}
+  private readonly seenModels: () => SeenModelStore;
+
+  constructor(private readonly options: EngineOptions) {
+    this.seenModels = options.seenModels ?? (() => localStorage);
+  }
 
   /** Calls `listener` with every event from now on; returns the unsubscribe. */
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -104,7 +115,11 @@ export class Engine {
           onProgress: (ready) => {
             if (!latest()) return;
             this.markWorkerStages(ready.stages);
-            this.emit({ type: 'model-ready', ready, modelUpdate: modelUpdateNotice(ready.model) });
+            this.emit({
+              type: 'model-ready',
+              ready,
+              modelUpdate: modelUpdateNotice(ready.model, this.seenModels),
+            });
           },
         },
       )
@@ -215,7 +230,7 @@ export class Engine {
 
 /** The registry's production model unless VITE_MODEL_URL names a model directory (or another alias). */
 export const MODEL_URL: string =
-  import.meta.env.VITE_MODEL_URL ?? `${import.meta.env.BASE_URL}models/registry.json#production`;
+  import.meta.env.VITE_MODEL_URL ?? registryReference(`${import.meta.env.BASE_URL}${MODELS_PATH}`);
 
 /** The page's engine; the store follows it from the start, before the first action. */
 export const engine = new Engine({ modelUrl: MODEL_URL, start: startWorkers });

@@ -2,7 +2,7 @@
 // MessageChannel, and the store follows the engine's events. The worker side here answers like the
 // prediction worker (progress, rows, cancel between chunks) without loading tfjs or RDKit.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Engine, type EngineEvent } from '../../src/ui/engine';
+import { Engine, type EngineEvent, type SeenModelStore } from '../../src/ui/engine';
 import { followEngine, useApp } from '../../src/ui/store';
 import type { JobInput, ModelReady, PredictApi, ResultRow } from '../../src/ui/worker/protocol';
 import { serve, type Handlers, type RpcPort } from '../../src/ui/worker/rpc';
@@ -224,5 +224,77 @@ describe('engine and store', () => {
     await until(() => useApp.getState().backend.status === 'failed');
     expect(useApp.getState().backend.error).toBe('prediction worker failed: out of memory');
     stop();
+  });
+});
+
+/** What the page's localStorage keeps between visits (Node has none). */
+class VisitStorage implements SeenModelStore {
+  readonly items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+}
+
+/**
+ * One visit to the page: a fresh engine and worker whose registry's production model is `version`
+ * of the ensemble, an auto load (first answer, then the GPU upgrade), and the store's notice after it.
+ */
+async function visit(version: string, seenModels: () => SeenModelStore): Promise<string | null> {
+  const port = new MessageChannel();
+  serve<PredictApi>(port.port2 as unknown as RpcPort, {
+    ...worker,
+    loadModel: async ({ backend }, task) => {
+      const model = { name: 'qm9-gnn-ensemble', version, card: null };
+      task.progress({ ...ready('wasm'), requested: backend, model });
+      await tick();
+      task.progress({ ...ready('webgpu'), requested: backend, model });
+    },
+  });
+  const page = new Engine({
+    modelUrl: 'models/registry.json#production',
+    start: () => ({ predict: port.port1 as unknown as RpcPort }),
+    seenModels,
+  });
+  useApp.setState(useApp.getInitialState(), true);
+  const stop = followEngine(page);
+  try {
+    page.loadModel('auto');
+    await until(() => useApp.getState().backend.active === 'webgpu');
+    return useApp.getState().modelUpdate;
+  } finally {
+    stop();
+    port.port1.close();
+    port.port2.close();
+  }
+}
+
+describe('the new-model notice', () => {
+  it('says nothing on the first visit or while production stays put', async () => {
+    const storage = new VisitStorage();
+    expect(await visit('1.1.0', () => storage)).toBeNull();
+    expect(await visit('1.1.0', () => storage)).toBeNull();
+    expect([...storage.items.values()]).toEqual(['qm9-gnn-ensemble 1.1.0']);
+  });
+
+  it('names the new model and the old one once production has moved, and keeps it through the GPU upgrade', async () => {
+    const storage = new VisitStorage();
+    await visit('1.1.0', () => storage);
+    expect(await visit('1.0.0', () => storage)).toBe(
+      'New model: qm9-gnn-ensemble 1.0.0 (was qm9-gnn-ensemble 1.1.0).',
+    );
+    // The visit after that has seen the new model already.
+    expect(await visit('1.0.0', () => storage)).toBeNull();
+  });
+
+  it('says nothing, and still loads, where storage is disabled', async () => {
+    const disabled = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    };
+    expect(await visit('1.1.0', disabled)).toBeNull();
+    expect(await visit('1.0.0', disabled)).toBeNull();
+    expect(useApp.getState().backend.status).toBe('ready');
   });
 });
