@@ -23,7 +23,7 @@ function moleculesToBench(path: string): { smiles: string[]; origin: string } {
       origin: `first ${COUNT} characterized QM9 molecules`,
     };
   }
-  const fixture = JSON.parse(readFileSync('tests/fixtures/rdkit-features.json', 'utf8')) as {
+  const fixture = JSON.parse(readFileSync('tests/fixtures/rdkitFeatures.json', 'utf8')) as {
     molecules: { smiles: string }[];
   };
   return {

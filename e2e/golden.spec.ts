@@ -18,7 +18,7 @@ import {
   openOnBackend,
 } from './helpers';
 
-// The golden molecules (tests/fixtures/golden-predictions.json) opened as the user's files, on
+// The golden molecules (tests/fixtures/goldenPredictions.json) opened as the user's files, on
 // each backend, exported as CSV and compared with the shipped model's pinned outputs.
 const fixture = readGoldenFixture();
 

@@ -2,7 +2,7 @@
 """Reference values for the drift statistics in src/stats, computed with SciPy.
 
 Run with Debian's Python (it has python3-scipy):
-    /usr/bin/python3 scripts/drift_reference.py > tests/fixtures/scipy-drift-reference.json
+    /usr/bin/python3 scripts/drift_reference.py > tests/fixtures/scipyDriftReference.json
 
 Every input is generated here from fixed seeds (no QM9 data) and written into the
 fixture next to the expected numbers, so the TypeScript tests read both from one file.

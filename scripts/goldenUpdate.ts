@@ -1,5 +1,5 @@
 /**
- * Rewrites tests/fixtures/golden-predictions.json from the shipped (production) model, in Node on
+ * Rewrites tests/fixtures/goldenPredictions.json from the shipped (production) model, in Node on
  * the wasm backend. Run it when the model or its output transform changed on purpose, and commit
  * the fixture with the model: `npm run golden:update`.
  */

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes tests/fixtures/rdkit-features.json: RDKit's QM9 featurization of molecules this script
+"""Writes tests/fixtures/rdkitFeatures.json: RDKit's QM9 featurization of molecules this script
 enumerates itself (no QM9 rows): small C/N/O/F molecules of QM9 kind built by substituting
 hand-written cores, plus hand-written drug-like and tricky molecules."""
 import json
@@ -102,7 +102,7 @@ def main():
             if f is None:
                 continue  # outside H, C, N, O, F: the TypeScript side must refuse these (tested there)
             molecules.append({"group": group, "smiles": s, **f})
-    path = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "rdkit-features.json")
+    path = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "rdkitFeatures.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as fh:
         json.dump(

@@ -13,7 +13,7 @@ interface Reference {
 
 // Written by scripts/rdkit_fixtures.py with Debian's python3-rdkit (npm run fixtures:rdkit).
 const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/rdkit-features.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/rdkitFeatures.json', import.meta.url), 'utf8'),
 ) as { rdkit: string; molecules: Reference[] };
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import type { Predictor } from '../../src/model/predictor';
 import type { MoleculePrediction, TargetKey } from '../../src/model/types';
 import { ACETIC_ACID_V3000, ETHANOL_V2000, NITROMETHANE_XYZ } from './chem';
 
-export const GOLDEN_FIXTURE = 'tests/fixtures/golden-predictions.json';
+export const GOLDEN_FIXTURE = 'tests/fixtures/goldenPredictions.json';
 /** What the page loads (src/ui/engine.ts): the registry's production model. */
 export const SHIPPED_MODEL = 'public/models/registry.json#production';
 /** |actual - expected| <= GOLDEN_TOLERANCE * max(1, |expected|). */

@@ -1,4 +1,4 @@
-// Each way ksTwoSample computes a p-value, against SciPy (tests/fixtures/scipy-drift-reference.json,
+// Each way ksTwoSample computes a p-value, against SciPy (tests/fixtures/scipyDriftReference.json,
 // written by scripts/drift_reference.py). The exact-path cases run with the other KS cases in
 // twoSample.test.ts; this file covers the asymptotic path and says which case reaches which branch.
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ interface KsCase {
   pValue: number;
 }
 const fixture: { ks: KsCase[]; ksAsymptotic: AsymptoticCase[] } = JSON.parse(
-  readFileSync(new URL('../fixtures/scipy-drift-reference.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/scipyDriftReference.json', import.meta.url), 'utf8'),
 );
 
 /** The same doubles as numpy's (arange(n) + 0.5) / n + shift. */

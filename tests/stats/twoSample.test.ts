@@ -47,7 +47,7 @@ interface Fixture {
   }[];
 }
 const fixture: Fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/scipy-drift-reference.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/scipyDriftReference.json', import.meta.url), 'utf8'),
 );
 
 function expand(sample: Sample): number[] {
