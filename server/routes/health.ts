@@ -1,12 +1,13 @@
 // GET / and GET /health, as the original service answered them; with --serve-app the
 // built app is served from the same origin and a browser asking for HTML at / gets it.
 import type { FastifyInstance } from 'fastify';
-import fastifyStatic from '@fastify/static';
+import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ServerConfig } from '../config';
 import { ISOLATION_HEADERS, wantsHtml } from '../http';
 import { APP_CSP, cacheControlFor } from '../securityHeaders';
+import { MODELS_PATH } from '../../src/model';
 
 export async function healthAndAppRoutes(
   app: FastifyInstance,
@@ -21,8 +22,7 @@ export async function healthAndAppRoutes(
     app.log.warn(`--serve-app: ${appRoot}/index.html not found; run "vite build" first`);
   }
   if (serveApp) {
-    await app.register(fastifyStatic, {
-      root: appRoot,
+    const appFile: Omit<FastifyStaticOptions, 'root'> = {
       index: false,
       wildcard: true,
       // Our own Cache-Control below: hashed build outputs are immutable, the rest revalidates.
@@ -32,6 +32,16 @@ export async function healthAndAppRoutes(
         reply.header('Content-Security-Policy', APP_CSP);
         reply.headers(ISOLATION_HEADERS);
       },
+    };
+    await app.register(fastifyStatic, { ...appFile, root: appRoot });
+    // registry.json and the model files come from the live models directory, the one the server
+    // reloads its own model from, so a promotion reaches the page without a rebuild; the build's
+    // copy answers only for files the live directory lacks (the service worker precaches those).
+    await app.register(fastifyStatic, {
+      ...appFile,
+      root: [...new Set([resolve(config.modelsDir), resolve(appRoot, MODELS_PATH)])],
+      prefix: `/${MODELS_PATH}/`,
+      decorateReply: false,
     });
   }
   app.get('/', async (request, reply) => {
