@@ -77,6 +77,35 @@ describe('timeouts', () => {
     });
   });
 
+  it('answers 408 and closes a request whose headers trickle in slower than HEADERS_TIMEOUT_MS', async () => {
+    // The other limits are far away, so only the headers deadline can end this request.
+    await withServer(
+      { HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '60000', IDLE_SOCKET_TIMEOUT_MS: '60000' },
+      async (server) => {
+        const socket = await openSocket(server.url);
+        const done = received(socket);
+        const started = Date.now();
+        // Slowloris: a complete header line every 200 ms and never the blank line that ends them.
+        socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+        let n = 0;
+        const timer = setInterval(() => {
+          if (!socket.destroyed) socket.write(`X-Slow-${++n}: 1\r\n`);
+        }, 200);
+        // Without the limit the socket would stay open for a minute; give up well before that.
+        const giveUp = setTimeout(() => socket.destroy(), 10_000);
+        const answer = await done;
+        clearInterval(timer);
+        clearTimeout(giveUp);
+        expect(answer).toMatch(/^HTTP\/1\.1 408/);
+        // Node checks the deadline once a second: closed by about 2 s, not by the 10 s give-up.
+        expect(Date.now() - started).toBeLessThan(8_000);
+        expect(n).toBeGreaterThan(2);
+        // A client that sends its headers at once is not affected.
+        expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      },
+    );
+  });
+
   it('closes a socket that sends nothing', async () => {
     await withServer(
       { IDLE_SOCKET_TIMEOUT_MS: '800', HEADERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '60000' },
