@@ -13,6 +13,23 @@ const only = (results: ReturnType<typeof readMoleculeFile>) => {
   return e;
 };
 
+/** A V3000 molfile of `atoms` carbons on a line, 1.5 Å apart, no bonds: only its size matters. */
+function carbonChainV3000(name: string, atoms: number): string {
+  return [
+    name,
+    '  handwritten',
+    '',
+    '  0  0  0     0  0            999 V3000',
+    'M  V30 BEGIN CTAB',
+    `M  V30 COUNTS ${atoms} 0 0 0 0`,
+    'M  V30 BEGIN ATOM',
+    ...Array.from({ length: atoms }, (_, i) => `M  V30 ${i + 1} C ${i * 1.5} 0 0 0`),
+    'M  V30 END ATOM',
+    'M  V30 END CTAB',
+    'M  END',
+  ].join('\n');
+}
+
 describe('bad files get one clear error, never an exception', () => {
   it('empty and blank files', () => {
     expect(only(readMoleculeFile('e.sdf', new Uint8Array()))).toMatchObject({
@@ -40,20 +57,7 @@ describe('bad files get one clear error, never an exception', () => {
   });
 
   it('a record with 10,000 atoms is refused by its counts line', () => {
-    const atoms = Array.from({ length: 10_000 }, (_, i) => `M  V30 ${i + 1} C ${i * 1.5} 0 0 0`);
-    const molfile = [
-      'polyyne',
-      '  handwritten',
-      '',
-      '  0  0  0     0  0            999 V3000',
-      'M  V30 BEGIN CTAB',
-      'M  V30 COUNTS 10000 0 0 0 0',
-      'M  V30 BEGIN ATOM',
-      ...atoms,
-      'M  V30 END ATOM',
-      'M  V30 END CTAB',
-      'M  END',
-    ].join('\n');
+    const molfile = carbonChainV3000('polyyne', 10_000);
     expect(only(readMoleculeFile('big.mol', encode(molfile)))).toMatchObject({
       record: 1,
       name: 'polyyne',
@@ -64,20 +68,7 @@ describe('bad files get one clear error, never an exception', () => {
       '10000 atoms: the limit is 1000 atoms per molecule',
     );
     const chain = 'C'.repeat(2000);
-    const heavyChain = Array.from({ length: 700 }, (_, i) => `M  V30 ${i + 1} C ${i * 1.5} 0 0 0`);
-    const chainMol = [
-      'chain',
-      '',
-      '',
-      '  0  0  0     0  0            999 V3000',
-      'M  V30 BEGIN CTAB',
-      'M  V30 COUNTS 700 0 0 0 0',
-      'M  V30 BEGIN ATOM',
-      ...heavyChain,
-      'M  V30 END ATOM',
-      'M  V30 END CTAB',
-      'M  END',
-    ].join('\n');
+    const chainMol = carbonChainV3000('chain', 700);
     expect(only(readMoleculeFile('chain.mol', encode(chainMol))).message).toBe(
       '700 heavy atoms: the limit is 400 heavy atoms per molecule',
     );
