@@ -66,6 +66,14 @@ async function withController(
   }
 }
 
+/** One record queued for a server expected on `port` that is not up yet: a retry is pending. */
+async function failedOnce(controller: LoggingController, outbox: Outbox, port: number) {
+  await outbox.add([record(7)]);
+  await controller.start();
+  await controller.update({ enabled: true, endpoint: `http://127.0.0.1:${port}/log` });
+  expect(controller.getSnapshot().status.nextRetryAt).not.toBeNull();
+}
+
 describe('the channel between worker, tabs and page', () => {
   it('delivers a notice to every listener but its sender, until it unsubscribes', async () => {
     const got: LoggingNotice[] = [];
@@ -162,10 +170,7 @@ describe('LoggingController between clicks', () => {
   it('sends at once when the user fixes the endpoint or the server is back', async () => {
     const port = await freePort();
     await withController(async (controller, outbox) => {
-      await outbox.add([record(7)]);
-      await controller.start();
-      await controller.update({ enabled: true, endpoint: `http://127.0.0.1:${port}/log` });
-      expect(controller.getSnapshot().status.nextRetryAt).not.toBeNull();
+      await failedOnce(controller, outbox, port);
       const back = await startLogServer({}, port);
       try {
         await controller.retryNow();
@@ -247,10 +252,7 @@ describe('LoggingController between clicks', () => {
       online.onLine = true;
       const port = await freePort();
       await withController(async (controller, outbox, name) => {
-        await outbox.add([record(7)]);
-        await controller.start();
-        await controller.update({ enabled: true, endpoint: `http://127.0.0.1:${port}/log` });
-        expect(controller.getSnapshot().status.nextRetryAt).not.toBeNull();
+        await failedOnce(controller, outbox, port);
         const back = await startLogServer({}, port);
         try {
           target.dispatchEvent(new Event('online')); // the connection came back
