@@ -86,6 +86,20 @@ export function intervalCoverageSection(
     : { split, n, levels: COVERAGE_LEVELS, observed };
 }
 
+/** evaluation.json's test-split plots: residuals and, where the model gives a std, the calibration curve. */
+export function testSections(
+  targets: TargetKey[],
+  predicted: (key: TargetKey) => ArrayLike<number>,
+  truth: (key: TargetKey) => ArrayLike<number>,
+  std: (key: TargetKey) => ArrayLike<number> | null,
+): { testResiduals: TestResiduals; intervalCoverage?: IntervalCoverage } {
+  const intervalCoverage = intervalCoverageSection('test', targets, predicted, truth, std);
+  return {
+    testResiduals: residualSections(targets, predicted, truth),
+    ...(intervalCoverage && { intervalCoverage }),
+  };
+}
+
 export type CardNotes = { ablations?: ModelCard['ablations']; limitations?: string[] };
 
 /** The notes file holds one entry per model name (ablations and limitations for its card). */

@@ -35,11 +35,10 @@ import {
 } from './predictPacked';
 import {
   cardTargets,
-  intervalCoverageSection,
   readCardNotes,
   referenceSample,
   referenceSections,
-  residualSections,
+  testSections,
 } from './cardSections';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
@@ -287,29 +286,20 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   return outDir;
 }
 
-type TestSections = Pick<EvaluationContent, 'testResiduals' | 'intervalCoverage'>;
-
-/** evaluation.json's test-split plots: residuals and, with a std, the calibration curve. */
+/** evaluation.json's test-split plots from the float32 model's test predictions. */
 function testSectionsOf(
   pred: PackedPredictions,
   transform: OutputTransform,
   packed: PackedGraphs,
-): TestSections {
+): Pick<EvaluationContent, 'testResiduals' | 'intervalCoverage'> {
   const t = transform.targets.length;
-  const predicted = (key: TargetKey) => column(pred.values, transform.targets.indexOf(key), t);
-  const truth = (key: TargetKey) => truthColumn(packed, pred.ids, key);
   const std = pred.std;
-  const intervalCoverage = intervalCoverageSection(
-    'test',
+  return testSections(
     transform.targets,
-    predicted,
-    truth,
+    (key) => column(pred.values, transform.targets.indexOf(key), t),
+    (key) => truthColumn(packed, pred.ids, key),
     std ? (key) => column(std, transform.targets.indexOf(key), t) : () => null,
   );
-  return {
-    testResiduals: residualSections(transform.targets, predicted, truth),
-    ...(intervalCoverage && { intervalCoverage }),
-  };
 }
 
 function mean(a: number[]): number {

@@ -13,13 +13,7 @@ import { type ModelCard, type QuantizationReport, type TargetMetrics } from '../
 import { loadPredictor, type Predictor } from '../src/model';
 import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model';
 import { MANIFEST_FILES, type WeightPrecision } from '../src/model';
-import {
-  intervalCoverageSection,
-  readCardNotes,
-  referenceSample,
-  referenceSections,
-  residualSections,
-} from './cardSections';
+import { readCardNotes, referenceSample, referenceSections, testSections } from './cardSections';
 import { readCard, readEvaluation, writeCardFiles } from './cardFiles';
 import { writeJsonAtomic } from './checkpoint';
 import { cardHeader } from './export';
@@ -256,19 +250,18 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
     trainingPredictions,
   };
   const testPreds = float32!.preds;
-  const predicted = (key: TargetKey) => columnOf(testPreds, key, 'values');
-  const truth = (key: TargetKey) => truthColumn(dataset.packed, testIds, key);
-  const intervalCoverage = intervalCoverageSection('test', targets, predicted, truth, (key) =>
-    testPreds[0]?.std[key] !== undefined ? columnOf(testPreds, key, 'std') : null,
-  );
   await writeCardFiles(config.out, {
     card,
     evaluation: {
-      testResiduals: residualSections(targets, predicted, truth),
+      ...testSections(
+        targets,
+        (key) => columnOf(testPreds, key, 'values'),
+        (key) => truthColumn(dataset.packed, testIds, key),
+        (key) => (testPreds[0]?.std[key] !== undefined ? columnOf(testPreds, key, 'std') : null),
+      ),
       trainingHistory: memberHistories.flat(),
       errorsBySize: errorsBySize(dataset.packed, testIds, float32!.preds, targets),
       smallMolecules,
-      ...(intervalCoverage && { intervalCoverage }),
     },
     driftReference,
   });
