@@ -25,12 +25,17 @@ function records(count: number): LogRecord[] {
   );
 }
 
-function shipperFor(outbox: Outbox, endpoint: string): LogShipper {
+/** A sender for `outbox`, logging on and online unless told otherwise. */
+function shipperFor(
+  outbox: Outbox,
+  endpoint: string,
+  { enabled = true, online = true }: { enabled?: boolean; online?: boolean } = {},
+): LogShipper {
   shipper = new LogShipper({
     outbox,
-    settings: async () => ({ enabled: true, endpoint, includeSmiles: false }),
+    settings: async () => ({ enabled, endpoint, includeSmiles: false }),
     baseUrl: () => server.url,
-    isOnline: () => true,
+    isOnline: () => online,
     lockName: null,
     baseDelayMs: 60_000, // no retry fires during a test; each test flushes by hand
     timeoutMs: 5_000,
@@ -112,24 +117,14 @@ describe('outbox and sender', () => {
     const outbox = new Outbox(`shipper-idle-${++n}`);
     await outbox.add(records(2));
     const before = server.requests();
-    const offline = new LogShipper({
-      outbox,
-      settings: async () => ({ enabled: true, endpoint: '/log', includeSmiles: false }),
-      baseUrl: () => server.url,
-      isOnline: () => false,
-      lockName: null,
-    });
+    const offline = shipperFor(outbox, '/log', { online: false });
     await offline.flush(true);
     expect(offline.status.lastError).toMatch(/^offline/);
     expect(offline.status.online).toBe(false);
-    const off = new LogShipper({
-      outbox,
-      settings: async () => ({ enabled: false, endpoint: '/log', includeSmiles: false }),
-      baseUrl: () => server.url,
-      isOnline: () => true,
-      lockName: null,
-    });
+    offline.stop();
+    const off = shipperFor(outbox, '/log', { enabled: false });
     await off.flush(true);
+    off.stop();
     const stopped = shipperFor(outbox, '/log');
     stopped.stop();
     await stopped.flush(true);
