@@ -31,11 +31,11 @@ export async function withRun<T>(
   body: (runId: string) => Promise<RunOutcome<T>>,
 ): Promise<T> {
   const t0 = Date.now();
-  const id = store.start(start);
-  process.stderr.write(`run ${id} (${start.kind} ${start.name}) recorded in ${store.file}\n`);
+  const id = await store.start(start);
+  process.stderr.write(`run ${id} (${start.kind} ${start.name}) recorded in ${store.location}\n`);
   try {
     const outcome = await body(id);
-    store.finish(id, {
+    await store.finish(id, {
       status: outcome.status ?? 'finished',
       test: outcome.test ?? null,
       wallSeconds: (Date.now() - t0) / 1000,
@@ -44,11 +44,14 @@ export async function withRun<T>(
     });
     return outcome.value;
   } catch (error) {
-    store.finish(id, {
-      status: 'failed',
-      wallSeconds: (Date.now() - t0) / 1000,
-      note: (error as Error).message,
-    });
+    // The work's own error is the one to report, even where the store failed too.
+    await store
+      .finish(id, {
+        status: 'failed',
+        wallSeconds: (Date.now() - t0) / 1000,
+        note: (error as Error).message,
+      })
+      .catch(() => undefined);
     throw error;
   }
 }
@@ -77,7 +80,7 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
       continue;
     }
     const id = `card-${card.name}@${card.version}`;
-    if (store.get(id)) continue;
+    if (await store.get(id)) continue;
     const t = card.training as {
       hyperparameters?: Record<string, unknown>;
       gitCommit?: string;
@@ -92,7 +95,7 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
       (e) => e.trainingHistory.find((h) => h.model === own)?.epochs ?? [],
       () => [],
     );
-    store.start({
+    await store.start({
       id,
       kind: 'card',
       name: card.name,
@@ -113,7 +116,7 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
       note: `from ${path.join(modelsDir, dir, CARD_FILE)}`,
     });
     for (const e of epochs) {
-      store.epoch(id, {
+      await store.epoch(id, {
         epoch: e.epoch,
         trainLoss: e.trainLoss,
         valScore: e.valScore,
@@ -121,7 +124,7 @@ export async function importCardRuns(store: RunsStore, modelsDir: string): Promi
         seconds: e.seconds,
       });
     }
-    store.finish(id, {
+    await store.finish(id, {
       status: 'finished',
       test: card.metrics.test,
       wallSeconds: t.wallSeconds ?? 0,

@@ -151,17 +151,17 @@ async function main(argv: string[]): Promise<void> {
   try {
     await importCardRuns(store, values['models-dir']);
     if (command === 'list') {
-      const runs = store.list({ sweepId: values.sweep });
-      console.log(runs.length ? listRuns(runs) : `no runs in ${store.file}`);
+      const runs = await store.list({ sweepId: values.sweep });
+      console.log(runs.length ? listRuns(runs) : `no runs in ${store.location}`);
     } else if (command === 'show') {
       if (ids.length !== 1) throw new UsageError('show needs one run id');
-      console.log(showRun(store.find(ids[0])));
+      console.log(showRun(await store.find(ids[0])));
     } else if (command === 'compare') {
       if (ids.length !== 2) throw new UsageError('compare needs two run ids');
-      console.log(compareRuns(store.find(ids[0]), store.find(ids[1])));
+      console.log(compareRuns(await store.find(ids[0]), await store.find(ids[1])));
     } else throw new UsageError(`unknown command "${command}"`);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -172,7 +172,8 @@ export const runsCommand: Command = {
   details: `  list [--sweep <id>]      one line per run: kind, name, status, epochs, wall time, test gap MAE
   show <id>                config, provenance, per-epoch metrics and test metrics of one run
   compare <a> <b>          two runs side by side: differing config keys, test metrics
-(ids may be shortened to a unique prefix; --db defaults to ${DEFAULT_RUNS_DB}, RUNS_DB sets it)`,
+(ids may be shortened to a unique prefix; --db defaults to ${DEFAULT_RUNS_DB}, RUNS_DB sets it;
+with DATABASE_URL set the runs are in that PostgreSQL database, where sweep workers record theirs)`,
   run: main,
 };
 

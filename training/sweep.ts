@@ -23,7 +23,13 @@ import {
   parseSweepConfig,
   type SweepConfig,
 } from './sweepSpace';
-import { openSweepQueue, type SweepQueue, type Trial } from './sweepQueue';
+import {
+  DEFAULT_LEASE_SECONDS,
+  HEARTBEAT_SECONDS,
+  openSweepQueue,
+  type SweepQueue,
+  type Trial,
+} from './sweepQueue';
 import { formatTable } from './table';
 import { gitCommit, trainRun } from './train';
 
@@ -33,6 +39,17 @@ function maxTrialsOf(raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--max-trials needs a whole number of at least 1, got "${raw}"`);
+  return n;
+}
+
+/** How long a silent worker keeps its trial; a few heartbeats at least. */
+function leaseOf(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_LEASE_SECONDS;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 3 * HEARTBEAT_SECONDS)
+    throw new UsageError(
+      `--lease needs seconds, at least ${3 * HEARTBEAT_SECONDS} (3 heartbeats), got "${raw}"`,
+    );
   return n;
 }
 
@@ -48,7 +65,8 @@ function canonical(value: unknown): string {
 const WORKER_ID = `${os.hostname()}:${process.pid}`;
 
 /**
- * A worker on this host whose process has exited (its trial goes back in the queue). A killed
+ * A worker on this host whose process has exited (its trial goes back in the queue at once,
+ * without waiting for its lease to run out, which covers workers on other hosts). A killed
  * worker whose coordinator died too stays a zombie where PID 1 does not reap orphans (many
  * containers and CI runners), and a zombie still answers signal 0, so its state is read too.
  */
@@ -83,6 +101,17 @@ export async function trialConfig(sweep: SweepConfig, trial: Trial): Promise<Tra
   return validateTrainConfig(c, `${sweep.name} trial ${trial.trialNo}`);
 }
 
+/** The run of a worker that went silent stays 'running' forever unless the next one closes it. */
+async function closeAbandonedRun(store: RunsStore, trial: Trial): Promise<void> {
+  const run = await store.get(trial.runId!);
+  if (run?.status !== 'running') return;
+  await store.finish(run.id, {
+    status: 'failed',
+    wallSeconds: run.epochs.reduce((sum, e) => sum + e.seconds, 0),
+    note: `worker ${trial.previousWorker} went silent past its lease; trial ${trial.trialNo} taken over by ${WORKER_ID}`,
+  });
+}
+
 async function runTrial(
   sweep: SweepConfig,
   trial: Trial,
@@ -95,8 +124,20 @@ async function runTrial(
   const resume = existsSync(path.join(runDir, 'checkpoint', 'state.json'));
   let best = Infinity;
   let stopped = false;
+  let leaseLost = false;
+  const renew = () =>
+    queue.heartbeat(trial.id, WORKER_ID).then(
+      (held) => {
+        leaseLost ||= !held;
+      },
+      (error: Error) =>
+        process.stderr.write(`trial ${trial.trialNo}: heartbeat: ${error.message}\n`),
+    );
+  const heartbeat = setInterval(() => void renew(), HEARTBEAT_SECONDS * 1000);
+  heartbeat.unref();
+  if (trial.previousWorker && trial.runId) await closeAbandonedRun(store, trial);
   process.stderr.write(
-    `trial ${trial.trialNo} ${JSON.stringify(trial.params)}${resume ? ' (resuming)' : ''}\n`,
+    `trial ${trial.trialNo} ${JSON.stringify(trial.params)}${resume ? ' (resuming)' : ''}${trial.previousWorker ? ` (taken over from ${trial.previousWorker}, whose lease ran out)` : ''}\n`,
   );
   try {
     await withRun(
@@ -116,6 +157,10 @@ async function runTrial(
         const results = await trainRun(config, dataset, resume, {
           onEpoch: (r) => store.epoch(runId, epochMetrics(r)),
           shouldStop: async (history) => {
+            await renew();
+            // Another worker took the trial over (this one was silent past its lease): its
+            // result is that worker's to record.
+            if (leaseLost) throw new Error(`trial ${trial.trialNo}: lease lost to another worker`);
             const last = history[history.length - 1];
             best = Math.min(...history.map((h) => metricOf(h, sweep.metric)));
             await queue.reportEpoch(trial.id, last.epoch, metricOf(last, sweep.metric));
@@ -136,16 +181,18 @@ async function runTrial(
         };
       },
     );
-    await queue.finish(trial.id, stopped ? 'stopped' : 'finished', best);
+    await queue.finish(trial.id, WORKER_ID, stopped ? 'stopped' : 'finished', best);
   } catch (error) {
     await queue.finish(
       trial.id,
+      WORKER_ID,
       'failed',
       Number.isFinite(best) ? best : null,
       (error as Error).message,
     );
     process.stderr.write(`trial ${trial.trialNo} failed: ${(error as Error).message}\n`);
   } finally {
+    clearInterval(heartbeat);
     tf.disposeVariables();
   }
 }
@@ -162,13 +209,14 @@ async function work(
   store: RunsStore,
   name: string,
   maxTrials = Infinity,
+  leaseSeconds = DEFAULT_LEASE_SECONDS,
 ): Promise<number> {
   const sweep = await loadSweep(queue, name);
   const { config: base } = await parseTrainArgs(['--config', sweep.base]);
   let dataset: Qm9Dataset | null = null;
   let done = 0;
   while (done < maxTrials) {
-    const trial = await queue.claim(name, WORKER_ID);
+    const trial = await queue.claim(name, WORKER_ID, leaseSeconds);
     if (!trial) break;
     dataset ??= await loadQm9Dataset(base.data, base.cacheDir, (m) =>
       process.stderr.write(`${m}\n`),
@@ -184,8 +232,9 @@ async function leaderboard(queue: SweepQueue, store: RunsStore, name: string): P
   const trials = await queue.trials(name);
   const keys = Object.keys(sweep.space).sort();
   const ranked = [...trials].sort((a, b) => (a.metric ?? Infinity) - (b.metric ?? Infinity));
+  const runs = await Promise.all(ranked.map((t) => (t.runId ? store.get(t.runId) : null)));
   const rows = ranked.map((t, i) => {
-    const run = t.runId ? store.get(t.runId) : null;
+    const run = runs[i];
     const gap = run?.test?.find((m) => m.key === 'gap');
     return [
       t.metric === null ? '-' : String(i + 1),
@@ -221,8 +270,12 @@ async function runWorkers(
   name: string,
   db: string,
   maxTrials: string | undefined,
+  lease: string | undefined,
 ): Promise<void> {
-  const limit = maxTrials === undefined ? [] : ['--max-trials', maxTrials];
+  const limit = [
+    ...(maxTrials === undefined ? [] : ['--max-trials', maxTrials]),
+    ...(lease === undefined ? [] : ['--lease', lease]),
+  ];
   const children = Array.from({ length: n }, () =>
     spawn(
       process.execPath,
@@ -250,6 +303,7 @@ async function main(argv: string[]): Promise<void> {
       leaderboard: { type: 'boolean', default: false },
       workers: { type: 'string' },
       'max-trials': { type: 'string' },
+      lease: { type: 'string' },
       db: { type: 'string', default: DEFAULT_RUNS_DB },
     },
   });
@@ -258,12 +312,20 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const queue = openSweepQueue({ databaseUrl: process.env.DATABASE_URL, sqliteFile: values.db });
+  const leaseSeconds = leaseOf(values.lease);
+  // With DATABASE_URL, runs go to PostgreSQL beside the queue, so every worker's are seen here.
   const store = new RunsStore(values.db);
   try {
     if (values.worker || values.leaderboard) {
       if (!values.sweep) throw new UsageError('--worker and --leaderboard need --sweep <name>');
       if (values.worker) {
-        const n = await work(queue, store, values.sweep, maxTrialsOf(values['max-trials']));
+        const n = await work(
+          queue,
+          store,
+          values.sweep,
+          maxTrialsOf(values['max-trials']),
+          leaseSeconds,
+        );
         process.stderr.write(`worker ${WORKER_ID}: ${n} trials\n`);
       } else console.log(await leaderboard(queue, store, values.sweep));
       return;
@@ -307,10 +369,11 @@ async function main(argv: string[]): Promise<void> {
       Math.min(Number(values.workers ?? sweep.workers), os.cpus().length),
     );
     maxTrialsOf(values['max-trials']); // refuse a bad value before any worker starts
-    if (left > 0) await runWorkers(workers, sweep.name, values.db, values['max-trials']);
+    if (left > 0)
+      await runWorkers(workers, sweep.name, values.db, values['max-trials'], values.lease);
     console.log(await leaderboard(queue, store, sweep.name));
   } finally {
-    store.close();
+    await store.close();
     await queue.close();
   }
 }
@@ -319,13 +382,15 @@ export const sweepCommand: Command = {
   name: 'sweep',
   script: 'sweep',
   synopsis: [
-    '--config <sweep.json> [--workers N] [--max-trials N]',
-    '--worker --sweep <name> [--max-trials N]',
+    '--config <sweep.json> [--workers N] [--max-trials N] [--lease S]',
+    '--worker --sweep <name> [--max-trials N] [--lease S]',
     '--leaderboard --sweep <name>',
   ],
   details: `The first form creates or resumes the sweep, runs it and prints the leaderboard; --worker works on
 an existing sweep's queue (set DATABASE_URL to share one) until it is empty or --max-trials N are done.
-options: --db ${DEFAULT_RUNS_DB} (runs store and, without DATABASE_URL, the queue)`,
+A worker renews its trial's lease every ${HEARTBEAT_SECONDS} s and after each epoch; a trial whose worker was
+silent for --lease S seconds (default ${DEFAULT_LEASE_SECONDS}) is taken over by the next worker, on any host.
+options: --db ${DEFAULT_RUNS_DB} (runs store and queue without DATABASE_URL; with it, both are in PostgreSQL)`,
   run: main,
 };
 

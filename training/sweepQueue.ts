@@ -1,10 +1,14 @@
 // The sweep's trial queue and per-epoch scores. Embedded SQLite (the runs store's file) by
 // default; with DATABASE_URL, PostgreSQL, where workers on other machines claim trials with
 // SELECT ... FOR UPDATE SKIP LOCKED, so no trial runs twice and no worker waits on another.
+// A claimed trial is leased: its worker renews the lease (heartbeat) while it trains, and a trial
+// whose lease ran out (its worker killed, its machine gone) is claimable again by any worker,
+// whatever host it ran on. Lease times are the database's clock, so hosts' clocks may differ.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresPool } from './sqlDb';
 
 export type TrialStatus = 'queued' | 'running' | 'finished' | 'stopped' | 'failed';
 
@@ -16,6 +20,8 @@ export interface Trial {
   status: TrialStatus;
   /** host:pid of the worker that claimed it. */
   worker: string | null;
+  /** The worker that held it before this claim, when the claim took over an expired lease. */
+  previousWorker?: string | null;
   runId: string | null;
   /** Best validation value of the sweep's metric (lower is better). */
   metric: number | null;
@@ -34,13 +40,25 @@ export interface SweepQueue {
   /** Creates the sweep with its trials, or returns the existing one (resume). */
   ensureSweep(id: string, config: unknown, trials: Record<string, unknown>[]): Promise<SweepRow>;
   getSweep(id: string): Promise<SweepRow | null>;
-  /** Atomically hands one queued trial to worker, or null when none is left. */
-  claim(sweepId: string, worker: string): Promise<Trial | null>;
+  /**
+   * Atomically hands worker one queued trial, or one whose lease is older than leaseSeconds;
+   * null when none is left.
+   */
+  claim(sweepId: string, worker: string, leaseSeconds?: number): Promise<Trial | null>;
+  /** Renews worker's lease on the trial; false when the trial is no longer its own. */
+  heartbeat(trialId: number, worker: string): Promise<boolean>;
   attachRun(trialId: number, runId: string): Promise<void>;
   reportEpoch(trialId: number, epoch: number, metric: number): Promise<void>;
   /** For each other trial with at least `epoch` epochs: its best metric up to that epoch. */
   othersBestAt(sweepId: string, trialId: number, epoch: number): Promise<number[]>;
-  finish(trialId: number, status: TrialStatus, metric: number | null, note?: string): Promise<void>;
+  /** Records the outcome if worker still holds the trial; false (nothing written) if not. */
+  finish(
+    trialId: number,
+    worker: string,
+    status: TrialStatus,
+    metric: number | null,
+    note?: string,
+  ): Promise<boolean>;
   /** Puts running trials whose worker is gone back in the queue; returns how many. */
   requeue(sweepId: string, isGone: (worker: string) => boolean): Promise<number>;
   trials(sweepId: string): Promise<Trial[]>;
@@ -74,6 +92,21 @@ const SCHEMA = (serial: string, json: string, now: string) => [
   )`,
 ];
 
+/** Long enough for a slow epoch between the heartbeats a blocked event loop may miss. */
+export const DEFAULT_LEASE_SECONDS = 300;
+/** How often a worker renews its lease while a trial trains (and after every epoch). */
+export const HEARTBEAT_SECONDS = 20;
+
+/** Seconds since 1970 by the database's clock. */
+const NOW = {
+  sqlite: "((julianday('now') - 2440587.5) * 86400.0)",
+  postgres: 'extract(epoch from clock_timestamp())::double precision',
+};
+/** Sweeps made before leases existed lack the column; NULL there counts as expired. */
+const HEARTBEAT_COLUMN = 'heartbeat_at DOUBLE PRECISION';
+const CLAIMABLE = (now: string) => `sweep_id = $1 AND (status = 'queued'
+  OR (status = 'running' AND COALESCE(heartbeat_at, 0) < ${now} - $3))`;
+
 interface TrialRow {
   id: number | string;
   sweep_id: string;
@@ -85,6 +118,7 @@ interface TrialRow {
   metric: number | null;
   note: string | null;
   epochs: number | string;
+  previous_worker?: string | null;
 }
 
 const parse = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -97,6 +131,7 @@ function toTrial(r: TrialRow): Trial {
     params: parse(r.params),
     status: r.status,
     worker: r.worker,
+    ...(r.previous_worker !== undefined && { previousWorker: r.previous_worker }),
     runId: r.run_id,
     metric: r.metric === null ? null : Number(r.metric),
     epochs: Number(r.epochs),
@@ -120,6 +155,9 @@ class SqliteSweepQueue implements SweepQueue {
     this.db.pragma('busy_timeout = 10000');
     for (const sql of SCHEMA('INTEGER', 'TEXT', "strftime('%Y-%m-%dT%H:%M:%fZ','now')"))
       this.db.exec(sql);
+    const columns = this.db.prepare('PRAGMA table_info(sweep_trials)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'heartbeat_at'))
+      this.db.exec(`ALTER TABLE sweep_trials ADD COLUMN ${HEARTBEAT_COLUMN}`);
   }
   /** The PostgreSQL text ($1, $2 ...) as a SQLite statement bound by position. */
   private q(sql: string) {
@@ -149,22 +187,34 @@ class SqliteSweepQueue implements SweepQueue {
       { id: string; config: string; created_at: string } | undefined;
     return r ? { id: r.id, config: JSON.parse(r.config), createdAt: r.created_at } : null;
   }
-  async claim(sweepId: string, worker: string): Promise<Trial | null> {
+  async claim(
+    sweepId: string,
+    worker: string,
+    leaseSeconds = DEFAULT_LEASE_SECONDS,
+  ): Promise<Trial | null> {
     // BEGIN IMMEDIATE takes the write lock first: two processes cannot pick the same row.
     return this.db
       .transaction(() => {
         const row = this.q(
-          "SELECT id FROM sweep_trials WHERE sweep_id = $1 AND status = 'queued' ORDER BY trial_no LIMIT 1",
-        ).get(sweepId) as { id: number } | undefined;
+          `SELECT id, worker FROM sweep_trials WHERE ${CLAIMABLE(NOW.sqlite)} ORDER BY trial_no LIMIT 1`,
+        ).get(sweepId, null, leaseSeconds) as { id: number; worker: string | null } | undefined;
         if (!row) return null;
         this.q(
-          "UPDATE sweep_trials SET status = 'running', worker = $1, claimed_at = $2 WHERE id = $3",
+          `UPDATE sweep_trials SET status = 'running', worker = $1, claimed_at = $2, heartbeat_at = ${NOW.sqlite} WHERE id = $3`,
         ).run(worker, new Date().toISOString(), row.id);
-        return toTrial(
-          this.q(TRIALS_SQL.replace('t.sweep_id = $1', 't.id = $1')).get(row.id) as TrialRow,
-        );
+        return toTrial({
+          ...(this.q(TRIALS_SQL.replace('t.sweep_id = $1', 't.id = $1')).get(row.id) as TrialRow),
+          previous_worker: row.worker,
+        });
       })
       .immediate();
+  }
+  async heartbeat(trialId: number, worker: string) {
+    return (
+      this.q(
+        `UPDATE sweep_trials SET heartbeat_at = ${NOW.sqlite} WHERE id = $1 AND worker = $2 AND status = 'running'`,
+      ).run(trialId, worker).changes > 0
+    );
   }
   async attachRun(trialId: number, runId: string) {
     this.q('UPDATE sweep_trials SET run_id = $1 WHERE id = $2').run(runId, trialId);
@@ -181,12 +231,17 @@ class SqliteSweepQueue implements SweepQueue {
       (r) => r.best,
     );
   }
-  async finish(trialId: number, status: TrialStatus, metric: number | null, note?: string) {
-    this.q('UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4').run(
-      status,
-      metric,
-      note ?? null,
-      trialId,
+  async finish(
+    trialId: number,
+    worker: string,
+    status: TrialStatus,
+    metric: number | null,
+    note?: string,
+  ) {
+    return (
+      this.q(
+        `UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4 AND worker = $5 AND status = 'running'`,
+      ).run(status, metric, note ?? null, trialId, worker).changes > 0
     );
   }
   async requeue(sweepId: string, isGone: (worker: string) => boolean) {
@@ -223,6 +278,7 @@ class PostgresSweepQueue implements SweepQueue {
           'to_char(now() AT TIME ZONE \'utc\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')',
         ))
           await client.query(sql);
+        await client.query(`ALTER TABLE sweep_trials ADD COLUMN IF NOT EXISTS ${HEARTBEAT_COLUMN}`);
       } finally {
         await client.query('SELECT pg_advisory_unlock(727301)').catch(() => undefined);
         client.release();
@@ -266,15 +322,27 @@ class PostgresSweepQueue implements SweepQueue {
     }>('SELECT * FROM sweeps WHERE id = $1', [id]);
     return r ? { id: r.id, config: r.config, createdAt: r.created_at } : null;
   }
-  async claim(sweepId: string, worker: string) {
+  async claim(sweepId: string, worker: string, leaseSeconds = DEFAULT_LEASE_SECONDS) {
     const [row] = await this.query<TrialRow>(
-      `UPDATE sweep_trials SET status = 'running', worker = $2, claimed_at = now()::text
-       WHERE id = (SELECT id FROM sweep_trials WHERE sweep_id = $1 AND status = 'queued'
-                   ORDER BY trial_no FOR UPDATE SKIP LOCKED LIMIT 1)
-       RETURNING *, 0 AS epochs`,
-      [sweepId, worker],
+      `WITH picked AS (
+         SELECT id, worker AS previous_worker FROM sweep_trials WHERE ${CLAIMABLE(NOW.postgres)}
+         ORDER BY trial_no FOR UPDATE SKIP LOCKED LIMIT 1)
+       UPDATE sweep_trials t SET status = 'running', worker = $2, claimed_at = now()::text,
+         heartbeat_at = ${NOW.postgres}
+       FROM picked WHERE t.id = picked.id
+       RETURNING t.*, picked.previous_worker,
+         (SELECT COUNT(*) FROM sweep_epochs e WHERE e.trial_id = t.id) AS epochs`,
+      [sweepId, worker, leaseSeconds],
     );
     return row ? toTrial(row) : null;
+  }
+  async heartbeat(trialId: number, worker: string) {
+    await this.ready;
+    const result = await this.pool.query(
+      `UPDATE sweep_trials SET heartbeat_at = ${NOW.postgres} WHERE id = $1 AND worker = $2 AND status = 'running'`,
+      [trialId, worker],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
   async attachRun(trialId: number, runId: string) {
     await this.query('UPDATE sweep_trials SET run_id = $1 WHERE id = $2', [runId, trialId]);
@@ -291,13 +359,19 @@ class PostgresSweepQueue implements SweepQueue {
       Number(r.best),
     );
   }
-  async finish(trialId: number, status: TrialStatus, metric: number | null, note?: string) {
-    await this.query('UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4', [
-      status,
-      metric,
-      note ?? null,
-      trialId,
-    ]);
+  async finish(
+    trialId: number,
+    worker: string,
+    status: TrialStatus,
+    metric: number | null,
+    note?: string,
+  ) {
+    await this.ready;
+    const result = await this.pool.query(
+      `UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4 AND worker = $5 AND status = 'running'`,
+      [status, metric, note ?? null, trialId, worker],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
   async requeue(sweepId: string, isGone: (worker: string) => boolean) {
     let n = 0;
@@ -322,7 +396,6 @@ class PostgresSweepQueue implements SweepQueue {
 
 /** PostgreSQL when databaseUrl is set, else the SQLite file. */
 export function openSweepQueue(options: { databaseUrl?: string; sqliteFile: string }): SweepQueue {
-  if (options.databaseUrl)
-    return new PostgresSweepQueue(new pg.Pool({ connectionString: options.databaseUrl, max: 2 }));
+  if (options.databaseUrl) return new PostgresSweepQueue(postgresPool(options.databaseUrl));
   return new SqliteSweepQueue(options.sqliteFile);
 }

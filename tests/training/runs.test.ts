@@ -8,19 +8,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS, type TargetKey } from '../../src/model/types';
 import { DEFAULT_CONFIG, parseTrainArgs } from '../../training/config';
 import { RunsStore } from '../../training/runsStore';
+import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
 import { writeQm9Csv } from '../helpers/qm9CsvFile';
 import { TEST_SMILES } from '../helpers/trainingMolecules';
 
 const run = promisify(execFile);
+const DATABASE_URL = process.env.DATABASE_URL;
+if (!DATABASE_URL)
+  console.warn(
+    'runs.test.ts: the PostgreSQL runs store tests are SKIPPED because DATABASE_URL is not set (export "$(server/test-pg.sh start)")',
+  );
 
 let tmp: string;
 let db: string;
 let data: string;
 
+/** A CLI on the SQLite store at db, or on the PostgreSQL database given. */
 async function cli(script: string, ...args: string[]) {
+  return cliIn({ RUNS_DB: db, DATABASE_URL: '' }, script, ...args);
+}
+async function cliIn(env: Record<string, string>, script: string, ...args: string[]) {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], {
-      env: { ...process.env, RUNS_DB: db },
+      env: { ...process.env, ...env },
       maxBuffer: 1 << 24,
     });
     return { code: 0, out: stdout, err: stderr };
@@ -115,9 +125,9 @@ describe('npm run runs', () => {
     expect(trained.err).toMatch(/run [0-9a-f]{8} \(train tiny\) recorded/);
     expect(trained.code).toBe(0);
     const id = /run ([0-9a-f]{8})/.exec(trained.err)![1];
-    const store = new RunsStore(db);
-    const rec = store.get(id)!;
-    store.close();
+    const store = new RunsStore(db, null);
+    const rec = (await store.get(id))!;
+    await store.close();
     expect(rec).toMatchObject({ kind: 'train', name: 'tiny', status: 'finished' });
     expect(rec.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(rec.dataSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -135,6 +145,54 @@ describe('npm run runs', () => {
     expect(compared.out).toMatch(/gap\s+eV\s+0\.1351\s+\S+\s+[+-]\d+\.\d%/);
   }, 300_000);
 
+  it('records an export and an evaluation of the trained model, each with its test metrics', async () => {
+    const exported = await cli(
+      'training/export.ts',
+      '--run',
+      path.join(tmp, 'runs', 'tiny'),
+      '--export-dir',
+      path.join(tmp, 'exported'),
+    );
+    expect(exported.code, exported.err).toBe(0);
+    const evaluated = await cli(
+      'training/evaluate.ts',
+      '--model',
+      path.join(tmp, 'exported', 'tiny'),
+      '--data',
+      data,
+      '--cache',
+      path.join(tmp, 'cache'),
+    );
+    expect(evaluated.code, evaluated.err).toBe(0);
+    const idOf = (err: string, what: string) =>
+      new RegExp(`run ([0-9a-f]{8}) \\(${what}\\) recorded in ${db}`).exec(err)?.[1];
+    const exportId = idOf(exported.err, 'export tiny');
+    const evaluateId = idOf(evaluated.err, 'evaluate tiny \\S+');
+    expect(exportId, exported.err).toBeDefined();
+    expect(evaluateId, evaluated.err).toBeDefined();
+    const store = new RunsStore(db, null);
+    const [exp, ev] = [(await store.get(exportId!))!, (await store.get(evaluateId!))!];
+    await store.close();
+    expect(exp).toMatchObject({
+      kind: 'export',
+      status: 'finished',
+      outputDir: path.join(tmp, 'exported', 'tiny'),
+    });
+    expect(ev).toMatchObject({ kind: 'evaluate', status: 'finished', note: 'test split' });
+    for (const r of [exp, ev]) {
+      expect(r.dataSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(r.wallSeconds).toBeGreaterThan(0);
+      expect(r.test?.map((m) => m.key)).toEqual(TARGETS.map((t) => t.key));
+    }
+    // The evaluation measures what the export measured: the same model on the same test split.
+    const gap = (r: typeof ev) => r.test!.find((m) => m.key === 'gap')!;
+    expect(gap(ev).n).toBe(gap(exp).n);
+    expect(gap(ev).mae).toBeCloseTo(gap(exp).mae, 4);
+    const listed = await cli('training/runs.ts', 'list');
+    expect(listed.out).toMatch(new RegExp(`^${exportId}\\s+export\\s+tiny\\s+finished`, 'm'));
+    expect(listed.out).toMatch(new RegExp(`^${evaluateId}\\s+evaluate\\s+tiny`, 'm'));
+  }, 300_000);
+
   it('refuses unknown ids and commands with a clear message', async () => {
     const missing = await cli('training/runs.ts', 'show', 'nope');
     expect(missing.code).toBe(1);
@@ -142,5 +200,89 @@ describe('npm run runs', () => {
     const bad = await cli('training/runs.ts', 'frobnicate');
     expect(bad.err).toContain('unknown command "frobnicate"');
     expect(existsSync(db)).toBe(true);
+  });
+});
+
+/** The same store behaviour on both databases. */
+const stores: [string, () => Promise<{ store: () => RunsStore; drop: () => Promise<void> }>][] = [
+  [
+    'SQLite',
+    async () => {
+      const file = path.join(tmp, `store-${Date.now()}.sqlite`);
+      return { store: () => new RunsStore(file, null), drop: async () => undefined };
+    },
+  ],
+];
+if (DATABASE_URL)
+  stores.push([
+    'PostgreSQL',
+    async () => {
+      const fresh = await createFreshDatabase(DATABASE_URL, 'runs_store');
+      return { store: () => new RunsStore(':memory:', fresh.url), drop: fresh.drop };
+    },
+  ]);
+
+describe.each(stores)('the runs store on %s', (_name, open) => {
+  it('keeps a run with epochs recorded without awaiting, readable from another connection', async () => {
+    const db = await open();
+    try {
+      const writer = db.store();
+      const id = await writer.start({ kind: 'trial', name: 'w', sweepId: 's1', config: { a: 1 } });
+      // A training loop's hook fires these and moves on; finish still lands after them.
+      for (let epoch = 1; epoch <= 3; epoch++)
+        void writer.epoch(id, {
+          epoch,
+          trainLoss: 1 / epoch,
+          valScore: 0.5 / epoch,
+          valMae: { gap: 0.25 / epoch },
+          seconds: 1.5,
+        });
+      await writer.finish(id, {
+        status: 'finished',
+        wallSeconds: 4.5,
+        test: [{ key: 'gap', unit: 'eV', mae: 0.123456789, rmse: 0.2, r2: 0.9, n: 7 }],
+      });
+      await writer.start({ id: 'abc-other', kind: 'train', name: 'x' });
+      void writer.close();
+      const reader = db.store();
+      const rec = (await reader.get(id))!;
+      expect(rec).toMatchObject({ status: 'finished', wallSeconds: 4.5, sweepId: 's1' });
+      expect(rec.config).toEqual({ a: 1 });
+      expect(rec.epochs.map((e) => [e.epoch, e.valMae.gap])).toEqual([
+        [1, 0.25],
+        [2, 0.125],
+        [3, 0.25 / 3],
+      ]);
+      // Double precision: PostgreSQL's REAL would round this to 0.1234568.
+      expect(rec.test?.[0].mae).toBe(0.123456789);
+      expect((await reader.list({ sweepId: 's1' })).map((r) => r.id)).toEqual([id]);
+      expect((await reader.list()).map((r) => r.id).sort()).toEqual(['abc-other', id].sort());
+      expect((await reader.find(id.slice(0, 5))).id).toBe(id);
+      await expect(reader.find('zz')).rejects.toThrow('no run "zz" in');
+      await reader.close();
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe.skipIf(!DATABASE_URL)('npm run runs on PostgreSQL (DATABASE_URL)', () => {
+  it('lists the shipped models runs from their cards in a fresh database, and no SQLite file is made', async () => {
+    const fresh = await createFreshDatabase(DATABASE_URL!, 'runs_cli');
+    try {
+      const file = path.join(tmp, 'not-made.sqlite');
+      const listed = await cliIn(
+        { RUNS_DB: file, DATABASE_URL: fresh.url },
+        'training/runs.ts',
+        'list',
+      );
+      expect(listed.code, listed.err).toBe(0);
+      expect(listed.out).toMatch(
+        /card-qm9-gnn@1\.0\.0\s+card\s+qm9-gnn\s+finished\s+\S+ \S+\s+94\s+3h33m\s+0\.1351 eV/,
+      );
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await fresh.drop();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
 import { TARGETS, type TargetKey } from '../../src/model/types';
@@ -21,8 +22,13 @@ if (!DATABASE_URL)
 
 let tmp: string;
 
-function sweepCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'training/sweep.ts', ...args], {
+function sweepCli(
+  args: string[],
+  env: Record<string, string> = {},
+  script = 'training/sweep.ts',
+  scriptArgs: string[] = [],
+) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args, ...scriptArgs], {
     env: { ...process.env, DATABASE_URL: '', ...env },
     detached: true,
   });
@@ -209,9 +215,9 @@ describe('npm run sweep (SQLite queue)', () => {
     const trials = await queue.trials('resume');
     await queue.close();
     expect(trials.map((t) => t.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
-    const store = new RunsStore(db);
-    const runs = store.list({ sweepId: 'resume' });
-    store.close();
+    const store = new RunsStore(db, null);
+    const runs = await store.list({ sweepId: 'resume' });
+    await store.close();
     expect(runs.filter((r) => r.status === 'finished')).toHaveLength(4);
     expect(new Set(trials.map((t) => t.runId)).size).toBe(4);
   }, 300_000);
@@ -243,17 +249,135 @@ describe.skipIf(!DATABASE_URL)('npm run sweep (PostgreSQL queue)', () => {
       expect(trials.map((t) => t.status)).toEqual(Array(6).fill('finished'));
       const workers = new Set(trials.map((t) => t.worker));
       expect(workers.size).toBe(2);
-      // Each trial was trained once: the two runs stores hold six trial runs between them.
-      const counts = ['a.sqlite', 'b.sqlite'].map((f) => {
-        const store = new RunsStore(path.join(tmp, f));
-        const n = store.list({ sweepId: 'pg' }).length;
-        store.close();
-        return n;
-      });
-      expect(counts[0] + counts[1]).toBe(6);
-      expect(Math.min(...counts)).toBeGreaterThan(0);
+      // Each trial was trained once, and its run is in PostgreSQL beside the queue, whichever
+      // worker trained it; the --db SQLite files are not made at all.
+      const store = new RunsStore(':memory:', fresh.url);
+      const runs = await store.list({ sweepId: 'pg' });
+      await store.close();
+      expect(runs.map((r) => r.name).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `pg-t${n}`));
+      expect(new Set(runs.map((r) => r.id))).toEqual(new Set(trials.map((t) => t.runId)));
+      for (const r of runs) {
+        expect(r.status).toBe('finished');
+        expect(r.epochs).toHaveLength(3);
+        expect(r.wallSeconds).toBeGreaterThan(0);
+        expect(r.test?.find((m) => m.key === 'gap')?.mae).toBeGreaterThan(0);
+      }
+      expect(existsSync(path.join(tmp, 'a.sqlite'))).toBe(false);
+      expect(existsSync(path.join(tmp, 'b.sqlite'))).toBe(false);
+      // The coordinator's leaderboard shows every trial's test MAE and wall time, the joiner's too.
+      const board = coordinator
+        .out()
+        .split('\n')
+        .filter((l) => /^\d+\s+\d+\s+finished/.test(l));
+      expect(board).toHaveLength(6);
+      for (const run of runs) {
+        const gap = run.test!.find((m) => m.key === 'gap')!.mae.toPrecision(4);
+        const line = board.find((l) => l.endsWith(run.id));
+        expect(line, coordinator.out()).toMatch(
+          new RegExp(`\\s${gap.replace('.', '\\.')}\\s+(\\d+m)?\\d+s\\s+${run.id}$`),
+        );
+      }
+      // And npm run runs on the same database lists all six.
+      const listed = sweepCli([], env, 'training/runs.ts', ['list', '--sweep', 'pg']);
+      expect(await listed.done, listed.err()).toBe(0);
+      for (const run of runs)
+        expect(listed.out()).toMatch(
+          new RegExp(`^${run.id}\\s+trial\\s+${run.name}\\s+finished`, 'm'),
+        );
     } finally {
       await fresh.drop();
     }
   }, 300_000);
 });
+
+describe('trial leases', () => {
+  it('a trial whose worker stopped renewing its lease is claimable by another; the old worker can no longer renew or finish it', async () => {
+    const queue = openSweepQueue({ sqliteFile: path.join(tmp, 'lease.sqlite') });
+    try {
+      await queue.ensureSweep('lease', { any: 1 }, [{ a: 1 }, { a: 2 }]);
+      const first = (await queue.claim('lease', 'elsewhere:1'))!;
+      const second = (await queue.claim('lease', 'elsewhere:2'))!;
+      expect([first.trialNo, second.trialNo]).toEqual([1, 2]);
+      // Both leases are fresh: nothing to take, whatever host asks.
+      expect(await queue.claim('lease', 'here:3', 60)).toBeNull();
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await queue.heartbeat(second.id, 'elsewhere:2')).toBe(true);
+      // One second later with a one-second lease: trial 1 has expired, trial 2 was just renewed.
+      const taken = (await queue.claim('lease', 'here:3', 1))!;
+      expect(taken).toMatchObject({ trialNo: 1, worker: 'here:3', previousWorker: 'elsewhere:1' });
+      expect(await queue.claim('lease', 'here:4', 1)).toBeNull();
+      expect(await queue.heartbeat(first.id, 'elsewhere:1')).toBe(false);
+      expect(await queue.finish(first.id, 'elsewhere:1', 'finished', 0.5)).toBe(false);
+      expect(await queue.finish(taken.id, 'here:3', 'finished', 0.25)).toBe(true);
+      const trials = await queue.trials('lease');
+      expect(trials.map((t) => [t.status, t.worker, t.metric])).toEqual([
+        ['finished', 'here:3', 0.25],
+        ['running', 'elsewhere:2', null],
+      ]);
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe.skipIf(!DATABASE_URL)(
+  'npm run sweep (PostgreSQL queue), a worker on another host gone',
+  () => {
+    it('its trial is taken over by one of two workers once its lease runs out, and trained exactly once', async () => {
+      const fresh = await createFreshDatabase(DATABASE_URL!, 'sweep_lease');
+      try {
+        const file = await writeSweep('gone', 2, 1, 1);
+        const sweep = parseSweepConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+        const queue = openSweepQueue({ databaseUrl: fresh.url, sqliteFile: ':memory:' });
+        await queue.ensureSweep('gone', sweep, expandTrials(sweep));
+        // Two workers on another machine hold both trials; the first one's stopped renewing an
+        // hour ago (its pid means nothing here), the second is alive.
+        const lost = (await queue.claim('gone', 'elsewhere:1'))!;
+        await queue.claim('gone', 'elsewhere:2');
+        // The silent worker had started its run in the shared store.
+        const before = new RunsStore(':memory:', fresh.url);
+        await before.start({ id: 'abandoned', kind: 'trial', name: 'gone-t1', sweepId: 'gone' });
+        await before.close();
+        await queue.attachRun(lost.id, 'abandoned');
+        await queue.close();
+        const client = new pg.Client({ connectionString: fresh.url });
+        await client.connect();
+        await client.query(
+          'UPDATE sweep_trials SET heartbeat_at = heartbeat_at - 3600 WHERE id = $1',
+          [lost.id],
+        );
+        await client.end();
+        const env = { DATABASE_URL: fresh.url };
+        const workers = [0, 1].map(() =>
+          sweepCli(['--worker', '--sweep', 'gone', '--db', path.join(tmp, 'gone.sqlite')], env),
+        );
+        for (const w of workers) expect(await w.done, w.err()).toBe(0);
+        const took = workers.filter((w) => /worker \S+: 1 trials/.test(w.err()));
+        expect(took, workers.map((w) => w.err()).join('\n---\n')).toHaveLength(1);
+        expect(took[0].err()).toContain('trial 1 {');
+        expect(took[0].err()).toContain('taken over from elsewhere:1');
+        const after = openSweepQueue({ databaseUrl: fresh.url, sqliteFile: ':memory:' });
+        const trials = await after.trials('gone');
+        await after.close();
+        expect(trials.map((t) => [t.trialNo, t.status])).toEqual([
+          [1, 'finished'],
+          [2, 'running'],
+        ]);
+        expect(trials[0].worker).toMatch(new RegExp(`^${hostname()}:\\d+$`));
+        expect(trials[1].worker).toBe('elsewhere:2');
+        const store = new RunsStore(':memory:', fresh.url);
+        const runs = await store.list({ sweepId: 'gone' });
+        await store.close();
+        expect(runs.map((r) => [r.name, r.status, r.id])).toEqual([
+          ['gone-t1', 'failed', 'abandoned'],
+          ['gone-t1', 'finished', trials[0].runId],
+        ]);
+        expect(runs[0].note).toMatch(
+          /^worker elsewhere:1 went silent past its lease; trial 1 taken over by /,
+        );
+      } finally {
+        await fresh.drop();
+      }
+    }, 300_000);
+  },
+);
