@@ -1,7 +1,7 @@
 // JSON Schema of a training config (validated with ajv, as the server validates its requests):
 // a typo or a wrong type is refused before hours of training, with the key named.
 import { Ajv, type ErrorObject } from 'ajv';
-import { TARGETS } from '../src/model';
+import { READOUTS, TARGETS } from '../src/model';
 import type { Architecture } from '../src/model';
 import type { Normalization } from './standardize';
 
@@ -78,6 +78,7 @@ export const TRAIN_CONFIG_SCHEMA = {
             layers: positiveInt,
             targets: targetList,
             bondTypes: { type: 'boolean' },
+            readout: { enum: [...READOUTS] },
           },
         },
         {

@@ -14,8 +14,26 @@ export interface BaselineArchitecture {
 }
 
 /**
+ * How the product model pools atom embeddings into one vector per molecule: the scaled sum
+ * (extensive: grows with the atom count), the mean (intensive), or both side by side.
+ */
+export const READOUTS = ['sum+mean', 'sum', 'mean'] as const;
+export type Readout = (typeof READOUTS)[number];
+/** The readout of every model trained before it was a setting: a manifest without one means this. */
+export const DEFAULT_READOUT: Readout = 'sum+mean';
+
+/** An architecture's readout: absent is the default, an unknown value an error naming the key. */
+export function checkReadout(value: unknown, where?: string): Readout {
+  if (value === undefined) return DEFAULT_READOUT;
+  if ((READOUTS as readonly unknown[]).includes(value)) return value as Readout;
+  throw new Error(
+    `${where ? `${where}: ` : ''}architecture.readout must be one of ${READOUTS.map((r) => `"${r}"`).join(', ')}, got ${JSON.stringify(value)}`,
+  );
+}
+
+/**
  * Product model: GINE-style messages act(h_j + bondEmbedding) summed per atom, residual updates,
- * sum+mean readout, a mean head and a log-variance head per target.
+ * a readout (sum+mean unless set), a mean head and a log-variance head per target.
  */
 export interface ProductArchitecture {
   kind: 'product';
@@ -24,6 +42,8 @@ export interface ProductArchitecture {
   targets: TargetKey[];
   /** false: messages ignore the bond type (an ablation; the embedding tables stay, unused). */
   bondTypes?: boolean;
+  /** Absent: DEFAULT_READOUT, so the manifests written before the setting load unchanged. */
+  readout?: Readout;
 }
 
 export type Architecture = BaselineArchitecture | ProductArchitecture;
@@ -182,11 +202,15 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
   private readonly layers: { bond: tf.Variable; root: Linear; rel: Linear; out: Linear }[];
   private readonly meanHead: Linear[];
   private readonly varHead: Linear[];
+  private readonly readoutKind: Readout;
 
   constructor(arch: ProductArchitecture, seed: number) {
     super(arch, seed);
+    // Checked here too: an architecture built in code never passes the manifest check.
+    this.readoutKind = checkReadout(arch.readout);
     const h = arch.hidden;
     const t = arch.targets.length;
+    const pooledWidth = this.readoutKind === 'sum+mean' ? 2 * h : h;
     this.layers = this.perLayer((l) => ({
       bond: this.params.table(`mp${l}/bond_embedding`, NUM_BOND_TYPES, h),
       root: this.params.linear(`mp${l}/root`, h, h),
@@ -194,11 +218,11 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
       out: this.params.linear(`mp${l}/out`, h, h),
     }));
     this.meanHead = [
-      this.params.linear('mean0', 2 * h, h),
+      this.params.linear('mean0', pooledWidth, h),
       this.params.linear('mean1', h, h / 2),
       this.params.linear('mean2', h / 2, t),
     ];
-    this.varHead = [this.params.linear('var0', 2 * h, h), this.params.linear('var1', h, t)];
+    this.varHead = [this.params.linear('var0', pooledWidth, h), this.params.linear('var1', h, t)];
   }
 
   forward(b: GraphBatchTensors): ForwardOutput {
@@ -229,11 +253,7 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
    * b.invCounts are read, so attribution can pass scaled copies of h under a batch of copies.
    */
   readout(h: tf.Tensor2D, b: PoolingIndex): ForwardOutput {
-    const summed = tf.mul(segmentSum(h, b.graphIndex, b.numGraphs), SUM_POOL_SCALE) as tf.Tensor2D;
-    const pooled = tf.concat(
-      [summed, tf.mul(summed, tf.mul(b.invCounts, 1 / SUM_POOL_SCALE))],
-      1,
-    ) as tf.Tensor2D;
+    const pooled = this.pool(h, b);
     let m = tf.relu(apply(this.meanHead[0], pooled));
     m = tf.relu(apply(this.meanHead[1], m));
     // The variance head reads the pooled features without shaping them: the mean loss owns the trunk.
@@ -244,6 +264,17 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
       LOG_VAR_LIMIT,
     ) as tf.Tensor2D;
     return { mean: apply(this.meanHead[2], m), logVar };
+  }
+
+  /** [numGraphs, hidden] per readout, [numGraphs, 2 * hidden] for sum+mean (sum first). */
+  private pool(h: tf.Tensor2D, b: PoolingIndex): tf.Tensor2D {
+    if (this.readoutKind === 'mean') return segmentMean(h, b.graphIndex, b.numGraphs, b.invCounts);
+    const summed = tf.mul(segmentSum(h, b.graphIndex, b.numGraphs), SUM_POOL_SCALE) as tf.Tensor2D;
+    if (this.readoutKind === 'sum') return summed;
+    // sum+mean: the mean from the scaled sum, the shipped models' arithmetic op for op, so their
+    // predictions stay bit for bit what they were.
+    const mean = tf.mul(summed, tf.mul(b.invCounts, 1 / SUM_POOL_SCALE));
+    return tf.concat([summed, mean], 1) as tf.Tensor2D;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Architecture } from './gnn';
+import { checkReadout, type Architecture } from './gnn';
 import type { OutputTransform } from './outputTransform';
 import type { WeightPrecision, WeightsManifestGroup } from './weightsIO';
 
@@ -35,5 +35,11 @@ export function checkManifest(value: unknown, where: string): ModelManifest {
   if (m.outputTransform.targets.length !== m.architecture.targets.length) {
     throw new Error(`${where}: outputTransform and architecture disagree on the targets`);
   }
+  // Absent means the default readout (every manifest written before the setting); a value the
+  // code does not know would build a network the weights were not trained for.
+  const readout = (m.architecture as { readout?: unknown }).readout;
+  if (readout !== undefined && m.architecture.kind !== 'product')
+    throw new Error(`${where}: architecture.readout is a setting of the product model only`);
+  checkReadout(readout, where);
   return m as ModelManifest;
 }

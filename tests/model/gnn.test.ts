@@ -15,6 +15,7 @@ import {
   ProductModel,
   type Architecture,
   type GraphModel,
+  type Readout,
 } from '../../src/model/gnn';
 import { segmentMean, segmentSum, stopGradient } from '../../src/model/graphOps';
 import { predictBatchArrays } from '../../src/model/inference';
@@ -52,12 +53,13 @@ function aggregate(g: GraphInput, n: number, width: number, f: (e: number) => nu
   return agg;
 }
 
-/** Product model, one molecule: GINE messages, residual updates, sum + mean readout, two heads. */
+/** Product model, one molecule: GINE messages, residual updates, a readout (sum + mean), two heads. */
 function productOracle(
   w: Map<string, M | number[]>,
   layers: number,
   g: GraphInput,
   bondTypes = true,
+  readout: Readout = 'sum+mean',
 ): { mean: number[]; logVar: number[] } {
   const n = g.x.length;
   let h = linear(w, 'embed', g.x);
@@ -73,7 +75,9 @@ function productOracle(
   }
   h = relu(h);
   const total = sumRows(h);
-  const pooled = [[...total.map((v) => 0.1 * v), ...total.map((v) => v / n)]];
+  const sum = total.map((v) => 0.1 * v);
+  const mean = total.map((v) => v / n);
+  const pooled = [readout === 'sum' ? sum : readout === 'mean' ? mean : [...sum, ...mean]];
   let m = relu(linear(w, 'mean0', pooled));
   m = relu(linear(w, 'mean1', m));
   const v = relu(linear(w, 'var0', pooled));
@@ -202,6 +206,28 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
     );
   });
 
+  it.each(['sum', 'mean', 'sum+mean'] as const)(
+    'product model with the %s readout: the oracle, molecule by molecule',
+    (readout) => {
+      const arch: Architecture = {
+        kind: 'product',
+        hidden: 4,
+        layers: 2,
+        targets: ['gap', 'mu'],
+        readout,
+      };
+      const model = make(arch, 4);
+      spread(model, 2);
+      const w = weightsOf(model);
+      const out = forward(model, molecules);
+      molecules.forEach((g, i) => {
+        const o = productOracle(w, 2, g, true, readout);
+        expectClose(out.mean[i], o.mean, `mean ${i}`);
+        expectClose(out.logVar![i], o.logVar, `logVar ${i}`);
+      });
+    },
+  );
+
   it('baseline model: the oracle, molecule by molecule, no variance head', () => {
     const arch: Architecture = {
       kind: 'baseline',
@@ -270,6 +296,16 @@ describe('model weights', () => {
     ]);
     // embed 48, message passing 16 + 20 + 16 + 20, mean head 36 + 10 + 6, variance head 36 + 10.
     expect(product.countParameters()).toBe(218);
+    // One pooled vector instead of two: both heads' first layers read 4 features, not 8.
+    for (const readout of ['sum', 'mean'] as const) {
+      const single = make(
+        { kind: 'product', hidden: 4, layers: 1, targets: ['gap', 'mu'], readout },
+        0,
+      );
+      expect(single.variables.get('mean0/kernel')!.shape).toEqual([4, 4]);
+      expect(single.variables.get('var0/kernel')!.shape).toEqual([4, 4]);
+      expect(single.countParameters()).toBe(218 - 2 * 16);
+    }
     expect(product.numTargets).toBe(2);
     expect(product).toBeInstanceOf(ProductModel);
     const baseline = make(

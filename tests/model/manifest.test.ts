@@ -79,6 +79,29 @@ describe('checkManifest', () => {
       'x: format is "qm9-gnn-ensemble", expected "qm9-gnn"',
     );
   });
+
+  it('passes each product readout through and refuses others, naming the key', () => {
+    const withReadout = (readout: unknown, kind = 'product') => ({
+      ...manifest,
+      architecture: { ...manifest.architecture, kind, readout },
+    });
+    for (const readout of ['sum+mean', 'sum', 'mean']) {
+      const m = withReadout(readout);
+      expect(checkManifest(m, 'm/model.json')).toBe(m);
+    }
+    for (const [readout, shown] of [
+      ['max', '"max"'],
+      ['Sum', '"Sum"'],
+      [null, 'null'],
+      [2, '2'],
+    ] as const)
+      expect(() => checkManifest(withReadout(readout), 'm/model.json')).toThrow(
+        `m/model.json: architecture.readout must be one of "sum+mean", "sum", "mean", got ${shown}`,
+      );
+    expect(() => checkManifest(withReadout('mean', 'baseline'), 'm/model.json')).toThrow(
+      'm/model.json: architecture.readout is a setting of the product model only',
+    );
+  });
 });
 
 describe('ensemble manifests', () => {
