@@ -1,11 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, MAX_FILE_BYTES, parseText, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { MAX_FILE_BYTES, parseText, readMoleculeFile } from '../../src/chem';
 import { rdkit } from '../../src/chem/rdkit';
 import { encode, errors, molecules } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const only = (results: ReturnType<typeof readMoleculeFile>) => {
   expect(results).toHaveLength(1);

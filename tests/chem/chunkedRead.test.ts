@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
 import {
-  initChem,
   openMoleculeFile,
   openText,
   parseText,
@@ -10,9 +10,7 @@ import {
 } from '../../src/chem';
 import { ACETIC_ACID_V3000, encode, ETHANOL_V2000 } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 // Twelve records; record 5 has a carbon with five bonds, record 9 lost its atom block.
 const PENTAVALENT = `bad carbon

@@ -1,14 +1,13 @@
 // What the page tells a user about a molecule outside QM9: the elements the model cannot encode at
 // all (an error, with the structure kept for drawing) and the warnings for what QM9 does not hold.
 // Atom numbers in the messages are 1-based, in input order, hydrogens appended after.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseSmiles } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseSmiles } from '../../src/chem';
 import { assertEncodableElements, domainWarnings } from '../../src/chem/domain';
 import { ChemError } from '../../src/chem/errors';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const warnings = (smiles: string) => {
   const r = parseSmiles(smiles);

@@ -2,14 +2,13 @@
 // bond order, 3D coordinates, the atom limits, bond orders the model cannot encode, Hill formulas.
 // Expected features were computed by Debian's python3-rdkit with scripts/rdkit_featurize.py
 // (featurize_mol on Chem.MolFromMolBlock(..., removeHs=False)) and written in here.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { hillFormula, initChem, parseMolblock, parseSmiles } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { hillFormula, parseMolblock, parseSmiles } from '../../src/chem';
 import type { MoleculeGraph, MoleculeResult } from '../../src/chem';
 import { rdkit } from '../../src/chem/rdkit';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const ok = (r: MoleculeResult): MoleculeGraph => {
   if (!r.ok) throw new Error(r.error.message);

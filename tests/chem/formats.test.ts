@@ -1,7 +1,8 @@
 import { gzipSync } from 'fflate';
 import { Molecule } from 'openchemlib';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseSmiles, parseText, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseSmiles, parseText, readMoleculeFile } from '../../src/chem';
 import {
   ACETIC_ACID_V3000,
   benzeneXyz,
@@ -14,9 +15,7 @@ import {
   WATER_XYZ,
 } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 describe('featurized record', () => {
   it('builds the PyG graph of methane', () => {

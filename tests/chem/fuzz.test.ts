@@ -1,18 +1,11 @@
 import fc from 'fast-check';
 import { gzipSync } from 'fflate';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  initChem,
-  parseSmiles,
-  parseText,
-  readMoleculeFile,
-  type MoleculeResult,
-} from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseSmiles, parseText, readMoleculeFile, type MoleculeResult } from '../../src/chem';
 import { ACETIC_ACID_V3000, benzeneXyz, encode, ETHANOL_V2000, METHANE_XYZ } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 /** Every result is a molecule or an error with a message: nothing thrown, nothing dropped silently. */
 function wellFormed(results: MoleculeResult[]): boolean {

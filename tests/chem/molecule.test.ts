@@ -1,15 +1,14 @@
 // Reading one SMILES or molfile: the error texts a user sees, the per-record guard and the cheap
 // size checks that run before RDKit. RDKit's complaints below are what RDKit.js logs for these
 // inputs, cut down to its reason and position.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseMolblock, parseSmiles } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseMolblock, parseSmiles } from '../../src/chem';
 import type { MoleculeResult } from '../../src/chem';
 import { ChemError } from '../../src/chem/errors';
 import { assertHeavyAtomLimit, countSmilesAtoms, guardRecord } from '../../src/chem/molecule';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const message = (r: MoleculeResult): string => (r.ok ? 'no error' : r.error.message);
 

@@ -1,13 +1,12 @@
 // Chemistry answers known from outside the code: QM9's 9-heavy-atom boundary and an XYZ geometry
 // whose bond lengths, not its valences alone, decide the bond orders.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseSmiles, parseText } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseSmiles, parseText } from '../../src/chem';
 import { domainWarnings, QM9_MAX_HEAVY_ATOMS } from '../../src/chem/domain';
 import { molecules } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const codes = (smiles: string) => {
   const r = parseSmiles(smiles);

@@ -1,10 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { readMoleculeFile } from '../../src/chem';
 import { encode, errors, molecules } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 // The page draws a record the model cannot take and exports it with the user's own data, so a
 // refused record must still carry what RDKit read and the fields it came with.

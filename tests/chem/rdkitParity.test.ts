@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseSmiles } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseSmiles } from '../../src/chem';
 
 interface Reference {
   group: string;
@@ -16,9 +17,7 @@ const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/rdkitFeatures.json', import.meta.url), 'utf8'),
 ) as { rdkit: string; molecules: Reference[] };
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 describe('featurizer matches RDKit (PyG QM9 featurization)', () => {
   it('covers the required molecule sets', () => {

@@ -1,12 +1,11 @@
 import { gzipSync } from 'fflate';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { formatOf, initChem, parseText, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { formatOf, parseText, readMoleculeFile } from '../../src/chem';
 import { encode, errors, molecules } from '../helpers/chem';
 import { METHANE_ATOMS, METHANE_BONDS, v2000, xyz } from '../helpers/chemFiles';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 /** The single error of a file that gives one result, as a whole. */
 function fileError(fileName: string, bytes: Uint8Array) {

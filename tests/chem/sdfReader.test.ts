@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { readMoleculeFile } from '../../src/chem';
 import { sdfRecords } from '../../src/chem/formats/sdf';
 import { encode, errors, molecules } from '../helpers/chem';
 import {
@@ -16,9 +17,7 @@ import {
   type Bond,
 } from '../helpers/chemFiles';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const methane = (title = 'methane') => v2000(title, METHANE_ATOMS, METHANE_BONDS);
 const formaldehyde = (title = 'formaldehyde') =>

@@ -1,11 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseDelimited, parseText, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseDelimited, parseText, readMoleculeFile } from '../../src/chem';
 import { smilesLineRecords, tableRecords } from '../../src/chem/formats/table';
 import { encode, errors, molecules } from '../helpers/chem';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const readCsv = (text: string) => readMoleculeFile('set.csv', encode(text));
 /** What each result of a file shows: the SMILES read, or the error message. */

@@ -1,11 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initChem, parseXyz, readMoleculeFile } from '../../src/chem';
+import { describe, expect, it } from 'vitest';
+import { loadChemBeforeAll } from '../helpers/loadChem';
+import { parseXyz, readMoleculeFile } from '../../src/chem';
 import { encode, errors, molecules } from '../helpers/chem';
 import { carbonChain, METHANE_ATOMS, xyz, type Atom } from '../helpers/chemFiles';
 
-beforeAll(async () => {
-  await initChem();
-});
+loadChemBeforeAll();
 
 const readXyz = (text: string) => readMoleculeFile('set.xyz', encode(text));
 /** What each result shows: the SMILES read, or the error message. */
