@@ -1,13 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
+import { ETHANOL_V2000, WATER_XYZ } from '../tests/helpers/chem';
 import { dropFiles, waitForJob } from './helpers';
-
-const WATER_XYZ = `3
-water
-O 0.0000 0.0000 0.1173
-H 0.0000 0.7572 -0.4692
-H 0.0000 -0.7572 -0.4692
-`;
 
 test('several files dropped at once become one batch, each row naming its file and record', async ({
   page,
@@ -30,22 +24,13 @@ test('several files dropped at once become one batch, each row naming its file a
 });
 
 test('a gzipped SDF picked with the file chooser is read like a plain one', async ({ page }) => {
-  const sdf = `methanol
-  handwritten
-
-  2  1  0  0  0  0  0  0  0  0999 V2000
-    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0
-    1.4300    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0
-  1  2  1  0
-M  END
-$$$$
-`;
+  const sdf = `${ETHANOL_V2000}$$$$\n`;
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles({
     name: 'one.sdf.gz',
     mimeType: 'application/gzip',
     buffer: gzipSync(Buffer.from(sdf)),
   });
-  await expect(page.getByTestId('detail-smiles')).toHaveText('CO', { timeout: 60_000 });
+  await expect(page.getByTestId('detail-smiles')).toHaveText('CCO', { timeout: 60_000 });
   await expect(page.getByTestId('result-row')).toHaveCount(1);
 });
