@@ -32,6 +32,11 @@ interface Folder {
    * each (scale tests); what they check is also checked on small inputs.
    */
   skipTests?: string[];
+  /**
+   * Files left out of the folder's mutation, each with the reason (recorded with the score): code
+   * that only runs in a child process, where no mutant can reach it.
+   */
+  notMutated?: Record<string, string>;
 }
 
 /** Code only: tests and test helpers are what kills mutants, not what is mutated. */
@@ -82,6 +87,10 @@ export const FOLDERS: Folder[] = [
       'tests/server/multiInstance.test.ts',
       'tests/server/reliability.test.ts',
     ],
+    notMutated: {
+      'server/main.ts':
+        'the process entry (wiring config, store, model loading and signals): it runs only in the child processes of the lifecycle, reload and reliability suites, which a mutant in the test runner cannot reach',
+    },
   },
 ];
 
@@ -141,7 +150,11 @@ function runFolder(
     JSON.stringify({
       ...base,
       $schema: undefined,
-      mutate: [...(files ? [files] : folder.mutate), ...NOT_TESTS],
+      mutate: [
+        ...(files ? [files] : folder.mutate),
+        ...NOT_TESTS,
+        ...Object.keys(folder.notMutated ?? {}).map((f) => `!${f}`),
+      ],
       incrementalFile: join(CACHE, `${slug}.incremental.json`),
       vitest: { ...base.vitest, configFile: 'vitest.mutation.config.ts' },
       jsonReporter: { fileName: report },
@@ -175,12 +188,14 @@ const byLine = (a: MutantResult, b: MutantResult) => a.location.start.line - b.l
 
 // The folder's source files, from the two pattern shapes FOLDERS uses: a tree of .ts files, or a {list}.
 function sourcesOf(folder: Folder): string[] {
+  const left = new Set(Object.keys(folder.notMutated ?? {}));
   return folder.mutate.flatMap((pattern) => {
     const deep = /^(.+)\/\*\*\/\*\.ts$/.exec(pattern);
     if (deep) {
       return (readdirSync(deep[1], { recursive: true }) as string[])
         .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-        .map((f) => `${deep[1]}/${f}`);
+        .map((f) => `${deep[1]}/${f}`)
+        .filter((f) => !left.has(f));
     }
     const listed = /^(.+)\/\{(.+)\}\.ts$/.exec(pattern);
     if (listed) return listed[2].split(',').map((name) => `${listed[1]}/${name}.ts`);
@@ -192,10 +207,41 @@ function sourcesOf(folder: Folder): string[] {
  * The folder's report from the newest report of each of its files, among all runs kept in the
  * cache (any run that mutated the file counts: one with fewer tests can only detect less).
  */
-function combinedReport(
+/**
+ * Source files in which Stryker's instrumenter places no mutant (type declarations, re-exports):
+ * Stryker makes no report for them, so --combine asks the instrumenter itself.
+ */
+async function withoutMutants(files: string[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const { Instrumenter } = await import('@stryker-mutator/instrumenter');
+  const quiet = () => false;
+  const logger = {
+    isTraceEnabled: quiet,
+    isDebugEnabled: quiet,
+    isInfoEnabled: quiet,
+    isWarnEnabled: quiet,
+    isErrorEnabled: quiet,
+    isFatalEnabled: quiet,
+    trace() {},
+    debug() {},
+    info() {},
+    warn() {},
+    error() {},
+    fatal() {},
+  };
+  const base = JSON.parse(readFileSync('stryker.config.json', 'utf8'));
+  const result = await new Instrumenter(logger).instrument(
+    files.map((name) => ({ name, content: readFileSync(name, 'utf8'), mutate: true })),
+    { plugins: null, excludedMutations: [], ignorers: [], noHeader: true, ...(base.mutator ?? {}) },
+  );
+  const mutated = new Set(result.mutants.map((m) => m.fileName));
+  return files.filter((f) => !mutated.has(f));
+}
+
+async function combinedReport(
   folder: Folder,
   partial: boolean,
-): { report: Report; from: string[]; missing: string[] } {
+): Promise<{ report: Report; from: string[]; missing: string[]; noMutants: string[] }> {
   const wantedFiles = new Set(sourcesOf(folder));
   const runs = readdirSync(CACHE)
     .filter((f) => f.endsWith('.report.json'))
@@ -211,14 +257,21 @@ function combinedReport(
       source[file] = run.file;
     }
   }
-  const missing = sourcesOf(folder).filter((f) => !(f in files));
+  const unreported = sourcesOf(folder).filter((f) => !(f in files));
+  const noMutants = await withoutMutants(unreported);
+  const missing = unreported.filter((f) => !noMutants.includes(f));
   if (missing.length && !partial) {
     console.error(
       `no report yet for ${missing.join(', ')}: run npm run test:mutation -- ${folder.name} --files <glob> first`,
     );
     process.exit(1);
   }
-  return { report: { files }, from: [...new Set(Object.values(source))].sort(), missing };
+  return {
+    report: { files },
+    from: [...new Set(Object.values(source))].sort(),
+    missing,
+    noMutants,
+  };
 }
 
 const args = process.argv.slice(2);
@@ -269,6 +322,7 @@ function record(folder: Folder, entry: Record<string, unknown>) {
     mutate: folder.mutate,
     tests: folder.tests,
     ...(folder.exclude ? { excludedTests: folder.exclude } : {}),
+    ...(folder.notMutated ? { notMutated: folder.notMutated } : {}),
     ...entry,
     machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), concurrency 1`,
   };
@@ -280,12 +334,13 @@ function record(folder: Folder, entry: Record<string, unknown>) {
 
 if (combine) {
   const folder = FOLDERS.find((f) => f.name === wanted[0])!;
-  const { report, from, missing } = combinedReport(folder, partial);
+  const { report, from, missing, noMutants } = await combinedReport(folder, partial);
   const result = scoreOf(report);
   const newest = Math.max(...from.map((f) => statSync(f).mtimeMs));
   record(folder, {
     ...result,
     combinedFrom: from.map((f) => f.slice(CACHE.length + 1)),
+    ...(noMutants.length ? { filesWithoutMutants: noMutants } : {}),
     ...(missing.length ? { partial: true, filesNotMeasured: missing } : {}),
     measuredAt: new Date(newest).toISOString(),
   });
