@@ -2,6 +2,7 @@
 // bodies for 413, 415 and 500 (no internals), which X-Forwarded-For hop is the client with 1 or
 // 2 trusted proxies, and the token redaction of logged URLs.
 import { describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../helpers/errorReply';
 import { redactToken } from '../../server/app';
 import { appsPerFile } from '../helpers/testApp';
 import { chain, logRecord, methane } from '../helpers/molecules';
@@ -21,12 +22,7 @@ describe('error answers', () => {
       url: '/log',
       payload: { records: [logRecord('errors-00002', methane(), 9)] },
     });
-    expect(over.statusCode).toBe(413);
-    expect(over.json()).toEqual({
-      statusCode: 413,
-      error: 'Payload Too Large',
-      message: 'Request body is too large',
-    });
+    expectErrorReply(over, 413, 'Payload Too Large', 'Request body is too large');
     expect(await store.count()).toBe(1);
   });
 
@@ -57,12 +53,7 @@ describe('error answers', () => {
     const { app, store } = await apps.startApp();
     await store.close();
     const res = await app.inject({ method: 'POST', url: '/log', payload: body });
-    expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({
-      statusCode: 500,
-      error: 'Internal Server Error',
-      message: 'internal error',
-    });
+    expectErrorReply(res, 500, 'Internal Server Error', 'internal error');
   });
 });
 

@@ -1,6 +1,7 @@
 // The numeric checks beyond the schema at their exact boundaries: the largest float32 is
 // stored, the next double is refused (naming where); QM9's feature ranges are inclusive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../helpers/errorReply';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,13 +83,7 @@ describe('POST /log with values at float32 range', () => {
       url: '/log',
       payload: { records: [logRecord('float-ok-01', methane(), 1), bad] },
     });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: `${path}: ${NOT_FLOAT32}`,
-      record: 1,
-    });
+    expectErrorReply(res, 400, 'Bad Request', `${path}: ${NOT_FLOAT32}`, { record: 1 });
     expect(await t.store.count()).toBe(before);
   });
 });

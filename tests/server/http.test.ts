@@ -1,6 +1,7 @@
 // The shared HTTP behaviour of the routes as a client meets it: where a token may come from and
 // in which forms, what a refused or rate-limited client is told (status, headers, message).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../helpers/errorReply';
 import { describeIssue } from '../../server/http';
 import { appsPerFile, type TestApp } from '../helpers/testApp';
 import { chain, logRecord, methane } from '../helpers/molecules';
@@ -49,13 +50,8 @@ describe('the report token', () => {
     ['the scheme alone', { authorization: 'Bearer ' }, ''],
   ])('%s is refused with 401 and a challenge', async (_name, headers, query) => {
     const res = await count(headers, query);
-    expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="drift report"');
-    expect(res.json()).toEqual({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: 'a valid report token is required',
-    });
+    expectErrorReply(res, 401, 'Unauthorized', 'a valid report token is required');
   });
 });
 
@@ -71,14 +67,14 @@ describe('rate limits', () => {
     expect((await post('limit-0001')).statusCode).toBe(200);
     expect((await post('limit-0002')).statusCode).toBe(200);
     const refused = await post('limit-0003');
-    expect(refused.statusCode).toBe(429);
     // 2 a minute: one request back every 30 s.
     expect(refused.headers['retry-after']).toBe('30');
-    expect(refused.json()).toEqual({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: 'rate limit exceeded for 192.0.2.5; retry in 30 s',
-    });
+    expectErrorReply(
+      refused,
+      429,
+      'Too Many Requests',
+      'rate limit exceeded for 192.0.2.5; retry in 30 s',
+    );
     expect(await t.store.existingKeys(['limit-0001', 'limit-0002', 'limit-0003'])).toEqual(
       new Set(['limit-0001', 'limit-0002']),
     );

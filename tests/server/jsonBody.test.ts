@@ -2,6 +2,7 @@
 // broken body, which prototype-altering keys it refuses wherever they sit, and which look-alikes
 // it lets through to the schema.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../helpers/errorReply';
 import { prototypeKeyProblem } from '../../server/jsonBody';
 import { appsPerFile, type TestApp } from '../helpers/testApp';
 import { postRawJson } from '../helpers/inject';
@@ -31,24 +32,14 @@ function parseError(text: string): string {
 describe('POST /log bodies', () => {
   it('an empty body says so', async () => {
     const res = await postRawJson(t.app, '/log', '');
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'body: empty, but content-type is application/json',
-    });
+    expectErrorReply(res, 400, 'Bad Request', 'body: empty, but content-type is application/json');
   });
 
   it.each(['{"records": [', '{records: []}', '[1,]'])(
     '%j says where the syntax breaks',
     async (text) => {
       const res = await postRawJson(t.app, '/log', text);
-      expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `body is not valid JSON: ${parseError(text)}`,
-      });
+      expectErrorReply(res, 400, 'Bad Request', `body is not valid JSON: ${parseError(text)}`);
     },
   );
 

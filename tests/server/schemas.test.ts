@@ -2,6 +2,7 @@
 // app over a SQLite file: the last value admitted is stored (read back), the first one past it is
 // refused with the path and message a client sees.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../helpers/errorReply';
 import { jsonPointerToPath } from '../../server/schemas';
 import { MAX_REQUEST_ATOMS, MAX_REQUEST_EDGES } from '../../src/wire';
 import { appsPerFile, type TestApp } from '../helpers/testApp';
@@ -43,8 +44,7 @@ async function expectStored(r: SentRecord) {
 async function expectRefused(r: unknown, message: string) {
   const before = await t.store.count();
   const res = await postLog([r]);
-  expect(res.statusCode).toBe(400);
-  expect(res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message, record: 0 });
+  expectErrorReply(res, 400, 'Bad Request', message, { record: 0 });
   expect(await t.store.count()).toBe(before);
 }
 
@@ -208,12 +208,7 @@ describe('POST /log batch limits', () => {
       duplicates: 0,
     });
     const four = await post({ records: [record(), record(), record(), record()] });
-    expect(four.statusCode).toBe(400);
-    expect(four.json()).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'records: must NOT have more than 3 items',
-    });
+    expectErrorReply(four, 400, 'Bad Request', 'records: must NOT have more than 3 items');
     const extra = await post({ records: [record()], client: 'x' });
     expect(extra.json().message).toBe('body: unknown field "client"');
     const none = await post({});
@@ -224,12 +219,13 @@ describe('POST /log batch limits', () => {
 
   it('names the record a later problem is in, and its index', async () => {
     const res = await postLog([record(), record(), record({ idempotency_key: 'short' })]);
-    expect(res.json()).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'records[2].idempotency_key: must NOT have fewer than 8 characters',
-      record: 2,
-    });
+    expectErrorReply(
+      res,
+      400,
+      'Bad Request',
+      'records[2].idempotency_key: must NOT have fewer than 8 characters',
+      { record: 2 },
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 // The operator endpoints' exact answers: /ready's problems in order and its 200, /health naming
 // the served model, /metrics' token challenge and content type, --serve-app without a build.
 import { describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../../helpers/errorReply';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServingModels } from '../../../server/models';
@@ -55,13 +56,8 @@ describe('GET /metrics', () => {
       await get(app, '/metrics'),
       await getWithBearer(app, '/metrics', 'secret-token'),
     ]) {
-      expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
-      expect(res.json()).toEqual({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'a valid metrics token is required',
-      });
+      expectErrorReply(res, 401, 'Unauthorized', 'a valid metrics token is required');
     }
     const ok = await getWithBearer(app, '/metrics', 'scrape-token');
     expect(ok.statusCode).toBe(200);

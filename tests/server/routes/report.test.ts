@@ -1,6 +1,7 @@
 // GET /report as an operator meets it: n at its exact bounds, the format choice, an empty log in
 // both formats, and the 503s that must not show file paths; real app, SQLite and report worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorReply } from '../../helpers/errorReply';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +32,6 @@ const get = (t: TestApp, url: string, headers: Record<string, string> = {}) =>
     url,
     headers: { authorization: 'Bearer secret-token', ...headers },
   });
-
-const badRequest = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
 
 describe('an empty log', () => {
   let t: TestApp;
@@ -85,8 +84,7 @@ describe('an empty log', () => {
     ['ten', 'n must be an integer from 1 to 20, got "ten"'],
   ])('n=%s is refused by name', async (n, message) => {
     const res = await get(t, `/report?n=${n}`);
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual(badRequest(message));
+    expectErrorReply(res, 400, 'Bad Request', message);
   });
 
   it('accepts n at both ends', async () => {
@@ -96,11 +94,10 @@ describe('an empty log', () => {
 
   it('refuses a repeated n and any other format', async () => {
     const twice = await get(t, '/report?n=1&n=2');
-    expect(twice.json()).toEqual(badRequest('n must be an integer from 1 to 20, got "1,2"'));
+    expectErrorReply(twice, 400, 'Bad Request', 'n must be an integer from 1 to 20, got "1,2"');
     for (const format of ['csv', 'HTML', '']) {
       const res = await get(t, `/report?n=1&format=${format}`);
-      expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual(badRequest('format must be json or html'));
+      expectErrorReply(res, 400, 'Bad Request', 'format must be json or html');
     }
   });
 });
@@ -133,11 +130,11 @@ describe('503 answers', () => {
       { driftReference: () => Promise.reject(new Error(`no file ${dir}/secret.json`)) },
     );
     const res = await get(t, '/report?n=1');
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({
-      statusCode: 503,
-      error: 'Service Unavailable',
-      message: 'no drift reference is installed (see the server log)',
-    });
+    expectErrorReply(
+      res,
+      503,
+      'Service Unavailable',
+      'no drift reference is installed (see the server log)',
+    );
   });
 });
