@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testApps } from '../helpers/testApp';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -301,35 +301,6 @@ describe('limits', () => {
     expect(res.json().message).toBe('no drift reference is installed (see the server log)');
     // The reason names directories on the server: never in the answer.
     expect(res.body).not.toContain(dir);
-  });
-});
-
-describe('--serve-app', () => {
-  it('serves the built app on the same origin, cross-origin isolated, and keeps / healthy for API clients', async () => {
-    const appDir = join(dir, 'dist');
-    mkdirSync(join(appDir, 'assets'), { recursive: true });
-    writeFileSync(join(appDir, 'index.html'), '<!doctype html><title>QM9 predictor</title>');
-    writeFileSync(join(appDir, 'assets', 'app.js'), 'console.log(1)');
-    const { app, store } = await startApp({ APP_DIR: appDir }, () => null, ['--serve-app']);
-    try {
-      const page = await app.inject({
-        method: 'GET',
-        url: '/',
-        headers: { accept: 'text/html,*/*' },
-      });
-      expect(page.statusCode).toBe(200);
-      expect(page.body).toContain('QM9 predictor');
-      expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
-      expect(page.headers['cross-origin-embedder-policy']).toBe('require-corp');
-      const asset = await app.inject({ method: 'GET', url: '/assets/app.js' });
-      expect(asset.statusCode).toBe(200);
-      expect(asset.headers['cross-origin-embedder-policy']).toBe('require-corp');
-      const health = await app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } });
-      expect(health.json()).toEqual({ status: 'healthy' });
-    } finally {
-      await app.close();
-      await store.close();
-    }
   });
 });
 

@@ -95,14 +95,22 @@ describe('--serve-app with a build', () => {
       'cross-origin-embedder-policy': 'require-corp',
       'content-security-policy': APP_CSP,
     };
-    const page = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    // A browser's Accept names text/html and */* both: the page wins.
+    const page = await app.inject({
+      method: 'GET',
+      url: '/',
+      headers: { accept: 'text/html,*/*' },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.body).toBe('<!doctype html><title>QM9</title>');
     expect(page.headers).toMatchObject(isolated);
     const asset = await get(app, '/assets/main-Ab12Cd34.js');
     expect(asset.statusCode).toBe(200);
     expect(asset.headers).toMatchObject(isolated);
-    // API clients asking for JSON at / still get the health answer.
-    expect((await get(app, '/')).json()).toEqual({ status: 'healthy' });
+    // API clients at / (no Accept, or curl's */*) still get the health answer.
+    for (const headers of [{}, { accept: '*/*' }])
+      expect((await app.inject({ method: 'GET', url: '/', headers })).json()).toEqual({
+        status: 'healthy',
+      });
   });
 });
