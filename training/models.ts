@@ -12,6 +12,7 @@ import {
 import { loadPredictor } from '../src/model';
 import {
   ALIASES,
+  TARGETS,
   isAlias,
   modelId,
   resolveModel,
@@ -21,6 +22,7 @@ import {
   type Alias,
   type ModelRegistry,
   type RegistryEntry,
+  type RegistryMetric,
 } from '../src/model';
 import { loadQm9Dataset } from './dataset';
 import { readCard } from './cardFiles';
@@ -56,30 +58,21 @@ async function list(opts: Options): Promise<void> {
   const rows: string[][] = [];
   for (const m of registry.models) {
     const problems = await checksumProblems(opts.modelsDir, m);
-    const gap = m.test.find((t) => t.key === 'gap');
-    const cov = m.test.filter((t) => t.coverage90 !== undefined);
     rows.push([
       modelId(m),
       aliasesOf(registry, modelId(m)),
       m.kind,
       String(m.test.length),
-      gap ? `${gap.mae.toPrecision(4)} ${gap.unit}` : '-',
-      cov.length
-        ? `${(100 * Math.min(...cov.map((t) => t.coverage90!))).toFixed(1)}-${(100 * Math.max(...cov.map((t) => t.coverage90!))).toFixed(1)}%`
-        : '-',
-      problems.length
-        ? `CHANGED (${problems.length} files)`
-        : `ok (${Object.keys(m.files).length} files)`,
-      m.registeredAt.slice(0, 16).replace('T', ' '),
+      problems.length ? `CHANGED (${problems.length} files)` : 'ok',
+      m.registeredAt.slice(0, 10),
       m.path,
     ]);
   }
   console.log(
-    formatTable(
-      ['model', 'aliases', 'kind', 'targets', 'gap MAE', 'cov90', 'sha256', 'registered', 'dir'],
-      rows,
-    ),
+    formatTable(['model', 'aliases', 'kind', 'targets', 'sha256', 'registered', 'dir'], rows),
   );
+  console.log('\ntest MAE per target (cov90: share of the test split inside the 90% intervals)');
+  console.log(formatTestMetrics(registry.models));
   if (registry.history.length) {
     console.log('\nhistory');
     console.log(
@@ -102,6 +95,55 @@ async function list(opts: Options): Promise<void> {
     console.log('\nrepackaged (checksums re-recorded, weights unchanged)');
     console.log(formatTable(['time', 'model', 'note'], repackaged));
   }
+}
+
+const MAX_WIDTH = 100;
+
+/**
+ * Every registered model's test MAE on every target it predicts, a column per model (name over
+ * version), a row per target; models beyond MAX_WIDTH columns go to a further block below, so
+ * the table stays readable in a terminal however many versions are registered.
+ */
+export function formatTestMetrics(models: RegistryEntry[], maxWidth = MAX_WIDTH): string {
+  const keys = TARGETS.map((t) => t.key).filter((k) => models.some((m) => byKey(m, k)));
+  const label = (k: string) => {
+    const unit = models.flatMap((m) => byKey(m, k) ?? [])[0]?.unit;
+    return [k, unit ?? ''];
+  };
+  const column = (m: RegistryEntry) => {
+    const cov = m.test.filter((t) => t.coverage90 !== undefined).map((t) => 100 * t.coverage90!);
+    const range = cov.length
+      ? `${Math.min(...cov).toFixed(1)}-${Math.max(...cov).toFixed(1)}%`
+      : '-';
+    return [m.version, ...keys.map((k) => byKey(m, k)?.mae.toPrecision(4) ?? '-'), range];
+  };
+  const labels = [['', ''], ...keys.map(label), ['cov90', '']];
+  const labelWidth = Math.max(...labels.map((l) => l[0].length)) + 2;
+  const unitWidth = Math.max(...labels.map((l) => l[1].length)) + 2;
+  const blocks: RegistryEntry[][] = [];
+  let width = labelWidth + unitWidth;
+  for (const m of models) {
+    const w = Math.max(m.name.length, ...column(m).map((c) => c.length)) + 2;
+    if (!blocks.length || width + w > maxWidth) {
+      blocks.push([]);
+      width = labelWidth + unitWidth;
+    }
+    blocks[blocks.length - 1].push(m);
+    width += w;
+  }
+  return blocks
+    .map((block) => {
+      const columns = block.map(column);
+      return formatTable(
+        ['target', 'unit', ...block.map((m) => m.name)],
+        labels.map((l, i) => [...l, ...columns.map((c) => c[i])]),
+      );
+    })
+    .join('\n\n');
+}
+
+function byKey(m: RegistryEntry, key: string): RegistryMetric | undefined {
+  return m.test.find((t) => t.key === key);
 }
 
 async function measureTest(dir: string, opts: Options) {
