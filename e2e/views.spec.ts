@@ -117,7 +117,16 @@ test('on a 390 px phone screen nothing scrolls sideways and the main actions are
   await page.getByTestId('detail').scrollIntoViewIfNeeded();
   expect(await widthOf()).toBeLessThanOrEqual(390);
   await keepScreenshot(page, testInfo, 'phone-390px-detail', false);
-  await page.getByTestId('results-table').scrollIntoViewIfNeeded();
+  const table = page.getByTestId('results-table');
+  await table.scrollIntoViewIfNeeded();
+  // Thumbnails are drawn once the job has ended; a drawn one is named without "drawing…".
+  for (const name of ['ethanol', 'benzoic acid']) {
+    await expect(
+      table.getByRole('img', { name: new RegExp(`^Structure of ${name}, .*\\)$`) }),
+    ).toBeVisible({
+      timeout: 60_000,
+    });
+  }
   await keepScreenshot(page, testInfo, 'phone-390px-results', false);
   await keepScreenshot(page, testInfo, 'phone-390px');
 });
