@@ -8,23 +8,18 @@ import { DEFAULT_IG_STEPS, integratedGradients } from '../../src/model/attributi
 import { batchFromGraphs, batchToTensors, disposeBatch } from '../../src/model/batch';
 import { createModel, ProductModel } from '../../src/model/gnn';
 import type { OutputTransform } from '../../src/model/outputTransform';
-import type { GraphInput } from '../../src/model/types';
+import { atomRow, singleBonded } from '../helpers/graphs';
 
-function atom(element: number, z: number): number[] {
-  const row = [0, 0, 0, 0, 0, z, 1, 0, 0, 1, 0];
-  row[element] = 1;
-  return row;
-}
-const single = [1, 0, 0, 0];
+// Aromatic and sp3 flags set on every atom: any fixed rows will do for the oracle.
+const atom = (element: 'H' | 'C' | 'F') => atomRow(element, [1, 0, 0, 1, 0]);
 /** Hydrogen fluoride plus a methyl-like carbon: three atoms, two bonds. */
-const molecule: GraphInput = {
-  x: [atom(4, 9), atom(1, 6), atom(0, 1)],
-  edgeIndex: [
-    [0, 1, 1, 2],
-    [1, 0, 2, 1],
+const molecule = singleBonded(
+  [atom('F'), atom('C'), atom('H')],
+  [
+    [0, 1],
+    [1, 2],
   ],
-  edgeAttr: [single, single, single, single],
-};
+);
 const transform: OutputTransform = {
   targets: ['mu', 'gap'],
   mean: [0.5, 6],

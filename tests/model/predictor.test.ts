@@ -15,33 +15,20 @@ import { predictBatchArrays } from '../../src/model/inference';
 import { memberSource, openModelSource } from '../../src/model/modelSource';
 import type { OutputTransform } from '../../src/model/outputTransform';
 import { loadPredictor } from '../../src/model/predictor';
-import type { GraphInput } from '../../src/model/types';
+import { atomRow, singleBonded } from '../helpers/graphs';
 import { writeModelFiles } from '../../training/modelFiles';
 
-function atom(element: number, z: number): number[] {
-  const row = [0, 0, 0, 0, 0, z, 0, 1, 0, 0, 1];
-  row[element] = 1;
-  return row;
-}
-const single = [1, 0, 0, 0];
+const atom = (element: 'H' | 'C' | 'O' | 'F') => atomRow(element, [0, 1, 0, 0, 1]);
 /** Water, hydroxyl-free "molecules" of one to three atoms: enough to tell predictions apart. */
-const water: GraphInput = {
-  x: [atom(3, 8), atom(0, 1), atom(0, 1)],
-  edgeIndex: [
-    [0, 1, 0, 2],
-    [1, 0, 2, 0],
-  ],
-  edgeAttr: [single, single, single, single],
-};
-const hf: GraphInput = {
-  x: [atom(4, 9), atom(0, 1)],
-  edgeIndex: [
+const water = singleBonded(
+  [atom('O'), atom('H'), atom('H')],
+  [
     [0, 1],
-    [1, 0],
+    [0, 2],
   ],
-  edgeAttr: [single, single],
-};
-const carbon: GraphInput = { x: [atom(1, 6)], edgeIndex: [[], []], edgeAttr: [] };
+);
+const hf = singleBonded([atom('F'), atom('H')], [[0, 1]]);
+const carbon = singleBonded([atom('C')], []);
 const molecules = [water, hf, carbon, water, hf];
 
 const arch: Architecture = { kind: 'product', hidden: 4, layers: 1, targets: ['gap', 'mu'] };
