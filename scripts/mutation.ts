@@ -2,7 +2,7 @@
  * Mutation testing with StrykerJS, one folder at a time (smallest first), each with its own
  * incremental file so a re-run after a change only re-tests the mutants it touched.
  * Usage: npm run test:mutation [-- folder-name ...]   (names from FOLDERS below; default: all)
- *        npm run test:mutation -- <folder-name> --files <glob> [--tests <glob,glob>]
+ *        npm run test:mutation -- <folder-name> --files <glob>[,<glob>...] [--tests <file,file>]
  *        npm run test:mutation -- <folder-name> --combine [--partial]
  * Writes the score per folder to bench/results/mutation.json (folders not run keep their entry).
  * With --files only the matching files of one folder are mutated (with the folder's tests): a quick
@@ -151,7 +151,7 @@ function runFolder(
       ...base,
       $schema: undefined,
       mutate: [
-        ...(files ? [files] : folder.mutate),
+        ...(files ? patternsOf(files) : folder.mutate),
         ...NOT_TESTS,
         ...Object.keys(folder.notMutated ?? {}).map((f) => `!${f}`),
       ],
@@ -174,6 +174,11 @@ function runFolder(
   const parsed = JSON.parse(readFileSync(report, 'utf8')) as Report;
   const seconds = Math.round((Date.now() - started) / 1000);
   return { result: { ...scoreOf(parsed), seconds }, report: parsed };
+}
+
+/** --files takes one glob or a comma-separated list of them (commas inside {} belong to the glob). */
+export function patternsOf(files: string): string[] {
+  return files.split(/,(?![^{]*\})/).filter(Boolean);
 }
 
 function printUndetected(report: Report) {
