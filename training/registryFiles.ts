@@ -12,8 +12,8 @@ import {
   emptyRegistry,
   entryLocation,
   isAlias,
+  loadRegistry,
   modelId,
-  parseRegistry,
   resolveModel,
   type ModelRegistry,
   type RegistryEntry,
@@ -27,21 +27,7 @@ export function registryPath(modelsDir: string): string {
 
 /** The registry in modelsDir; an empty one when the file does not exist yet. */
 export async function readRegistryFile(modelsDir: string): Promise<ModelRegistry> {
-  const file = registryPath(modelsDir);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry();
-    throw error;
-  }
-  try {
-    return parseRegistry(JSON.parse(text), file);
-  } catch (error) {
-    throw new Error(
-      error instanceof SyntaxError ? `${file}: ${error.message}` : (error as Error).message,
-    );
-  }
+  return (await loadRegistry(modelsDir)) ?? emptyRegistry();
 }
 
 /**
