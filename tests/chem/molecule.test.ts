@@ -22,7 +22,11 @@ describe('an unreadable SMILES says why', () => {
     ['[C@@@H]', 'unreadable SMILES: syntax error at position 5'],
     // RDKit echoes the input without the spaces around it: that line is not a reason either.
     ['  CC(  ', 'unreadable SMILES: syntax error at position 3'],
-  ])('%j', (smiles, expected) => {
+    ['', 'empty SMILES'],
+    [' \t ', 'empty SMILES'],
+    ['C\nC', 'a SMILES must be a single line'],
+    ['C\rC', 'a SMILES must be a single line'],
+  ])('%j: %s', (smiles, expected) => {
     expect(message(parseSmiles(smiles))).toBe(expected);
   });
 
@@ -33,15 +37,6 @@ describe('an unreadable SMILES says why', () => {
     expect(message(parseSmiles('F(F)F'))).toBe(
       'unreadable SMILES: Explicit valence for atom # 0 F, 2, is greater than permitted',
     );
-  });
-
-  it.each([
-    ['', 'empty SMILES'],
-    [' \t ', 'empty SMILES'],
-    ['C\nC', 'a SMILES must be a single line'],
-    ['C\rC', 'a SMILES must be a single line'],
-  ])('%j: %s', (smiles, expected) => {
-    expect(message(parseSmiles(smiles))).toBe(expected);
   });
 
   it('spaces and a line end around a SMILES are not part of it', () => {
