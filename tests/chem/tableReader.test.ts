@@ -12,41 +12,49 @@ const outcomes = (results: ReturnType<typeof readCsv>) =>
   results.map((r) => (r.ok ? r.molecule.smiles : r.error.message));
 
 describe('delimited text (RFC 4180)', () => {
-  it('splits rows and fields, keeping quoted delimiters, quotes and line breaks', () => {
-    const text = 'a,b\n"x, y","say ""hi"""\n"two\nlines",plain\n';
-    expect(parseDelimited(text, ',')).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"'],
-      ['two\nlines', 'plain'],
-    ]);
-  });
-
-  it('keeps a quote inside an unquoted field as it is', () => {
-    expect(parseDelimited('size,ruler\n12",wood\n', ',')).toEqual([
-      ['size', 'ruler'],
-      ['12"', 'wood'],
-    ]);
-  });
-
-  it('reads a last row without a final newline, also a one-column row or a trailing empty field', () => {
-    expect(parseDelimited('smiles\nC', ',')).toEqual([['smiles'], ['C']]);
-    expect(parseDelimited('smiles,note\nC,', ',')).toEqual([
-      ['smiles', 'note'],
-      ['C', ''],
-    ]);
-  });
-
-  it('drops blank rows and rows of empty fields, not rows with some empty fields', () => {
-    const text = 'smiles,note\n\n , \n,,\nC,\n,x\n';
-    expect(parseDelimited(text, ',')).toEqual([
-      ['smiles', 'note'],
-      ['C', ''],
-      ['', 'x'],
-    ]);
-  });
-
-  it('splits on the delimiter it is given only', () => {
-    expect(parseDelimited('a\tb,c\n', '\t')).toEqual([['a', 'b,c']]);
+  it.each([
+    [
+      'splits rows and fields, keeping quoted delimiters, quotes and line breaks',
+      'a,b\n"x, y","say ""hi"""\n"two\nlines",plain\n',
+      ',',
+      [
+        ['a', 'b'],
+        ['x, y', 'say "hi"'],
+        ['two\nlines', 'plain'],
+      ],
+    ],
+    [
+      'keeps a quote inside an unquoted field as it is',
+      'size,ruler\n12",wood\n',
+      ',',
+      [
+        ['size', 'ruler'],
+        ['12"', 'wood'],
+      ],
+    ],
+    ['reads a last row without a final newline', 'smiles\nC', ',', [['smiles'], ['C']]],
+    [
+      'keeps a trailing empty field in a last row without a final newline',
+      'smiles,note\nC,',
+      ',',
+      [
+        ['smiles', 'note'],
+        ['C', ''],
+      ],
+    ],
+    [
+      'drops blank rows and rows of empty fields, not rows with some empty fields',
+      'smiles,note\n\n , \n,,\nC,\n,x\n',
+      ',',
+      [
+        ['smiles', 'note'],
+        ['C', ''],
+        ['', 'x'],
+      ],
+    ],
+    ['splits on the delimiter it is given only', 'a\tb,c\n', '\t', [['a', 'b,c']]],
+  ])('%s', (_title, text, delimiter, rows) => {
+    expect(parseDelimited(text, delimiter)).toEqual(rows);
   });
 });
 
