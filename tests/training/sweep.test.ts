@@ -381,3 +381,35 @@ describe.skipIf(!DATABASE_URL)(
     }, 300_000);
   },
 );
+
+describe('npm run sweep (SQLite queue), a trial taken over while its worker still trains', () => {
+  it('the worker stops at its next epoch, records its run as failed and leaves the trial to the new holder', async () => {
+    const db = path.join(tmp, 'stolen.sqlite');
+    const file = await writeSweep('stolen', 1, 1, 200);
+    const sweep = parseSweepConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+    const queue = openSweepQueue({ sqliteFile: db });
+    await queue.ensureSweep('stolen', sweep, expandTrials(sweep));
+    const worker = sweepCli(['--worker', '--sweep', 'stolen', '--db', db]);
+    try {
+      await waitFor(() => /trial 1 \{/.test(worker.err()), 60_000);
+      // As if the worker had been silent past a lease of 0 s: any worker may take the trial.
+      const taken = await queue.claim('stolen', 'elsewhere:9', 0);
+      expect(taken?.previousWorker).toBe(`${hostname()}:${worker.child.pid}`);
+      expect(await worker.done, worker.err()).toBe(0);
+      expect(worker.err()).toContain('trial 1: lease lost to another worker');
+      const [trial] = await queue.trials('stolen');
+      expect(trial).toMatchObject({ status: 'running', worker: 'elsewhere:9', metric: null });
+      const store = new RunsStore(db, null);
+      const [run] = await store.list({ sweepId: 'stolen' });
+      await store.close();
+      expect(run).toMatchObject({
+        status: 'failed',
+        note: 'trial 1: lease lost to another worker',
+      });
+      expect(run.epochs.length).toBeLessThan(200);
+    } finally {
+      if (worker.child.exitCode === null) process.kill(-worker.child.pid!, 'SIGKILL');
+      await queue.close();
+    }
+  }, 300_000);
+});
