@@ -4,8 +4,6 @@ import { formatTable } from './table';
 import { Z50, Z90 } from '../src/model';
 import { normalTwoSided } from '../src/stats';
 
-export { Z50, Z90 };
-
 export function targetMetrics(
   key: TargetKey,
   pred: ArrayLike<number>,

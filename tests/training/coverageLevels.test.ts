@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EVALUATION_FORMAT, parseModelEvaluation, type ModelEvaluation } from '../../src/model';
 import { intervalCoverageSection } from '../../training/cardSections';
-import {
-  COVERAGE_LEVELS,
-  centralZ,
-  coverageAtLevels,
-  targetMetrics,
-  Z50,
-  Z90,
-} from '../../training/metrics';
+import { COVERAGE_LEVELS, centralZ, coverageAtLevels, targetMetrics } from '../../training/metrics';
+import { Z50, Z90 } from '../../src/model/bounds';
 
 describe('centralZ', () => {
   it('gives the z of the central 50 %, 90 %, 95 % and 99 % normal intervals', () => {

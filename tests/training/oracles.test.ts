@@ -9,9 +9,8 @@ import {
   formatMetricsTable,
   quantile,
   targetMetrics,
-  Z50,
-  Z90,
 } from '../../training/metrics';
+import { Z50, Z90 } from '../../src/model/bounds';
 import { elementCountsOf, packGraphs } from '../../training/packed';
 import { splitOf, SPLIT_RULE } from '../../training/split';
 import {

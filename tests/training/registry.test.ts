@@ -19,7 +19,7 @@ import {
 } from '../../src/model/registry';
 import { resolveRegistryReference } from '../../src/model/registrySource';
 import { TARGETS, type GraphInput, type TargetKey } from '../../src/model/types';
-import { Z90 } from '../../training/metrics';
+import { Z90 } from '../../src/model/bounds';
 import { promotionGate } from '../../training/promotionGate';
 import {
   checksumProblems,
