@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareRows } from '../../src/ui/components/BatchTable';
 import { ordinal } from '../../src/ui/format';
 import { jobOutcome } from '../../src/ui/jobOutcome';
 import { PROPERTIES } from '../../src/ui/properties';
 import { domainVerdict, extrapolationReasons, readingOf, statusLabel } from '../../src/ui/reading';
-import type { ResultRow } from '../../src/ui/worker/protocol';
-
-const row = (id: number, gap: number | undefined, extra: Partial<ResultRow> = {}): ResultRow => ({
-  id,
-  source: 'x.smi',
-  record: id,
-  name: `m${id}`,
-  status: gap === undefined ? 'error' : 'predicted',
-  warnings: [],
-  ...(gap === undefined
-    ? {}
-    : { prediction: { values: { gap }, std: { gap: 0.1 }, warnings: [] } }),
-  ...extra,
-});
-
-describe('sorting a property column', () => {
-  const rows = [row(1, undefined), row(2, 5), row(3, 9), row(4, undefined), row(5, 7)];
-  it.each([false, true])('keeps rows without a value last (descending: %s)', (descending) => {
-    const order = [...rows].sort((a, b) => compareRows(a, b, { key: 'gap', descending }));
-    expect(order.map((r) => r.id)).toEqual(descending ? [3, 5, 2, 1, 4] : [2, 5, 3, 1, 4]);
-  });
-});
+import { resultRow } from '../helpers/resultRows';
 
 describe('how a value reads', () => {
   it('inside the domain: the model interval, or value ± 1.645 std without one', () => {
-    const withInterval = row(1, 5, {
+    const withInterval = resultRow(1, 5, {
       prediction: {
         values: { gap: 5 },
         std: { gap: 0.1 },
@@ -42,13 +20,13 @@ describe('how a value reads', () => {
       interval: [4.8, 5.3],
       extrapolated: false,
     });
-    const [lo, hi] = readingOf(row(2, 5), 'gap').interval!;
+    const [lo, hi] = readingOf(resultRow(2, 5), 'gap').interval!;
     expect(lo).toBeCloseTo(5 - 0.16449, 4);
     expect(hi).toBeCloseTo(5 + 0.16449, 4);
   });
 
   it('a capped uncertainty or a domain warning is an extrapolation without interval', () => {
-    const capped = row(1, 5, {
+    const capped = resultRow(1, 5, {
       prediction: {
         values: { gap: 5 },
         std: { gap: 34.8 },
@@ -58,7 +36,7 @@ describe('how a value reads', () => {
     });
     expect(readingOf(capped, 'gap')).toEqual({ value: 5, extrapolated: true });
     expect(domainVerdict(capped)).toBe('extrapolation');
-    const charged = row(2, 5, {
+    const charged = resultRow(2, 5, {
       status: 'warning',
       warnings: [{ code: 'charged', message: 'net charge +1' }],
     });
@@ -67,7 +45,7 @@ describe('how a value reads', () => {
   });
 
   it('a value whose whole interval lay below zero reads as an extrapolation, that value only', () => {
-    const ethane = row(1, 12, {
+    const ethane = resultRow(1, 12, {
       prediction: {
         values: { gap: 12, r2: 0 },
         std: { gap: 0.1, r2: 128 },
@@ -83,8 +61,8 @@ describe('how a value reads', () => {
   });
 
   it('names refused and unreadable records apart', () => {
-    expect(statusLabel(row(1, undefined, { smiles: 'BrCBr' }))).toBe('outside the model');
-    expect(statusLabel(row(2, undefined))).toBe('unreadable');
+    expect(statusLabel(resultRow(1, undefined, { smiles: 'BrCBr' }))).toBe('outside the model');
+    expect(statusLabel(resultRow(2, undefined))).toBe('unreadable');
   });
 });
 
