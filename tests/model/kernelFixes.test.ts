@@ -22,6 +22,12 @@ afterAll(async () => {
   await setupBackend({ backend: 'wasm' });
 });
 
+/** A 2 x 2 x 1 tensor's values: the 3D input of the gather and segment-sum cases. */
+const ROWS_3D = [
+  [[1], [2]],
+  [[3], [4]],
+];
+
 describe('wasm kernels', () => {
   beforeAll(async () => {
     expect(await setupBackend({ backend: 'wasm' })).toBe('wasm');
@@ -83,15 +89,7 @@ describe('wasm kernels', () => {
       onBackend(() => tf.gather(tf.tensor1d([5, 6, 7]), tf.tensor1d([2, 2, 0], 'int32'))).values,
     ).toEqual([7, 7, 5]);
     expect(
-      onBackend(() =>
-        tf.gather(
-          tf.tensor3d([
-            [[1], [2]],
-            [[3], [4]],
-          ]),
-          tf.tensor1d([1], 'int32'),
-        ),
-      ).values,
+      onBackend(() => tf.gather(tf.tensor3d(ROWS_3D), tf.tensor1d([1], 'int32'))).values,
     ).toEqual([[[3], [4]]]);
     expect(
       onBackend(() => tf.gather(tf.tensor2d(m), tf.tensor2d([[1], [0]], undefined, 'int32')))
@@ -242,16 +240,8 @@ describe('cpu segment sum', () => {
 
   it('sums 3D rows and gives zeros for a batch without rows', () => {
     expect(
-      onBackend(() =>
-        tf.unsortedSegmentSum(
-          tf.tensor3d([
-            [[1], [2]],
-            [[3], [4]],
-          ]),
-          tf.tensor1d([0, 0], 'int32'),
-          1,
-        ),
-      ).values,
+      onBackend(() => tf.unsortedSegmentSum(tf.tensor3d(ROWS_3D), tf.tensor1d([0, 0], 'int32'), 1))
+        .values,
     ).toEqual([[[4], [6]]]);
     expect(
       onBackend(() => tf.unsortedSegmentSum(tf.zeros([0, 3]), tf.tensor1d([], 'int32'), 2)).values,
