@@ -87,7 +87,7 @@ export function intervalCoverageSection(
 }
 
 /** evaluation.json's test-split plots: residuals and, where the model gives a std, the calibration curve. */
-export function testSections(
+export function testSplitSections(
   targets: TargetKey[],
   predicted: (key: TargetKey) => ArrayLike<number>,
   truth: (key: TargetKey) => ArrayLike<number>,

@@ -38,7 +38,7 @@ import {
   readCardNotes,
   referenceSample,
   referenceSections,
-  testSections,
+  testSplitSections,
 } from './cardSections';
 import { readRunResults, type RunResults } from './runArtifacts';
 import { SPLIT_RULE } from './split';
@@ -286,15 +286,17 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   return outDir;
 }
 
+type TestSections = Pick<EvaluationContent, 'testResiduals' | 'intervalCoverage'>;
+
 /** evaluation.json's test-split plots from the float32 model's test predictions. */
 function testSectionsOf(
   pred: PackedPredictions,
   transform: OutputTransform,
   packed: PackedGraphs,
-): Pick<EvaluationContent, 'testResiduals' | 'intervalCoverage'> {
+): TestSections {
   const t = transform.targets.length;
   const std = pred.std;
-  return testSections(
+  return testSplitSections(
     transform.targets,
     (key) => column(pred.values, transform.targets.indexOf(key), t),
     (key) => truthColumn(packed, pred.ids, key),

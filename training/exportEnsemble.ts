@@ -13,7 +13,12 @@ import { type ModelCard, type QuantizationReport, type TargetMetrics } from '../
 import { loadPredictor, type Predictor } from '../src/model';
 import { type GraphInput, type MoleculePrediction, type TargetKey } from '../src/model';
 import { MANIFEST_FILES, type WeightPrecision } from '../src/model';
-import { readCardNotes, referenceSample, referenceSections, testSections } from './cardSections';
+import {
+  readCardNotes,
+  referenceSample,
+  referenceSections,
+  testSplitSections,
+} from './cardSections';
 import { readCard, readEvaluation, writeCardFiles } from './cardFiles';
 import { writeJsonAtomic } from './checkpoint';
 import { cardHeader } from './export';
@@ -253,7 +258,7 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
   await writeCardFiles(config.out, {
     card,
     evaluation: {
-      ...testSections(
+      ...testSplitSections(
         targets,
         (key) => columnOf(testPreds, key, 'values'),
         (key) => truthColumn(dataset.packed, testIds, key),
