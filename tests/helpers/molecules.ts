@@ -57,6 +57,11 @@ export function chain(atoms: string): TestGraph {
 
 export const methane = () => chain('C');
 
+/** `count` alkanes, methane to `longest` carbons and round again: a drift reference's molecules. */
+export function alkanes(count: number, longest = 5): TestGraph[] {
+  return Array.from({ length: count }, (_, i) => chain('C'.repeat(1 + (i % longest))));
+}
+
 export function logRecord(key: string, graph: TestGraph, gapEv: number): LogRecord {
   return {
     idempotency_key: key,

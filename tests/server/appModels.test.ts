@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appsPerTest } from '../helpers/testApp';
-import { chain } from '../helpers/molecules';
+import { alkanes } from '../helpers/molecules';
 
-const referenceGraphs = Array.from({ length: 40 }, (_, i) => chain('C'.repeat(1 + (i % 4))));
+const referenceGraphs = alkanes(40, 4);
 const { dir, startApp } = appsPerTest(
   'qm9-app-models-',
   referenceGraphs,

@@ -4,23 +4,19 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appsPerTest, type TestApp } from '../helpers/testApp';
-import { chain, logRecord } from '../helpers/molecules';
+import { alkanes, chain, logRecord } from '../helpers/molecules';
+import { metricValue } from '../helpers/metricsText';
 import { loadDriftReference } from '../../server/models';
 import { createMetrics } from '../../server/metrics';
 
 // An alkane reference; the logged molecules below (fluorides and amines with low gaps) are far
 // from it, so a run that happens must report drift.
-const graphs = Array.from({ length: 100 }, (_, i) => chain('C'.repeat(1 + (i % 5))));
+const graphs = alkanes(100);
 const { startApp } = appsPerTest(
   'qm9-drift-job-',
   graphs,
   graphs.map((_, i) => 9 + (i % 20) / 10),
 );
-
-function metricValue(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : NaN;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,23 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { appsPerTest } from '../helpers/testApp';
 import { loadDriftReference } from '../../server/models';
-import { chain, logRecord, methane } from '../helpers/molecules';
+import { alkanes, chain, logRecord, methane } from '../helpers/molecules';
+import { metricValue } from '../helpers/metricsText';
 import { getWithBearer } from '../helpers/inject';
 import { createMetrics } from '../../server/metrics';
 import { runDriftJob } from '../../server/driftJob';
 import { ReportRunner } from '../../server/report/reportRunner';
 
-const graphs = Array.from({ length: 100 }, (_, i) => chain('C'.repeat(1 + (i % 5))));
+const graphs = alkanes(100);
 const { startApp } = appsPerTest(
   'qm9-metrics-',
   graphs,
   graphs.map((_, i) => 9 + (i % 20) / 10),
 );
-
-function metricValue(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : NaN;
-}
 
 describe('GET /ready', () => {
   it('is 503 naming what is missing while the model loads, and while shutting down', async () => {
