@@ -67,6 +67,11 @@ export const FOLDERS: Folder[] = [
     name: 'src/model',
     mutate: ['src/model/**/*.ts'],
     tests: ['tests/model/*.test.ts'],
+    // It changes the working directory, which the worker threads of StrykerJS's vitest runner
+    // cannot do; registrySource's other tests still run.
+    skipTests: [
+      'reads registry.json in the working directory for a bare file name or an empty directory',
+    ],
   },
   {
     name: 'src/stats',
