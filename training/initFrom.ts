@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkManifest } from '../src/model';
+import { checkManifest, checkReadout, type Architecture } from '../src/model';
 import type { ModelCard } from '../src/model';
 import { readCard } from './cardFiles';
 import type { OutputTransform } from '../src/model';
@@ -15,6 +15,20 @@ export interface ExportedStart {
 }
 
 /**
+ * An architecture as text for comparison: keys in order, and a product model's readout spelled
+ * out, so a config that writes the default readout matches a manifest from before the setting.
+ */
+export function architectureKey(arch: Architecture): string {
+  const full: Record<string, unknown> =
+    arch.kind === 'product' ? { ...arch, readout: checkReadout(arch.readout) } : { ...arch };
+  return JSON.stringify(
+    Object.keys(full)
+      .sort()
+      .map((key) => [key, full[key]]),
+  );
+}
+
+/**
  * Reads an exported model directory's float32 weights and output transform so a run can start
  * from them. The targets are standardized with the exported transform, not a refitted one, so the
  * network's outputs keep their meaning.
@@ -22,7 +36,7 @@ export interface ExportedStart {
 export async function readExportedStart(dir: string, config: TrainConfig): Promise<ExportedStart> {
   const file = path.join(dir, 'model.json');
   const manifest = checkManifest(JSON.parse(await readFile(file, 'utf8')), file);
-  if (JSON.stringify(manifest.architecture) !== JSON.stringify(config.architecture)) {
+  if (architectureKey(manifest.architecture) !== architectureKey(config.architecture)) {
     throw new Error(
       `initFrom ${dir}: its architecture ${JSON.stringify(manifest.architecture)} differs from the configured ${JSON.stringify(config.architecture)}`,
     );
