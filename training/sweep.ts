@@ -31,7 +31,8 @@ import {
   type Trial,
 } from './sweepQueue';
 import { formatTable } from './table';
-import { gitCommit, trainRun } from './train';
+import { gitCommit } from './provenance';
+import { trainRun } from './train';
 
 /** A worker's trial limit (a machine lent for a while takes a few trials, then leaves). */
 function maxTrialsOf(raw: string | undefined): number {

@@ -17,8 +17,6 @@ import { Trainer, type EpochRecord, type TrainerOptions } from './trainer';
 import { readExportedStart } from './initFrom';
 import { gitCommit } from './provenance';
 
-// sweep.ts still imports gitCommit from here; its home is ./provenance.
-export { gitCommit };
 
 /** Trains one configuration end to end and writes its results to the run directory. */
 export interface TrainHooks {
