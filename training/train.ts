@@ -17,7 +17,6 @@ import { Trainer, type EpochRecord, type TrainerOptions } from './trainer';
 import { readExportedStart } from './initFrom';
 import { gitCommit } from './provenance';
 
-
 /** Trains one configuration end to end and writes its results to the run directory. */
 export interface TrainHooks {
   /** Each finished epoch's record (the runs store keeps them). */
