@@ -145,10 +145,34 @@ const OTHERS_SQL = `SELECT MIN(e.metric) AS best FROM sweep_epochs e JOIN sweep_
   WHERE t.sweep_id = $1 AND e.trial_id <> $2 AND e.epoch <= $3
   GROUP BY e.trial_id HAVING MAX(e.epoch) >= $3`;
 
-class SqliteSweepQueue implements SweepQueue {
+/**
+ * The writes a worker may make only while it holds the trial (its lease, its outcome): one SQL
+ * text for both stores, guarded by worker and status, so a worker whose trial was taken over
+ * writes nothing and learns it from the false it gets back.
+ */
+abstract class HeldTrialWrites implements Pick<SweepQueue, 'heartbeat' | 'finish'> {
+  /** The store's clock expression (NOW). */
+  protected abstract readonly now: string;
+  /** Runs an UPDATE; true when it changed a row. */
+  protected abstract updateHeld(sql: string, params: unknown[]): Promise<boolean>;
+  readonly heartbeat: SweepQueue['heartbeat'] = (trialId, worker) =>
+    this.updateHeld(
+      `UPDATE sweep_trials SET heartbeat_at = ${this.now} WHERE id = $1 AND worker = $2 AND status = 'running'`,
+      [trialId, worker],
+    );
+  readonly finish: SweepQueue['finish'] = (trialId, worker, status, metric, note) =>
+    this.updateHeld(
+      `UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4 AND worker = $5 AND status = 'running'`,
+      [status, metric, note ?? null, trialId, worker],
+    );
+}
+
+class SqliteSweepQueue extends HeldTrialWrites implements SweepQueue {
   readonly kind = 'sqlite';
+  protected readonly now = NOW.sqlite;
   private readonly db: Database.Database;
   constructor(file: string) {
+    super();
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -209,12 +233,8 @@ class SqliteSweepQueue implements SweepQueue {
       })
       .immediate();
   }
-  async heartbeat(trialId: number, worker: string) {
-    return (
-      this.q(
-        `UPDATE sweep_trials SET heartbeat_at = ${NOW.sqlite} WHERE id = $1 AND worker = $2 AND status = 'running'`,
-      ).run(trialId, worker).changes > 0
-    );
+  protected async updateHeld(sql: string, params: unknown[]) {
+    return this.q(sql).run(...params).changes > 0;
   }
   async attachRun(trialId: number, runId: string) {
     this.q('UPDATE sweep_trials SET run_id = $1 WHERE id = $2').run(runId, trialId);
@@ -229,19 +249,6 @@ class SqliteSweepQueue implements SweepQueue {
   async othersBestAt(sweepId: string, trialId: number, epoch: number) {
     return (this.q(OTHERS_SQL).all(sweepId, trialId, epoch) as { best: number }[]).map(
       (r) => r.best,
-    );
-  }
-  async finish(
-    trialId: number,
-    worker: string,
-    status: TrialStatus,
-    metric: number | null,
-    note?: string,
-  ) {
-    return (
-      this.q(
-        `UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4 AND worker = $5 AND status = 'running'`,
-      ).run(status, metric, note ?? null, trialId, worker).changes > 0
     );
   }
   async requeue(sweepId: string, isGone: (worker: string) => boolean) {
@@ -263,10 +270,12 @@ class SqliteSweepQueue implements SweepQueue {
   }
 }
 
-class PostgresSweepQueue implements SweepQueue {
+class PostgresSweepQueue extends HeldTrialWrites implements SweepQueue {
   readonly kind = 'postgres';
+  protected readonly now = NOW.postgres;
   private ready: Promise<void>;
   constructor(private readonly pool: pg.Pool) {
+    super();
     this.ready = (async () => {
       const client = await pool.connect();
       try {
@@ -336,13 +345,9 @@ class PostgresSweepQueue implements SweepQueue {
     );
     return row ? toTrial(row) : null;
   }
-  async heartbeat(trialId: number, worker: string) {
+  protected async updateHeld(sql: string, params: unknown[]) {
     await this.ready;
-    const result = await this.pool.query(
-      `UPDATE sweep_trials SET heartbeat_at = ${NOW.postgres} WHERE id = $1 AND worker = $2 AND status = 'running'`,
-      [trialId, worker],
-    );
-    return (result.rowCount ?? 0) > 0;
+    return ((await this.pool.query(sql, params)).rowCount ?? 0) > 0;
   }
   async attachRun(trialId: number, runId: string) {
     await this.query('UPDATE sweep_trials SET run_id = $1 WHERE id = $2', [runId, trialId]);
@@ -358,20 +363,6 @@ class PostgresSweepQueue implements SweepQueue {
     return (await this.query<{ best: number }>(OTHERS_SQL, [sweepId, trialId, epoch])).map((r) =>
       Number(r.best),
     );
-  }
-  async finish(
-    trialId: number,
-    worker: string,
-    status: TrialStatus,
-    metric: number | null,
-    note?: string,
-  ) {
-    await this.ready;
-    const result = await this.pool.query(
-      `UPDATE sweep_trials SET status = $1, metric = $2, note = $3 WHERE id = $4 AND worker = $5 AND status = 'running'`,
-      [status, metric, note ?? null, trialId, worker],
-    );
-    return (result.rowCount ?? 0) > 0;
   }
   async requeue(sweepId: string, isGone: (worker: string) => boolean) {
     let n = 0;
