@@ -7,8 +7,8 @@ import { setupBackend } from '../../src/model';
 import { DEFAULT_IG_STEPS, integratedGradients } from '../../src/model/attribution';
 import { batchFromGraphs, batchToTensors, disposeBatch } from '../../src/model/batch';
 import { createModel, ProductModel } from '../../src/model/gnn';
-import type { OutputTransform } from '../../src/model/outputTransform';
 import { atomRow, singleBonded } from '../helpers/graphs';
+import { outputTransform } from '../helpers/outputTransform';
 
 // Aromatic and sp3 flags set on every atom: any fixed rows will do for the oracle.
 const atom = (element: 'H' | 'C' | 'F') => atomRow(element, [1, 0, 0, 1, 0]);
@@ -20,15 +20,10 @@ const molecule = singleBonded(
     [1, 2],
   ],
 );
-const transform: OutputTransform = {
-  targets: ['mu', 'gap'],
-  mean: [0.5, 6],
-  std: [0.75, 2],
-  atomref: [
-    [0, 0, 0, 0, 0],
-    [0.5, -1, 0, 0, 2],
-  ],
-};
+const transform = outputTransform([
+  ['mu', { mean: 0.5, std: 0.75 }],
+  ['gap', { mean: 6, std: 2, atomref: { H: 0.5, C: -1, F: 2 } }],
+]);
 
 let model: ProductModel;
 let h: number[][];

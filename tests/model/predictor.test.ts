@@ -13,9 +13,9 @@ import { ENSEMBLE_FORMAT } from '../../src/model/ensembleManifest';
 import { createModel, type Architecture } from '../../src/model/gnn';
 import { predictBatchArrays } from '../../src/model/inference';
 import { memberSource, openModelSource } from '../../src/model/modelSource';
-import type { OutputTransform } from '../../src/model/outputTransform';
 import { loadPredictor } from '../../src/model/predictor';
 import { atomRow, singleBonded } from '../helpers/graphs';
+import { outputTransform } from '../helpers/outputTransform';
 import { writeModelFiles } from '../../training/modelFiles';
 
 const atom = (element: 'H' | 'C' | 'O' | 'F') => atomRow(element, [0, 1, 0, 0, 1]);
@@ -32,16 +32,13 @@ const carbon = singleBonded([atom('C')], []);
 const molecules = [water, hf, carbon, water, hf];
 
 const arch: Architecture = { kind: 'product', hidden: 4, layers: 1, targets: ['gap', 'mu'] };
-const transform: OutputTransform = {
-  targets: ['gap', 'mu'],
-  mean: [6, 0.1],
-  std: [1.5, 0.5],
-  atomref: [
-    [0.1, 0.2, 0.3, 0.4, 0.5],
-    [0, 0, 0, 0, 0],
+const transform = outputTransform([
+  [
+    'gap',
+    { mean: 6, std: 1.5, atomref: { H: 0.1, C: 0.2, N: 0.3, O: 0.4, F: 0.5 }, calibration: 1.2 },
   ],
-  calibration: [1.2, 0.8],
-};
+  ['mu', { mean: 0.1, std: 0.5, calibration: 0.8 }],
+]);
 const baselineArch: Architecture = {
   kind: 'baseline',
   hidden: 4,

@@ -6,21 +6,15 @@ import {
   predictiveStd,
   toStandardized,
   toTargetUnits,
-  type OutputTransform,
 } from '../../src/model/outputTransform';
+import { outputTransform } from '../helpers/outputTransform';
 
-// Target 0 with an atom reference (H 1, C 2, N 0, O 3, F 0), mean 0.5, std 2, calibration 1.5;
-// target 1 without calibration.
-const t: OutputTransform = {
-  targets: ['u0', 'gap'],
-  mean: [0.5, 7],
-  std: [2, 0.25],
-  atomref: [
-    [1, 2, 0, 3, 0],
-    [0, 0, 0, 0, 0],
-  ],
-  calibration: [1.5, 1],
-};
+// Target 0 with an atom reference and a calibration; target 1 with neither (an atom reference of
+// zeros, a calibration of 1).
+const t = outputTransform([
+  ['u0', { mean: 0.5, std: 2, atomref: { H: 1, C: 2, O: 3 }, calibration: 1.5 }],
+  ['gap', { mean: 7, std: 0.25 }],
+]);
 const methaneCounts = [4, 1, 0, 0, 0];
 
 describe('output transform (hand-computed)', () => {
