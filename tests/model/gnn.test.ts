@@ -20,6 +20,7 @@ import {
 import { segmentMean, segmentSum, stopGradient } from '../../src/model/graphOps';
 import { predictBatchArrays } from '../../src/model/inference';
 import type { GraphInput } from '../../src/model/types';
+import { baselineArch, productArch } from '../helpers/architectures';
 
 type M = number[][];
 const matmul = (a: M, w: M): M =>
@@ -174,7 +175,7 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
   });
 
   it('product model: the oracle, molecule by molecule, with bond types', () => {
-    const arch: Architecture = { kind: 'product', hidden: 4, layers: 2, targets: ['gap', 'mu'] };
+    const arch = productArch({ hidden: 4, layers: 2, targets: ['gap', 'mu'] });
     const model = make(arch, 3);
     spread(model, 2);
     const w = weightsOf(model);
@@ -190,13 +191,7 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
   });
 
   it('product model without bond types: messages ignore the bond', () => {
-    const arch: Architecture = {
-      kind: 'product',
-      hidden: 4,
-      layers: 1,
-      targets: ['gap'],
-      bondTypes: false,
-    };
+    const arch = productArch({ hidden: 4, layers: 1, bondTypes: false });
     const model = make(arch, 8);
     spread(model, 2);
     const w = weightsOf(model);
@@ -209,13 +204,7 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
   it.each(['sum', 'mean', 'sum+mean'] as const)(
     'product model with the %s readout: the oracle, molecule by molecule',
     (readout) => {
-      const arch: Architecture = {
-        kind: 'product',
-        hidden: 4,
-        layers: 2,
-        targets: ['gap', 'mu'],
-        readout,
-      };
+      const arch = productArch({ hidden: 4, layers: 2, targets: ['gap', 'mu'], readout });
       const model = make(arch, 4);
       spread(model, 2);
       const w = weightsOf(model);
@@ -229,13 +218,7 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
   );
 
   it('baseline model: the oracle, molecule by molecule, no variance head', () => {
-    const arch: Architecture = {
-      kind: 'baseline',
-      hidden: 4,
-      layers: 2,
-      dropout: 0.5,
-      targets: ['gap', 'homo'],
-    };
+    const arch = baselineArch({ hidden: 4, layers: 2, dropout: 0.5, targets: ['gap', 'homo'] });
     const model = make(arch, 5);
     spread(model, 2);
     const w = weightsOf(model);
@@ -245,7 +228,7 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
   });
 
   it('a batch without a single bond: atoms alone (the cpu segment sum once returned garbage)', () => {
-    const arch: Architecture = { kind: 'product', hidden: 4, layers: 2, targets: ['gap'] };
+    const arch = productArch({ hidden: 4, layers: 2 });
     const model = make(arch, 6);
     spread(model, 2);
     const w = weightsOf(model);
@@ -255,7 +238,7 @@ describe.each(['cpu', 'wasm'] as const)('the networks on %s', (backend) => {
   });
 
   it('clips the log variance at the limit on both sides', () => {
-    const arch: Architecture = { kind: 'product', hidden: 2, layers: 1, targets: ['gap', 'mu'] };
+    const arch = productArch({ hidden: 2, layers: 1, targets: ['gap', 'mu'] });
     const model = make(arch, 1);
     model.variables.get('var1/bias')!.assign(tf.tensor1d([1e3, -1e3]));
     const out = forward(model, molecules.slice(0, 2));
@@ -273,7 +256,7 @@ describe('model weights', () => {
   });
 
   it('are named and shaped as the weight files expect, in creation order', () => {
-    const product = make({ kind: 'product', hidden: 4, layers: 1, targets: ['gap', 'mu'] }, 0);
+    const product = make(productArch({ hidden: 4, layers: 1, targets: ['gap', 'mu'] }), 0);
     expect([...product.variables].map(([name, v]) => `${name} ${v.shape.join('x')}`)).toEqual([
       'embed/kernel 11x4',
       'embed/bias 4',
@@ -299,7 +282,7 @@ describe('model weights', () => {
     // One pooled vector instead of two: both heads' first layers read 4 features, not 8.
     for (const readout of ['sum', 'mean'] as const) {
       const single = make(
-        { kind: 'product', hidden: 4, layers: 1, targets: ['gap', 'mu'], readout },
+        productArch({ hidden: 4, layers: 1, targets: ['gap', 'mu'], readout }),
         0,
       );
       expect(single.variables.get('mean0/kernel')!.shape).toEqual([4, 4]);
@@ -308,10 +291,7 @@ describe('model weights', () => {
     }
     expect(product.numTargets).toBe(2);
     expect(product).toBeInstanceOf(ProductModel);
-    const baseline = make(
-      { kind: 'baseline', hidden: 4, layers: 2, dropout: 0, targets: ['gap'] },
-      0,
-    );
+    const baseline = make(baselineArch({ hidden: 4, layers: 2, targets: ['gap'] }), 0);
     expect(baseline).toBeInstanceOf(BaselineModel);
     expect([...baseline.variables].map(([name, v]) => `${name} ${v.shape.join('x')}`)).toEqual([
       'embed/kernel 11x4',
@@ -333,7 +313,7 @@ describe('model weights', () => {
   });
 
   it("start as PyTorch's Linear init: uniform within 1/sqrt(fan-in), seeded, distinct per tensor", () => {
-    const arch: Architecture = { kind: 'product', hidden: 16, layers: 1, targets: ['gap'] };
+    const arch = productArch({ hidden: 16 });
     const a = make(arch, 7);
     const bound = (name: string) =>
       name.endsWith('bond_embedding')
@@ -354,21 +334,12 @@ describe('model weights', () => {
     expect(first(other, 'mean0/kernel')).not.toEqual(first(a, 'mean0/kernel'));
     expect(first(a, 'mp0/root/kernel')).not.toEqual(first(a, 'mp0/rel/kernel'));
     // The embedding is drawn first, so the baseline and the product model share it for a seed.
-    const baseline = make(
-      { kind: 'baseline', hidden: 16, layers: 1, dropout: 0, targets: ['gap'] },
-      7,
-    );
+    const baseline = make(baselineArch({ hidden: 16 }), 7);
     expect(first(baseline, 'embed/kernel')).toEqual(first(a, 'embed/kernel'));
   });
 
   it('setWeights: loads by name, casts to float32, and names a missing or misshapen tensor', () => {
-    const arch: Architecture = {
-      kind: 'baseline',
-      hidden: 2,
-      layers: 1,
-      dropout: 0,
-      targets: ['gap'],
-    };
+    const arch = baselineArch({ hidden: 2, layers: 1, targets: ['gap'] });
     const model = make(arch, 0);
     const named: tf.NamedTensorMap = {};
     for (const [name, v] of model.variables) named[name] = tf.onesLike(v);
@@ -390,7 +361,7 @@ describe('model weights', () => {
   });
 
   it('dispose frees every variable', () => {
-    const model = createModel({ kind: 'product', hidden: 2, layers: 1, targets: ['gap'] }, 0);
+    const model = createModel(productArch({ hidden: 2 }), 0);
     const vars = [...model.variables.values()];
     model.dispose();
     expect(model.variables.size).toBe(0);
@@ -398,13 +369,7 @@ describe('model weights', () => {
   });
 
   it('baseline dropout acts only in training mode and only with a non-zero rate', () => {
-    const arch: Architecture = {
-      kind: 'baseline',
-      hidden: 8,
-      layers: 2,
-      dropout: 0.5,
-      targets: ['gap'],
-    };
+    const arch = baselineArch({ hidden: 8, layers: 2, dropout: 0.5 });
     const model = make(arch, 2);
     const t = batchToTensors(batchFromGraphs(molecules, true));
     const inference = model.forward(t).mean.arraySync();
@@ -462,7 +427,7 @@ describe('predictBatchArrays: network output to target units', () => {
   });
 
   it('applies the atom reference, mean, std, calibration and the non-negativity bound', async () => {
-    const arch: Architecture = { kind: 'product', hidden: 4, layers: 1, targets: ['gap', 'mu'] };
+    const arch = productArch({ hidden: 4, layers: 1, targets: ['gap', 'mu'] });
     const model = make(arch, 4);
     spread(model, 2);
     const transform = {
@@ -503,7 +468,7 @@ describe('predictBatchArrays: network output to target units', () => {
   });
 
   it('flags the bound only when the whole interval is below it, and the cap only at the clip', async () => {
-    const arch: Architecture = { kind: 'product', hidden: 2, layers: 1, targets: ['mu', 'homo'] };
+    const arch = productArch({ hidden: 2, layers: 1, targets: ['mu', 'homo'] });
     const model = make(arch, 4);
     for (const name of ['mean2/kernel', 'var1/kernel'])
       model.variables.get(name)!.assign(tf.zerosLike(model.variables.get(name)!));
@@ -539,10 +504,7 @@ describe('predictBatchArrays: network output to target units', () => {
 
   it('leaves no tensor behind, with or without a variance head', async () => {
     const batch = batchFromGraphs(molecules, true);
-    for (const arch of [
-      { kind: 'product', hidden: 2, layers: 1, targets: ['gap'] },
-      { kind: 'baseline', hidden: 2, layers: 1, dropout: 0, targets: ['gap'] },
-    ] as Architecture[]) {
+    for (const arch of [productArch({ hidden: 2 }), baselineArch({ hidden: 2 })]) {
       const model = make(arch, 1);
       const before = tf.memory().numTensors;
       await predictBatchArrays(model, { targets: ['gap'], mean: [0], std: [1] }, batch);
@@ -551,13 +513,7 @@ describe('predictBatchArrays: network output to target units', () => {
   });
 
   it('a model without a variance head has no std, no cap, and bounds the median alone', async () => {
-    const arch: Architecture = {
-      kind: 'baseline',
-      hidden: 2,
-      layers: 1,
-      dropout: 0,
-      targets: ['mu'],
-    };
+    const arch = baselineArch({ hidden: 2, targets: ['mu'] });
     const model = make(arch, 1);
     model.variables.get('mlp2/kernel')!.assign(tf.zerosLike(model.variables.get('mlp2/kernel')!));
     model.variables.get('mlp2/bias')!.assign(tf.tensor1d([-0.1]));
