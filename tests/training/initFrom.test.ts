@@ -1,23 +1,10 @@
 // Starting a run from an exported model: the architecture check compares meaning, not JSON text.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../../src/model';
+import { setupBackend, TARGETS as ALL_TARGETS } from '../../src/model';
 import { architectureKey, readExportedStart } from '../../training/initFrom';
 import type { TrainConfig } from '../../training/config';
 
-const TARGETS = [
-  'mu',
-  'alpha',
-  'homo',
-  'lumo',
-  'gap',
-  'r2',
-  'zpve',
-  'u0',
-  'u298',
-  'h298',
-  'g298',
-  'cv',
-];
+const TARGETS = ALL_TARGETS.map((t) => t.key);
 const SHIPPED = 'public/models/qm9-gnn-v1.1';
 
 describe('initFrom', () => {

@@ -264,16 +264,23 @@ describe.skipIf(!DATABASE_URL)('npm run sweep (PostgreSQL queue)', () => {
       }
       expect(existsSync(path.join(tmp, 'a.sqlite'))).toBe(false);
       expect(existsSync(path.join(tmp, 'b.sqlite'))).toBe(false);
-      // The coordinator's leaderboard shows every trial's test MAE and wall time, the joiner's too.
-      const board = coordinator
+      // The leaderboard, printed from the shared database on any machine once both are done,
+      // shows every trial's test MAE and wall time, the joiner's too. (The coordinator's own
+      // print comes when its 3 trials end, which may be before the joiner's last one.)
+      const printed = sweepCli(
+        ['--leaderboard', '--sweep', 'pg', '--db', path.join(tmp, 'c.sqlite')],
+        env,
+      );
+      expect(await printed.done, printed.err()).toBe(0);
+      const board = printed
         .out()
         .split('\n')
         .filter((l) => /^\d+\s+\d+\s+finished/.test(l));
-      expect(board).toHaveLength(6);
+      expect(board, printed.out()).toHaveLength(6);
       for (const run of runs) {
         const gap = run.test!.find((m) => m.key === 'gap')!.mae.toPrecision(4);
         const line = board.find((l) => l.endsWith(run.id));
-        expect(line, coordinator.out()).toMatch(
+        expect(line, printed.out()).toMatch(
           new RegExp(`\\s${gap.replace('.', '\\.')}\\s+(\\d+m)?\\d+s\\s+${run.id}$`),
         );
       }
