@@ -5,6 +5,7 @@
 import { initChem, openMoleculeFile, openText, parseSmiles, parseText } from '../../chem';
 import { chemInitOptions } from './assets';
 import type { ChemApi, ChemSetupApi } from './chemProtocol';
+import { warmUpChemistry, WARM_UP_MOLECULES } from './chemWarmUp';
 import { drawHighlighted, reread } from './contributionDrawing';
 import { serve, yieldToMessages, type Handlers, type Task } from './rpc';
 import { packRows, resultToRow, type WorkerRow } from './rows';
@@ -64,13 +65,42 @@ async function read(
   return { cancelled: await endSlice() };
 }
 
+/** Requests being answered, and when the last one ended: the warm-up runs only when idle. */
+let active = 0;
+let lastActivity = 0;
+/** Quiet time before warming up: the first prediction and the GPU probes come first. */
+const WARM_UP_AFTER_IDLE_MS = 3_000;
+let warmedUp = 0;
+
+/** Warms RDKit's hot paths once the worker has been idle a while; requests interrupt it. */
+function scheduleWarmUp(): void {
+  setTimeout(async () => {
+    const idleFor = performance.now() - lastActivity;
+    if (active > 0 || idleFor < WARM_UP_AFTER_IDLE_MS) return scheduleWarmUp();
+    warmedUp += await warmUpChemistry(
+      () => active > 0,
+      yieldToMessages,
+      WARM_UP_MOLECULES - warmedUp,
+    );
+    if (warmedUp < WARM_UP_MOLECULES) scheduleWarmUp();
+    else markStage('chemistry warmed up');
+  }, WARM_UP_AFTER_IDLE_MS);
+}
+ready.then(scheduleWarmUp, () => undefined);
+
 /** Every call waits for RDKit; a failed start fails each call with its reason. */
 function afterStart<A, R, P>(
   handler: (args: A, task: Task<P>) => R | Promise<R>,
 ): (args: A, task: Task<P>) => Promise<R> {
   return async (args, task) => {
-    await ready;
-    return handler(args, task);
+    active++;
+    try {
+      await ready;
+      return await handler(args, task);
+    } finally {
+      active--;
+      lastActivity = performance.now();
+    }
   };
 }
 
