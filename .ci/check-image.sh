@@ -38,9 +38,11 @@ body='{"node_features":[[0,0,0,0,0,0,0,0,0,0,0],[1,1,1,1,1,1,1,1,1,1,1],[2,2,2,2
 answer=$(curl -fsS -X POST -H 'content-type: application/json' --data "$body" "$URL/predict")
 echo "POST /predict -> ${answer:0:160}..."
 echo "$answer" | grep -Eq '"prediction":\[-?[0-9]' || { echo "check-image: /predict gave no prediction" >&2; exit 1; }
-# The image's HEALTHCHECK command, run inside the image against the running server.
-buildah run --isolation chroot "$ctr" -- sh -c "curl -fsS http://127.0.0.1:$PORT/health >/dev/null" \
-  && echo "HEALTHCHECK command: ok"
+# The image's own HEALTHCHECK command (CMD-SHELL), run inside the image against the running server.
+healthcheck=$(podman image inspect "$IMAGE" --format '{{index .HealthCheck.Test 1}}')
+buildah run --isolation chroot --env PORT="$PORT" "$ctr" -- sh -c "$healthcheck" >/dev/null \
+  || { echo "check-image: the image's HEALTHCHECK command ($healthcheck) failed" >&2; exit 1; }
+echo "HEALTHCHECK command ($healthcheck): ok"
 uid=$(buildah run --isolation chroot "$ctr" -- id -u)
 [ "$uid" != 0 ] || { echo "check-image: the server runs as root" >&2; exit 1; }
 echo "user: uid $uid; image $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1 / 1e6}')"
