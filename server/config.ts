@@ -83,7 +83,8 @@ export interface ServerTimeouts {
   dbStatementMs: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+/** An integer setting: unset or empty is the default; anything else must be an integer >= min. */
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

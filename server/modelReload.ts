@@ -5,15 +5,12 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REGISTRY_FILE } from '../src/model';
 import { servingModelId, type ServingModels } from './models';
+import { integer } from './config';
 import { setServedModel, type Metrics } from './metrics';
 
 /** Poll period from MODEL_RELOAD_MS (default 2000; 0 turns reloading off). */
 export function modelReloadMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.MODEL_RELOAD_MS ?? '2000';
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0)
-    throw new Error(`MODEL_RELOAD_MS must be an integer >= 0, got "${raw}"`);
-  return ms;
+  return integer(env, 'MODEL_RELOAD_MS', 2000);
 }
 
 export interface ModelReloadOptions {
