@@ -25,3 +25,17 @@ export async function createFreshDatabase(
     },
   };
 }
+
+/**
+ * DATABASE_URL for a test file's PostgreSQL tests; when it is unset, says loudly that `skipped`
+ * (the file and which of its tests) will not run. `npm test` starts a throwaway PostgreSQL itself.
+ */
+export function testDatabaseUrl(skipped: string): string | undefined {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.warn(
+      `${skipped} SKIPPED because DATABASE_URL is not set (export "$(server/test-pg.sh start)")`,
+    );
+  }
+  return url;
+}

@@ -9,14 +9,9 @@ import { tmpdir } from 'node:os';
 import { writeDriftReference } from '../helpers/driftReferenceFile';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess';
 import { chain, logRecord } from '../helpers/molecules';
-import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../helpers/freshPostgresDatabase';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.warn(
-    'multiInstance.test.ts: SKIPPED because DATABASE_URL is not set (see server/test-pg.sh)',
-  );
-}
+const DATABASE_URL = testDatabaseUrl('multiInstance.test.ts:');
 
 const TOKEN = 'shared-token';
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -8,15 +8,10 @@ import { startServerProcess } from '../helpers/serverProcess';
 import { chain, logRecord } from '../helpers/molecules';
 import { openSqliteStore } from '../../server/storage/sqlite';
 import { openPostgresStore } from '../../server/storage/postgres';
-import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../helpers/freshPostgresDatabase';
 import type { LogStore } from '../../server/storage';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.warn(
-    'reliability.test.ts: PostgreSQL case SKIPPED because DATABASE_URL is not set (see server/test-pg.sh)',
-  );
-}
+const DATABASE_URL = testDatabaseUrl('reliability.test.ts: PostgreSQL case');
 
 const dir = mkdtempSync(join(tmpdir(), 'qm9-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,16 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS, type TargetKey } from '../../src/model/types';
 import { DEFAULT_CONFIG, parseTrainArgs } from '../../training/config';
 import { RunsStore } from '../../training/runsStore';
-import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../helpers/freshPostgresDatabase';
 import { writeQm9Csv } from '../helpers/qm9CsvFile';
 import { TEST_SMILES } from '../helpers/trainingMolecules';
 
 const run = promisify(execFile);
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL)
-  console.warn(
-    'runs.test.ts: the PostgreSQL runs store tests are SKIPPED because DATABASE_URL is not set (export "$(server/test-pg.sh start)")',
-  );
+const DATABASE_URL = testDatabaseUrl('runs.test.ts: the PostgreSQL runs store tests');
 
 let tmp: string;
 let db: string;

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFreshDatabase } from '../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../helpers/freshPostgresDatabase';
 import { TARGETS, type TargetKey } from '../../src/model/types';
 import { RunsStore } from '../../training/runsStore';
 import { workerGone } from '../../training/sweep';
@@ -14,11 +14,7 @@ import { expandTrials, medianStops, parseSweepConfig } from '../../training/swee
 import { writeQm9Csv } from '../helpers/qm9CsvFile';
 import { TEST_SMILES } from '../helpers/trainingMolecules';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL)
-  console.warn(
-    'sweep.test.ts: the two-worker PostgreSQL queue test is SKIPPED because DATABASE_URL is not set (export "$(server/test-pg.sh start)")',
-  );
+const DATABASE_URL = testDatabaseUrl('sweep.test.ts: the two-worker PostgreSQL queue test');
 
 let tmp: string;
 

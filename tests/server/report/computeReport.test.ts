@@ -11,15 +11,10 @@ import { openGraphReader, type StorageLocation } from '../../../server/storage/g
 import { openSqliteStore } from '../../../server/storage/sqlite';
 import { openPostgresStore } from '../../../server/storage/postgres';
 import type { LogStore } from '../../../server/storage/types';
-import { createFreshDatabase } from '../../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../../helpers/freshPostgresDatabase';
 import { alkanes, chain, logRecord } from '../../helpers/molecules';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.warn(
-    'computeReport.test.ts: PostgreSQL tests SKIPPED because DATABASE_URL is not set (see server/test-pg.sh)',
-  );
-}
+const DATABASE_URL = testDatabaseUrl('computeReport.test.ts: PostgreSQL tests');
 
 const TIMEOUTS = { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 };
 const reference = computeDriftReference(

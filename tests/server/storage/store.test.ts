@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../../server/storage/sqlite';
 import { openPostgresStore } from '../../../server/storage/postgres';
-import { createFreshDatabase } from '../../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../../helpers/freshPostgresDatabase';
 import type { LogRecord, LogStore } from '../../../server/storage/types';
 import { MIGRATIONS } from '../../../server/storage/migrations';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.warn(
-    'store.test.ts: PostgreSQL tests SKIPPED because DATABASE_URL is not set (see server/test-pg.sh)',
-  );
-}
+const DATABASE_URL = testDatabaseUrl('store.test.ts: PostgreSQL tests');
 
 // Methane with explicit hydrogens, featurized as QM9 does (C bonded to 4 H, both directions).
 function methane(key: string, gap = 10.5): LogRecord {

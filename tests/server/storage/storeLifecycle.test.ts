@@ -7,15 +7,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../server/storage/postgres';
 import { openSqliteStore } from '../../../server/storage/sqlite';
-import { createFreshDatabase } from '../../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../../helpers/freshPostgresDatabase';
 import { chain, logRecord } from '../../helpers/molecules';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.warn(
-    'storeLifecycle.test.ts: PostgreSQL tests SKIPPED because DATABASE_URL is not set (see server/test-pg.sh)',
-  );
-}
+const DATABASE_URL = testDatabaseUrl('storeLifecycle.test.ts: PostgreSQL tests');
 
 const dir = mkdtempSync(join(tmpdir(), 'store-lifecycle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

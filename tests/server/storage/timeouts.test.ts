@@ -6,14 +6,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { openPostgresStore } from '../../../server/storage/postgres';
 import type { LogStore } from '../../../server/storage/types';
-import { createFreshDatabase } from '../../helpers/freshPostgresDatabase';
+import { createFreshDatabase, testDatabaseUrl } from '../../helpers/freshPostgresDatabase';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-if (!DATABASE_URL) {
-  console.warn(
-    'timeouts.test.ts: PostgreSQL statement timeout test SKIPPED because DATABASE_URL is not set (see server/test-pg.sh)',
-  );
-}
+const DATABASE_URL = testDatabaseUrl('timeouts.test.ts: PostgreSQL statement timeout test');
 
 describe('PostgreSQL connect timeout', () => {
   let silent: Server;
