@@ -165,15 +165,8 @@ export function jobRunning(state: AppState): boolean {
 }
 
 /** The state after several engine events, applied in order. */
-export function applyEngineEvents(state: AppState, events: EngineEvent[]): Partial<AppState> {
-  let next = state;
-  let changes: Partial<AppState> = {};
-  for (const event of events) {
-    const change = applyEngineEvent(next, event);
-    next = { ...next, ...change };
-    changes = { ...changes, ...change };
-  }
-  return changes;
+export function applyEngineEvents(state: AppState, events: EngineEvent[]): AppState {
+  return events.reduce<AppState>((s, event) => ({ ...s, ...applyEngineEvent(s, event) }), state);
 }
 
 /** What a big job streams: rows and progress, many per second. */

@@ -31,6 +31,21 @@ export const WARM_UP_MOLECULES = 2_000;
 /** Longest stretch between two looks at the message queue. */
 const SLICE_MS = 20;
 
+let molblocks: string[] | null = null;
+
+/** The warm-up molecules as molfiles, made once: an interrupted warm-up resumes with them. */
+function warmUpMolblocks(): string[] {
+  molblocks ??= WARM_UP_SMILES.map((smiles) => {
+    const mol = rdkit().get_mol(smiles);
+    try {
+      return mol?.get_molblock() ?? '';
+    } finally {
+      mol?.delete();
+    }
+  }).filter(Boolean);
+  return molblocks;
+}
+
 /**
  * Featurizes `count` warm-up molecules, alternating SMILES and molfiles, in short slices; stops
  * early when `stopped()` turns true (checked between slices). Returns how many were featurized.
@@ -40,14 +55,7 @@ export async function warmUpChemistry(
   yieldToMessages: () => Promise<void>,
   count = WARM_UP_MOLECULES,
 ): Promise<number> {
-  const molblocks = WARM_UP_SMILES.map((smiles) => {
-    const mol = rdkit().get_mol(smiles);
-    try {
-      return mol?.get_molblock() ?? '';
-    } finally {
-      mol?.delete();
-    }
-  }).filter(Boolean);
+  const blocks = warmUpMolblocks();
   let done = 0;
   while (done < count) {
     await yieldToMessages();
@@ -57,7 +65,7 @@ export async function warmUpChemistry(
       const i = done++;
       const k = Math.floor(i / 2) % WARM_UP_SMILES.length;
       if (i % 2 === 0) parseSmiles(WARM_UP_SMILES[k], { source: 'warm-up' });
-      else parseMolblock(molblocks[k % molblocks.length], { source: 'warm-up' });
+      else parseMolblock(blocks[k % blocks.length], { source: 'warm-up' });
     }
   }
   return done;
