@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { modelPublished, NO_MODEL_REASON, pickFiles, waitForJob, waitForModel } from './helpers';
+import {
+  downloadText,
+  modelPublished,
+  NO_MODEL_REASON,
+  parseCsv,
+  pickFiles,
+  waitForJob,
+  waitForModel,
+} from './helpers';
+import { GOLDEN_TOLERANCE } from '../tests/helpers/golden';
 
 /** 1,000 small C/N/O/F molecules: a core between two end groups, varied systematically. */
 function thousandSmiles(): string {
@@ -69,4 +78,64 @@ test('a 1,000-molecule file completes while the page stays responsive', async ({
   await waitForJob(page, 300_000);
   await expect(page.getByTestId('batch-counts')).toContainText('1000 rows');
   await expect(page.getByTestId('batch-counts')).toContainText('0 error');
+});
+
+test('once the page has sat idle, a big file is predicted on two threads, with the same numbers', async ({
+  page,
+}) => {
+  test.skip(!modelPublished && !process.env.CI, NO_MODEL_REASON);
+  await page.goto('/?backend=wasm');
+  await waitForModel(page);
+  const file = { name: 'thousand.smi', content: thousandSmiles() };
+  const counts = page.getByTestId('batch-counts');
+  const lastInference = page.getByTestId('last-inference');
+  // The first job starts at once: the model helper waits for an idle page, so one thread predicts.
+  await pickFiles(page, [file]);
+  await expect(counts).toContainText('1000 rows', { timeout: 300_000 });
+  await waitForJob(page, 300_000);
+  await expect(lastInference).toContainText('1000 mol, wasm)');
+  // Then the helper starts (3 s of idle, then its own model load and warm-up): the same file
+  // again until a job reports two threads.
+  let runs = 1;
+  while (!(await lastInference.textContent())?.includes('2 threads') && runs < 8) {
+    await page.waitForTimeout(3_000);
+    await pickFiles(page, [file]);
+    runs++;
+    await expect(counts).toContainText(`${runs * 1000} rows`, { timeout: 300_000 });
+    await waitForJob(page, 300_000);
+  }
+  await expect(lastInference).toContainText('1000 mol, wasm, 2 threads)');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const rows = parseCsv(await downloadText(download));
+  expect(rows).toHaveLength(runs * 1000);
+  const oneThread = rows.slice(0, 1000);
+  const twoThreads = rows.slice(-1000);
+  expect(twoThreads.map((row) => row.name)).toEqual(oneThread.map((row) => row.name));
+  // Every cell of every record as the one-thread run had it: status and warnings exactly, each
+  // value and std within the golden tolerance (float32 sums over other batches come out in another
+  // order). Interval bounds are value -/+ 1.645 std: near a physical bound that difference cancels
+  // digits, so a bound is held to the tolerance of the value it was computed from.
+  const differing = twoThreads.flatMap((row, i) =>
+    Object.entries(row).flatMap(([column, cell]) => {
+      const expected = oneThread[i][column];
+      const valueColumn = column.replace(/_(lo|hi)90 /, ' ');
+      const scale = Math.max(1, Math.abs(Number(oneThread[i][valueColumn] ?? expected)));
+      const a = Number(cell);
+      const b = Number(expected);
+      const same =
+        cell === expected ||
+        (cell !== '' &&
+          Number.isFinite(a) &&
+          Number.isFinite(b) &&
+          Math.abs(a - b) <= GOLDEN_TOLERANCE * scale);
+      return same ? [] : [`${row.name} ${column}: ${expected} -> ${cell}`];
+    }),
+  );
+  expect(differing.slice(0, 10)).toEqual([]);
+  expect(Object.keys(twoThreads[0]).length).toBeGreaterThan(40);
+  expect(twoThreads.every((row) => row.status !== 'error')).toBe(true);
 });

@@ -21,6 +21,8 @@ export interface LastInference {
   ms: number;
   molecules: number;
   backend: BackendName | null;
+  /** 2 when the model helper predicted part of the job on a second thread. */
+  threads: number;
 }
 
 export interface AppState {
@@ -151,6 +153,7 @@ export function applyEngineEvent(state: AppState, event: EngineEvent): Partial<A
                 ms: outcome.inferenceMs,
                 molecules: outcome.molecules - outcome.errors,
                 backend: state.backend.active,
+                threads: outcome.threads,
               },
       };
     }

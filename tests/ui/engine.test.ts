@@ -61,7 +61,14 @@ const worker: Handlers<PredictApi> = {
       });
       await tick();
       if (task.signal.aborted) {
-        return { cancelled: true, molecules: 0, errors: 0, inferenceMs: null, notice: null };
+        return {
+          cancelled: true,
+          molecules: 0,
+          errors: 0,
+          inferenceMs: null,
+          threads: 0,
+          notice: null,
+        };
       }
     }
     return {
@@ -69,6 +76,7 @@ const worker: Handlers<PredictApi> = {
       molecules: rows.length,
       errors: errors.length,
       inferenceMs: molecules.length > 0 ? 5 : null,
+      threads: molecules.length > 0 ? 1 : 0,
       notice: null,
     };
   },

@@ -6,6 +6,7 @@ import type { MoleculeGraph } from '../../src/chem/types';
 import type { MoleculePrediction, Predictor } from '../../src/model';
 import type { ChemClient } from '../../src/ui/worker/chemClient';
 import { runJob } from '../../src/ui/worker/jobs';
+import type { ParallelLane } from '../../src/ui/worker/modelHelper';
 import type { ModelHost } from '../../src/ui/worker/modelHost';
 import type { JobUpdate, ResultRow } from '../../src/ui/worker/protocol';
 import { packRows, type WorkerRow } from '../../src/ui/worker/rows';
@@ -39,28 +40,73 @@ function chemReading(total: number, slice: number): ChemClient {
   } as unknown as ChemClient;
 }
 
-/** A model host whose predictor answers each molecule's record number as its gap, slowly. */
-function hostWith(batches: number[]): ModelHost {
+/** Answers each molecule's record number as its gap (plus `offset`), slowly. */
+function standInPredict(batches: number[], offset = 0) {
+  return async (graphs: MoleculeGraph[]): Promise<MoleculePrediction[]> => {
+    batches.push(graphs.length);
+    for (let i = 0; i < 3; i++) await tick(); // the read moves on meanwhile
+    return graphs.map((graph) => ({
+      values: { gap: graph.record + offset },
+      std: {},
+      uncertaintyCapped: [],
+      belowBound: [],
+      warnings: [],
+    }));
+  };
+}
+
+/** A model host whose predictor is the stand-in; `helper` plays the model helper's thread. */
+function hostWith(batches: number[], helper: ParallelLane | null = null): ModelHost {
   const predictor = {
     name: 'stand-in',
     version: '1',
-    predict: async (graphs: MoleculeGraph[]): Promise<MoleculePrediction[]> => {
-      batches.push(graphs.length);
-      for (let i = 0; i < 3; i++) await tick(); // the read moves on meanwhile
-      return graphs.map((graph) => ({
-        values: { gap: graph.record },
-        std: {},
-        uncertaintyCapped: [],
-        belowBound: [],
-        warnings: [],
-      }));
-    },
+    predict: standInPredict(batches),
   } as unknown as Predictor;
   const loaded = { backend: 'wasm' as const, predictor, notice: null };
   return {
     currentOrProblem: async () => loaded,
     active: loaded,
+    helper,
   } as unknown as ModelHost;
+}
+
+/** A helper that takes one chunk at a time and marks its answers (gap = record + 0.5). */
+function standInHelper(batches: number[], failing = false): ParallelLane {
+  let busy = false;
+  const predict = standInPredict(batches, 0.5);
+  return {
+    get idle() {
+      return !busy;
+    },
+    predict: async (graphs) => {
+      busy = true;
+      try {
+        const out = await predict(graphs as MoleculeGraph[]);
+        if (failing) throw new Error('helper crashed');
+        return out;
+      } finally {
+        busy = false;
+      }
+    },
+  };
+}
+
+async function runToEnd(host: ModelHost, total: number) {
+  const sent: ResultRow[] = [];
+  const updates: JobUpdate[] = [];
+  const done = await runJob(
+    host,
+    chemReading(total, 100),
+    { inputs: [{ kind: 'text', text: '', source: 'test' }], firstRowId: 1 },
+    {
+      signal: new AbortController().signal,
+      progress: (update) => {
+        updates.push(update);
+        if (update.type === 'rows') sent.push(...update.rows);
+      },
+    },
+  );
+  return { done, sent, updates };
 }
 
 describe('runJob', () => {
@@ -80,7 +126,7 @@ describe('runJob', () => {
         },
       },
     );
-    expect(done).toMatchObject({ cancelled: false, molecules: 3000, errors: 0 });
+    expect(done).toMatchObject({ cancelled: false, molecules: 3000, errors: 0, threads: 1 });
     expect(batches.reduce((a, b) => a + b, 0)).toBe(3000);
     // Each chunk waits for a full batch (256 on wasm) but the last, and takes at most four.
     expect(batches.slice(0, -1).every((n) => n >= 256 && n <= 1024)).toBe(true);
@@ -92,5 +138,35 @@ describe('runJob', () => {
     const phases = updates.flatMap((u) => (u.type === 'progress' ? [u.phase] : []));
     expect(phases).toContain('reading');
     expect(phases.at(-1)).toBe('predicting');
+  });
+
+  it('with a helper thread: chunks go to both, and the page still gets every row once, in order', async () => {
+    const here: number[] = [];
+    const there: number[] = [];
+    const { done, sent, updates } = await runToEnd(hostWith(here, standInHelper(there)), 5000);
+    expect(done).toMatchObject({ cancelled: false, molecules: 5000, errors: 0 });
+    expect(done.inferenceMs).toBeGreaterThan(0);
+    expect(done.threads).toBe(2);
+    expect(here.length).toBeGreaterThan(0);
+    expect(there.length).toBeGreaterThan(0);
+    expect([...here, ...there].reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(sent.map((row) => row.id)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    // Each row carries the answer of whichever thread predicted it, for its own record.
+    const fromHelper = sent.filter((row) => row.prediction!.values.gap === row.record + 0.5);
+    const fromHere = sent.filter((row) => row.prediction!.values.gap === row.record);
+    expect(fromHelper.length).toBe(there.reduce((a, b) => a + b, 0));
+    expect(fromHere.length + fromHelper.length).toBe(5000);
+    const last = updates.filter((u) => u.type === 'progress').at(-1);
+    expect(last).toMatchObject({ phase: 'predicting', done: 5000, total: 5000 });
+  });
+
+  it('a helper that fails: this thread predicts its chunks instead, nothing is lost', async () => {
+    const here: number[] = [];
+    const there: number[] = [];
+    const { done, sent } = await runToEnd(hostWith(here, standInHelper(there, true)), 3000);
+    expect(done).toMatchObject({ cancelled: false, molecules: 3000, errors: 0, threads: 1 });
+    expect(there.length).toBeGreaterThan(0);
+    expect(sent.map((row) => row.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(sent.every((row) => row.prediction?.values.gap === row.record)).toBe(true);
   });
 });

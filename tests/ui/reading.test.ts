@@ -96,6 +96,7 @@ describe('words on the page', () => {
       jobId: 1,
       cancelled: false,
       inferenceMs: null,
+      threads: 0,
       notice: null,
     };
     expect(jobOutcome({ ...done, molecules: 3, errors: 3 }).phase).toBe('failed');

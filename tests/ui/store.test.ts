@@ -47,7 +47,7 @@ const rows = (ids: number[], select: number | null = null): EngineEvent => ({
 const done: EngineEvent = {
   type: 'job-done',
   jobId: 1,
-  outcome: { cancelled: false, molecules: 4, errors: 0, inferenceMs: 8, notice: null },
+  outcome: { cancelled: false, molecules: 4, errors: 0, inferenceMs: 8, threads: 1, notice: null },
   selectFrom: null,
 };
 

@@ -55,7 +55,7 @@ export function BackendBar() {
         <div className="backend-popover">
           <p data-testid="last-inference">
             {last
-              ? `last inference: ${formatMs(last.ms)} (${last.molecules} mol, ${last.backend})`
+              ? `last inference: ${formatMs(last.ms)} (${last.molecules} mol, ${last.backend}${last.threads > 1 ? `, ${last.threads} threads` : ''})`
               : 'no inference yet'}
           </p>
           {backend.loadMs !== null && <p>model loaded in {formatMs(backend.loadMs)}</p>}

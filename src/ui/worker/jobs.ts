@@ -1,6 +1,6 @@
 // A job: the chemistry worker reads the inputs into rows, then the model predicts them chunk by
 // chunk, so the table fills while it runs and a cancel is honoured between chunks.
-import { batchSizeFor } from '../../model';
+import { batchSizeFor, type MoleculePrediction, type Predictor } from '../../model';
 import { queuePredictions } from '../../logging';
 import { readRows, type ChemClient } from './chemClient';
 import type { ModelHost } from './modelHost';
@@ -40,9 +40,41 @@ function molecules(rows: WorkerRow[]): number {
   return rows.reduce((n, row) => (row.status === 'error' ? n : n + 1), 0);
 }
 
+function moleculesOf(rows: WorkerRow[]): WorkerRow[] {
+  return rows.filter((row) => row.status !== 'error');
+}
+
+/** A chunk of a job's rows on its way through the model; chunks are finished in job order. */
+interface Dispatched {
+  chunk: WorkerRow[];
+  /** Who predicts the chunk here (and names the model in the log); null when it has no molecules. */
+  predictor: Predictor | null;
+  /** Absent when the helper failed: this thread predicts the chunk instead. */
+  predictions?: MoleculePrediction[];
+  settled: boolean;
+  /** Resolves once settled. */
+  done: Promise<void>;
+}
+
+/** Time with at least one chunk being predicted, on either thread: the job's inference time. */
+function busyClock() {
+  let running = 0;
+  let since = 0;
+  let total = 0;
+  return {
+    begin() {
+      if (running++ === 0) since = performance.now();
+    },
+    end() {
+      if (--running === 0) total += performance.now() - since;
+    },
+    total: () => total,
+  };
+}
+
 function cancelledJob(task: JobTask, unsent: WorkerRow[]): JobDone {
   sendRows(task, unsent);
-  return { cancelled: true, molecules: 0, errors: 0, inferenceMs: null, notice: null };
+  return { cancelled: true, molecules: 0, errors: 0, inferenceMs: null, threads: 0, notice: null };
 }
 
 export async function runJob(
@@ -103,6 +135,7 @@ async function predictWhileReading(
       molecules: rows.length,
       errors,
       inferenceMs: null,
+      threads: 0,
       notice: rows.length > errors ? `No predictions: ${loaded}` : null,
     };
   }
@@ -110,18 +143,69 @@ async function predictWhileReading(
   // A chunk starts once a batch is read and takes whatever else has been read meanwhile, up to
   // CHUNK_BATCHES batches: when the model falls behind the read it catches up in fewer, larger
   // steps (fewer calls, messages and table updates), and the first rows still come after one batch.
+  // On wasm, once the model helper (another thread with its own copy of the model) has started,
+  // every other chunk goes to it; chunks are finished in job order whichever thread predicted them.
   const chunkSize = batchSizeFor(loaded.backend);
   const maxChunk = chunkSize * CHUNK_BATCHES;
-  let next = 0; // rows before this index are predicted (or errors) and sent or pending
+  let next = 0; // rows before this index are in `dispatched` or finished
+  const dispatched: Dispatched[] = [];
   let errors = 0;
   let predictedCount = 0;
   let moleculeTotal: number | null = null;
   let started: number | null = null;
-  let inferenceMs = 0;
+  const busy = busyClock();
+  let predictedHere = false;
+  let predictedByHelper = false;
   let pending: WorkerRow[] = [];
   // Drift logging reads its settings from IndexedDB for each chunk: chained instead of awaited, so
   // the model does not wait for the round trip, and awaited before the job answers.
   let logging = Promise.resolve();
+
+  const predictHere = async (predictor: Predictor, chunk: WorkerRow[]) => {
+    predictedHere = true;
+    busy.begin();
+    try {
+      return await predictor.predict(moleculesOf(chunk).map((row) => row.graph!));
+    } finally {
+      busy.end();
+    }
+  };
+  // A chunk's rows with their predictions, into the rows the page gets next.
+  const finish = async (item: Dispatched) => {
+    let predictions = item.predictions;
+    // The helper could not answer: this thread predicts the chunk (and reports its failure, if any).
+    if (item.predictor && !predictions) predictions = await predictHere(item.predictor, item.chunk);
+    if (!item.predictor || !predictions) {
+      pending.push(...item.chunk);
+      return;
+    }
+    let i = 0;
+    const withPredictions = item.chunk.map((row) =>
+      row.status === 'error' ? row : withPrediction(row, predictions[i++]),
+    );
+    pending.push(...withPredictions);
+    predictedCount += i;
+    const logged = withPredictions.filter((row) => row.status !== 'error');
+    const model = `${item.predictor.name} ${item.predictor.version}`;
+    logging = logging.then(() => logPredictions(logged, model));
+    if (readEnded) {
+      moleculeTotal ??=
+        predictedCount +
+        dispatched.reduce((n, d) => n + molecules(d.chunk), 0) +
+        molecules(rows.slice(next));
+      task.progress({
+        type: 'progress',
+        phase: 'predicting',
+        done: predictedCount,
+        total: moleculeTotal,
+        perSecond: predictedCount / ((performance.now() - started!) / 1000 || 1e-3),
+      });
+    }
+  };
+  const finishReady = async () => {
+    while (dispatched.length > 0 && dispatched[0].settled) await finish(dispatched.shift()!);
+  };
+
   for (;;) {
     while (!readEnded && rows.length - next < chunkSize && !task.signal.aborted) {
       await new Promise<void>((resolve) => (wake = resolve));
@@ -130,56 +214,70 @@ async function predictWhileReading(
       // As before the overlap: a cancelled read keeps every record read so far (unpredicted ones
       // waiting for the model); a cancel while predicting keeps the finished rows and the errors.
       const { cancelled } = await reading;
+      const keep = (chunk: WorkerRow[]) =>
+        cancelled ? chunk : chunk.filter((row) => row.status === 'error');
+      while (dispatched.length > 0) {
+        const item = dispatched.shift()!;
+        if (item.settled && (item.predictions || !item.predictor)) await finish(item);
+        else pending.push(...keep(item.chunk));
+      }
       await logging;
-      const rest = rows.slice(next);
-      return cancelledJob(
-        task,
-        pending.concat(cancelled ? rest : rest.filter((row) => row.status === 'error')),
-      );
+      return cancelledJob(task, pending.concat(keep(rows.slice(next))));
     }
     // A failed read fails the job at once.
     if (readEnded) await reading;
     if (readEnded && next >= rows.length) break;
-    const chunk = rows.slice(next, next + maxChunk);
+    // Read for each chunk: a GPU upgrade may have replaced (and disposed) the predictor meanwhile.
+    const current = host.active;
+    if (!current) throw new Error('the model was unloaded during the job');
+    const { predictor } = current;
+    const lane = host.helper;
+    const helper = lane?.idle && current.backend === 'wasm' ? lane : null;
+    // After the read the rest is shared out evenly, so that neither thread finishes long after the other.
+    const size = readEnded
+      ? Math.min(maxChunk, Math.max(chunkSize, Math.ceil((rows.length - next) / 2)))
+      : maxChunk;
+    const chunk = rows.slice(next, next + size);
     next += chunk.length;
-    const toPredict = chunk.filter((row) => row.status !== 'error');
-    errors += chunk.length - toPredict.length;
-    if (toPredict.length === 0) {
-      pending.push(...chunk);
+    const toPredict = molecules(chunk);
+    errors += chunk.length - toPredict;
+    if (toPredict === 0) {
+      dispatched.push({ chunk, predictor: null, settled: true, done: Promise.resolve() });
     } else {
-      // Read for each chunk: a GPU upgrade may have replaced (and disposed) the predictor meanwhile.
-      const current = host.active;
-      if (!current) throw new Error('the model was unloaded during the job');
-      const { predictor } = current;
-      const t0 = performance.now();
-      started ??= t0;
-      const predictions = await predictor.predict(toPredict.map((row) => row.graph!));
-      inferenceMs += performance.now() - t0;
-      let i = 0;
-      const withPredictions = chunk.map((row) =>
-        row.status === 'error' ? row : withPrediction(row, predictions[i++]),
-      );
-      pending.push(...withPredictions);
-      predictedCount += toPredict.length;
-      const logged = withPredictions.filter((row) => row.status !== 'error');
-      const model = `${predictor.name} ${predictor.version}`;
-      logging = logging.then(() => logPredictions(logged, model));
-      if (readEnded) {
-        moleculeTotal ??= predictedCount + molecules(rows.slice(next));
-        task.progress({
-          type: 'progress',
-          phase: 'predicting',
-          done: predictedCount,
-          total: moleculeTotal,
-          perSecond: predictedCount / ((performance.now() - started) / 1000 || 1e-3),
-        });
+      started ??= performance.now();
+      if (helper) {
+        const item: Dispatched = { chunk, predictor, settled: false, done: Promise.resolve() };
+        busy.begin();
+        item.done = helper
+          .predict(moleculesOf(chunk).map((row) => row.graph!))
+          .then(
+            (predictions) => {
+              item.predictions = predictions;
+              predictedByHelper = true;
+            },
+            (error: unknown) => console.warn('model helper: predicting here instead', error),
+          )
+          .finally(() => {
+            item.settled = true;
+            busy.end();
+            wake();
+          });
+        dispatched.push(item);
+      } else {
+        const predictions = await predictHere(predictor, chunk);
+        dispatched.push({ chunk, predictor, predictions, settled: true, done: Promise.resolve() });
       }
     }
+    await finishReady();
     if (pending.length >= ROW_FLUSH) {
       sendRows(task, pending);
       pending = [];
     }
     await yieldToMessages();
+  }
+  while (dispatched.length > 0) {
+    await dispatched[0].done;
+    await finish(dispatched.shift()!);
   }
   const { cancelled } = await reading;
   await logging;
@@ -200,7 +298,8 @@ async function predictWhileReading(
     cancelled: false,
     molecules: rows.length,
     errors,
-    inferenceMs: predictedCount > 0 ? inferenceMs : null,
+    inferenceMs: predictedCount > 0 ? busy.total() : null,
+    threads: (predictedHere ? 1 : 0) + (predictedByHelper ? 1 : 0),
     notice: null,
   };
 }

@@ -10,10 +10,12 @@ import {
   type BackendChoice,
   type BackendName,
   type BackendSteps,
+  type GraphInput,
   type LoadedPredictor,
   type Predictor,
 } from '../../model';
 import { chemStages, type ChemClient } from './chemClient';
+import { HELPER_IDLE_START_MS, ModelHelper, type ParallelLane } from './modelHelper';
 import { prefetchModel } from './modelPrefetch';
 import { predictorSteps } from './predictorSteps';
 import type { ModelReady, StartupStage } from './protocol';
@@ -33,6 +35,11 @@ export class ModelHost {
   private jobsIdle: (() => void)[] = [];
   /** The chemistry worker's start-up marks, which each ModelReady carries. */
   private chemMarks: Promise<StartupStage[]> | null = null;
+  /** Where the loaded model's files are: what the helper loads. */
+  private modelUrl: string | null = null;
+  private parallel: ModelHelper | null = null;
+  /** The load's warm-up molecule: the helper predicts it until its code is optimized. */
+  private warmUpGraph: GraphInput | null = null;
 
   constructor(private readonly chem: Promise<ChemClient>) {}
 
@@ -57,6 +64,35 @@ export class ModelHost {
   /** The predictor in use now (null while a load replaces it). */
   get active(): LoadedPredictor<Predictor> | null {
     return this.loaded;
+  }
+
+  /**
+   * The model helper, a second copy of the loaded model on its own thread, once started; null
+   * before, and where it cannot help (a GPU backend, one core).
+   */
+  get helper(): ParallelLane | null {
+    return this.parallel;
+  }
+
+  /**
+   * Starts the helper once the page has sat idle for a while after a wasm load (a user picking a
+   * file), so that a big file finds it loaded and warm. Not at a big job's start: on two cores its
+   * start-up (about a second of CPU) slowed a 10,000-molecule job more than its help sped it up.
+   */
+  private startHelperWhenIdle(generation: number): void {
+    setTimeout(() => {
+      if (generation !== this.generation) return;
+      if (this.runningJobs > 0) {
+        this.startHelperWhenIdle(generation);
+        return;
+      }
+      const loaded = this.loaded;
+      const cores = navigator.hardwareConcurrency ?? 1;
+      if (loaded?.backend !== 'wasm' || cores < 2 || !this.modelUrl || !this.warmUpGraph) return;
+      // Absolute: the helper's script may sit elsewhere than this one.
+      const url = new URL(this.modelUrl, self.location.href).href;
+      this.parallel = new ModelHelper(url, this.warmUpGraph);
+    }, HELPER_IDLE_START_MS);
   }
 
   /** The predictor once the loads queued so far have answered; throws when there is none. */
@@ -135,11 +171,16 @@ export class ModelHost {
       this.loaded.predictor.dispose();
       this.loaded = null;
     }
+    this.parallel?.stop();
+    this.parallel = null;
+    this.modelUrl = null;
+    this.warmUpGraph = null;
     try {
       // Read on every load, so a reload picks up a promotion.
       const modelUrl = isRegistryReference(reference)
         ? `${(await resolveRegistryReference(new URL(reference, self.location.href).toString())).location}/`
         : reference;
+      this.modelUrl = modelUrl;
       // RDKit's wasm compiles while tfjs starts and the model files download.
       const modelFetch = prefetchModel(modelUrl);
       const warmup = this.chem.then((chem) =>
@@ -152,6 +193,8 @@ export class ModelHost {
       this.problem = null;
       const ready = await this.ready(requested, started);
       if (ready) onReady(ready);
+      this.warmUpGraph = await warmup;
+      this.startHelperWhenIdle(generation);
       if (plan.upgrades.length === 0) return { upgrade: Promise.resolve() };
       // After a macrotask, so that the first job (queued behind this load) starts, and then after
       // it has answered, so that the probes do not delay the first prediction.
@@ -190,6 +233,9 @@ export class ModelHost {
       await setupBackend({ backend: result.backend });
       if (result.predictor !== current.predictor) current.predictor.dispose();
       this.loaded = result;
+      // The helper runs the model on wasm: a GPU backend leaves it nothing to do.
+      this.parallel?.stop();
+      this.parallel = null;
       const ready = await this.ready(requested, started);
       // A newer load may have started while the marks were fetched: it answers for itself.
       if (ready && !stopped()) onReady(ready);

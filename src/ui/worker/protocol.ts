@@ -130,6 +130,8 @@ export interface JobDone {
   errors: number;
   /** Wall time of model inference alone (all chunks); null when nothing was predicted. */
   inferenceMs: number | null;
+  /** Threads that predicted (2 when the model helper took chunks); 0 when nothing was predicted. */
+  threads: number;
   /** Why predictions are missing, when the model is not loaded. */
   notice: string | null;
 }

@@ -1,0 +1,81 @@
+// The prediction worker's handle on its model helper (modelHelper.worker.ts): started while the page
+// is idle after a wasm load, stopped when the next load replaces the model.
+import type { GraphInput, MoleculePrediction } from '../../model';
+import type { ModelHelperApi } from './helperProtocol';
+import { RpcClient } from './rpc';
+
+/** Idle time after a model load before the helper starts anyway (chem.worker.ts warms RDKit alike). */
+export const HELPER_IDLE_START_MS = 3000;
+
+/** The helper's molecule fields: what the model reads, not the molblock and names the page needs. */
+function modelFields(graphs: GraphInput[]): string {
+  return JSON.stringify(
+    graphs.map(({ x, edgeIndex, edgeAttr, warnings }) => ({ x, edgeIndex, edgeAttr, warnings })),
+  );
+}
+
+/** A thread besides the prediction worker's that predicts with the same model. */
+export interface ParallelLane {
+  /** Ready and free for a chunk. */
+  readonly idle: boolean;
+  predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;
+}
+
+export class ModelHelper implements ParallelLane {
+  private readonly worker: Worker;
+  private readonly client: RpcClient<ModelHelperApi>;
+  /** Rejects when the worker fails: a call it will never answer still settles. */
+  private readonly failed: Promise<never>;
+  private state: 'loading' | 'ready' | 'stopped' = 'loading';
+  private inFlight = 0;
+
+  constructor(
+    readonly modelUrl: string,
+    warmUp: GraphInput,
+  ) {
+    this.worker = new Worker(new URL('./modelHelper.worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    this.client = new RpcClient<ModelHelperApi>(this.worker);
+    this.failed = new Promise<never>((_, reject) => {
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`model helper failed: ${event.message}`));
+      };
+    });
+    this.failed.catch(() => this.stop());
+    const load = this.client.call('load', { modelUrl, warmUp: modelFields([warmUp]) });
+    Promise.race([load, this.failed]).then(
+      () => {
+        if (this.state === 'loading') this.state = 'ready';
+      },
+      (error: unknown) => {
+        // The job goes on without it, on one thread, as before the helper existed.
+        console.warn('model helper: could not load the model', error);
+        this.stop();
+      },
+    );
+  }
+
+  /** Loaded, working and free for a chunk. */
+  get idle(): boolean {
+    return this.state === 'ready' && this.inFlight === 0;
+  }
+
+  async predict(graphs: GraphInput[]): Promise<MoleculePrediction[]> {
+    this.inFlight++;
+    try {
+      return await Promise.race([
+        this.client.call('predict', { graphs: modelFields(graphs) }),
+        this.failed,
+      ]);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  stop(): void {
+    this.state = 'stopped';
+    this.worker.terminate();
+  }
+}
