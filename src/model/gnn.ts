@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NUM_NODE_FEATURES } from '../chem/types';
 import { NUM_BOND_TYPES, type GraphBatchTensors } from './batch';
 import { segmentMean, segmentSum, stopGradient } from './graphOps';
-import type { LayerZeroTensors } from './layerZero';
+import type { EnvironmentPlanTensors } from './environmentPlan';
 import type { TargetKey } from './types';
 
 /** The original project's model: GraphConv (sum aggregation) x 3, mean pool, MLP 128-128-64-1. */
@@ -130,12 +130,12 @@ export abstract class GraphModel<A extends Architecture = Architecture> {
 
   /**
    * `dropoutSeed` set means training mode (dropout active); undefined means inference.
-   * `layerZero`: the batch's first-layer shortcut (layerZero.ts), for models that can use it.
+   * `plan`: the batch's environments (environmentPlan.ts), for models that can use them.
    */
   abstract forward(
     batch: GraphBatchTensors,
     dropoutSeed?: number,
-    layerZero?: LayerZeroTensors,
+    plan?: EnvironmentPlanTensors,
   ): ForwardOutput;
 
   setWeights(weights: tf.NamedTensorMap): void {
@@ -236,19 +236,19 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
   forward(
     b: GraphBatchTensors,
     _dropoutSeed?: number,
-    layerZero?: LayerZeroTensors,
+    plan?: EnvironmentPlanTensors,
   ): ForwardOutput {
-    return this.readout(this.embedAtoms(b, layerZero), b);
+    return this.readout(this.embedAtoms(b, plan), b);
   }
 
   /**
-   * Final node embeddings [numNodes, hidden], after the last ReLU: what the readout pools. With a
-   * layer-zero plan the first two layers run on the batch's distinct atoms and environments.
+   * Final node embeddings [numNodes, hidden], after the last ReLU: what the readout pools. With an
+   * environment plan (environmentPlan.ts) each layer runs on the batch's distinct environments.
    */
-  embedAtoms(b: GraphBatchTensors, layerZero?: LayerZeroTensors): tf.Tensor2D {
-    const planned = layerZero && this.layers.length >= 2 && this.architecture.bondTypes !== false;
-    let h = planned ? this.firstTwoLayers(b, layerZero) : apply(this.embed, b.x);
-    for (const layer of this.layers.slice(planned ? 2 : 0)) {
+  embedAtoms(b: GraphBatchTensors, plan?: EnvironmentPlanTensors): tf.Tensor2D {
+    if (plan) return tf.gather(tf.relu(this.embedEnvironments(plan)), plan.nodeColor);
+    let h = apply(this.embed, b.x);
+    for (const layer of this.layers) {
       const message = tf.relu(
         this.architecture.bondTypes === false
           ? tf.gather(h, b.src)
@@ -265,41 +265,36 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
   }
 
   /**
-   * The first two layers of embedAtoms on the plan's atom types and environments: the same
-   * products, on a few rows each instead of every atom's (the first layer's sum of messages goes
-   * through rel message by message, which is the same linear map).
+   * embedAtoms' layers on the plan's environments, one row each, before the last ReLU: the same
+   * products, with rel taken of each distinct message before the sum instead of after it.
    */
-  private firstTwoLayers(b: GraphBatchTensors, z: LayerZeroTensors): tf.Tensor2D {
-    const [l0, l1] = this.layers;
-    const width = this.architecture.hidden;
-    const types = z.typeX.shape[0];
-    const hType = apply(this.embed, z.typeX);
-    // Every (source type, bond class) message of the first layer, through rel.
-    const messages = tf.relu(
-      tf.add(tf.reshape(hType, [types, 1, width]), tf.reshape(l0.bond, [1, NUM_BOND_TYPES, width])),
-    );
-    const relMessages = apply(
-      l0.rel,
-      tf.reshape(messages, [types * NUM_BOND_TYPES, width]) as tf.Tensor2D,
-    );
-    const received = segmentSum(
-      tf.gather(relMessages, z.envEdgeMessage) as tf.Tensor2D,
-      z.envEdgeEnv,
-      z.numEnvs,
-    );
-    const pre = tf.add(tf.gather(apply(l0.root, hType), z.envType), received) as tf.Tensor2D;
-    const hEnv = tf.add(
-      tf.gather(hType, z.envType),
-      apply(l0.out, tf.relu(pre) as tf.Tensor2D),
-    ) as tf.Tensor2D;
-    // The second layer: messages from every atom's environment, the root product per environment.
-    const message = tf.relu(
-      tf.add(tf.gather(hEnv, z.srcEnv), tf.gather(l1.bond, b.bond)),
-    ) as tf.Tensor2D;
-    const agg = segmentSum(message, b.dst, b.numNodes);
-    const root = tf.gather(apply(l1.root, hEnv), z.nodeEnv);
-    const update = apply(l1.out, tf.relu(tf.add(root, apply(l1.rel, agg))) as tf.Tensor2D);
-    return tf.add(tf.gather(hEnv, z.nodeEnv), update) as tf.Tensor2D;
+  private embedEnvironments(plan: EnvironmentPlanTensors): tf.Tensor2D {
+    if (plan.layers.length !== this.layers.length) {
+      throw new Error(
+        `environment plan for ${plan.layers.length} layers, the model has ${this.layers.length}`,
+      );
+    }
+    let h = apply(this.embed, plan.typeX);
+    this.layers.forEach((layer, k) => {
+      const step = plan.layers[k];
+      const source = tf.gather(h, step.messageColor) as tf.Tensor2D;
+      const message = tf.relu(
+        this.architecture.bondTypes === false
+          ? source
+          : tf.add(source, tf.gather(layer.bond, step.messageBond)),
+      ) as tf.Tensor2D;
+      const received = segmentSum(
+        tf.gather(apply(layer.rel, message), step.receivedMessage) as tf.Tensor2D,
+        step.receivedBy,
+        step.numColors,
+      );
+      const pre = tf.add(tf.gather(apply(layer.root, h), step.parentColor), received);
+      h = tf.add(
+        tf.gather(h, step.parentColor),
+        apply(layer.out, tf.relu(pre) as tf.Tensor2D),
+      ) as tf.Tensor2D;
+    });
+    return h;
   }
 
   /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors, disposeBatch, NUM_ELEMENTS, type GraphBatchArrays } from './batch';
 import { boundedValue, lowerBound, Z90 } from './bounds';
 import { LOG_VAR_LIMIT, type GraphModel } from './gnn';
-import { disposeLayerZero, layerZeroPlan, layerZeroTensors } from './layerZero';
+import { disposeEnvironmentPlan, environmentPlan, environmentPlanTensors } from './environmentPlan';
 import { predictiveStd, toTargetUnits, type OutputTransform } from './outputTransform';
 
 export interface BatchPrediction {
@@ -27,14 +27,16 @@ export async function predictBatchArrays(
   batch: GraphBatchArrays,
 ): Promise<BatchPrediction> {
   const tensors = batchToTensors(batch);
-  const layerZero =
-    model.architecture.kind === 'product' ? layerZeroTensors(layerZeroPlan(batch)) : undefined;
+  const plan =
+    model.architecture.kind === 'product'
+      ? environmentPlanTensors(environmentPlan(batch, model.architecture.layers))
+      : undefined;
   const out = tf.tidy(() => {
-    const o = model.forward(tensors, undefined, layerZero);
+    const o = model.forward(tensors, undefined, plan);
     return o.logVar ? { mean: o.mean, logVar: o.logVar } : { mean: o.mean };
   }) as { mean: tf.Tensor2D; logVar?: tf.Tensor2D };
   disposeBatch(tensors);
-  if (layerZero) disposeLayerZero(layerZero);
+  if (plan) disposeEnvironmentPlan(plan);
   const [z, lv] = await Promise.all([
     out.mean.data() as Promise<Float32Array>,
     out.logVar?.data() as Promise<Float32Array> | undefined,
