@@ -56,6 +56,11 @@ interface Dispatched {
   done: Promise<void>;
 }
 
+/** Logical cores (1 where unknown, as in Node before 21). */
+function cores(): number {
+  return globalThis.navigator?.hardwareConcurrency ?? 1;
+}
+
 /** Time with at least one chunk being predicted, on either thread: the job's inference time. */
 function busyClock() {
   let running = 0;
@@ -231,8 +236,11 @@ async function predictWhileReading(
     const current = host.active;
     if (!current) throw new Error('the model was unloaded during the job');
     const { predictor } = current;
+    // While RDKit still reads (the job's critical path) a second model thread would take its core
+    // on a two-core machine; with more cores, or once the read is over, the helper joins in.
     const lane = host.helper;
-    const helper = lane?.idle && current.backend === 'wasm' ? lane : null;
+    const helperTurn = readEnded || cores() > 2;
+    const helper = helperTurn && lane?.idle && current.backend === 'wasm' ? lane : null;
     // After the read the rest is shared out evenly, so that neither thread finishes long after the other.
     const size = readEnded
       ? Math.min(maxChunk, Math.max(chunkSize, Math.ceil((rows.length - next) / 2)))
