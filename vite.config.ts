@@ -12,7 +12,6 @@ import {
   REGISTRY_FILE,
   resolveModel,
 } from './src/model';
-import { wasmThreadPoolPerCore } from './src/model/runtime/wasmThreadPool';
 
 // Cross-origin isolation lets the tfjs wasm backend use threads in the page.
 const isolation = {
@@ -125,13 +124,6 @@ export default defineConfig({
   ],
   server: { headers: isolation },
   preview: { headers: isolation },
-  worker: {
-    format: 'es',
-    // Worker bundles run their own plugin list; the tfjs wasm backend lives in the prediction worker.
-    plugins: () => [wasmThreadPoolPerCore()],
-    // tfjs-backend-wasm starts its pthreads from `factory.toString()`; renaming identifiers or
-    // compressing the worker bundle leaves that source pointing at names that do not exist there.
-    rolldownOptions: { output: { minify: { compress: false, mangle: false } } },
-  },
+  worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });

@@ -18,7 +18,6 @@ import {
 } from '../../src/model/runtime/fallback';
 import { softwareRenderer } from '../../src/model/runtime/gpuProbe';
 import { setupBackend, startBackend } from '../../src/model/runtime/setup';
-import { wasmThreadPoolPerCore } from '../../src/model/runtime/wasmThreadPool';
 
 describe('backend lists', () => {
   it('order, Node defaults and the GPU-free backends', () => {
@@ -283,41 +282,5 @@ describe('GPU probes', () => {
     canvas(null, true);
     expect(await softwareRenderer('webgl')).toBeNull();
     expect(await softwareRenderer('wasm')).toBeNull();
-  });
-});
-
-describe('the wasm thread pool plugin', () => {
-  const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm-threaded-simd.js';
-  const code = 'a();var pthreadPoolSize=8;b();';
-
-  function transform(source: string, id: string) {
-    const warnings: string[] = [];
-    const plugin = wasmThreadPoolPerCore();
-    const fn = plugin.transform as (this: unknown, code: string, id: string) => string | null;
-    const out = fn.call({ warn: (m: string) => warnings.push(m) }, source, id);
-    return { out, warnings, name: plugin.name };
-  }
-
-  it('sizes the pool to the cores less the calling thread, at most 7', () => {
-    const { out, warnings, name } = transform(code, WASM);
-    expect(name).toBe('tfjs-wasm-thread-pool-per-core');
-    expect(out).toBe(
-      'a();var pthreadPoolSize=Math.min(7,Math.max(1,(navigator.hardwareConcurrency||8)-1));b();',
-    );
-    expect(warnings).toEqual([]);
-  });
-
-  it('leaves other modules, the workers and ?url imports alone, and warns when the pattern is gone', () => {
-    expect(transform(code, '/node_modules/other/threaded-simd.js').out).toBeNull();
-    expect(
-      transform(code, '/node_modules/@tensorflow/tfjs-backend-wasm/dist/simd.js').out,
-    ).toBeNull();
-    expect(transform(code, WASM.replace('.js', '.worker.js')).out).toBeNull();
-    expect(transform(code, `${WASM}?url`).out).toBeNull();
-    const missing = transform('var pthreadPoolSize=4;', WASM);
-    expect(missing.out).toBeNull();
-    expect(missing.warnings).toEqual([
-      `${WASM}: no "var pthreadPoolSize=8;" (tfjs upgraded?); the pool stays at its default`,
-    ]);
   });
 });

@@ -1,7 +1,7 @@
 // The backend runtime: which backends exist and in what order, starting one (kernel fixes
 // included), the GPU probes, and fallback/upgrade across them. Node and the prediction worker both
 // start tfjs only through here. The wasm binaries' bundled URLs are in ./wasmAssets (browser
-// builds only) and the pthread pool size in ./wasmThreadPool (the Vite build).
+// builds only).
 export { BACKEND_ORDER, backendsToTry, batchSizeFor, startPlan } from './backends';
 export type { BackendChoice, BackendName } from './backends';
 export { applyKernelFixes, setupBackend, startBackend, locateWasmFiles } from './setup';

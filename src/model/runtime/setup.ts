@@ -55,6 +55,10 @@ async function loadGpuBackend(name: BackendName): Promise<void> {
 /** Picks the first backend in the list that initializes; returns its name. */
 export async function setupBackend(options: BackendOptions = {}): Promise<BackendName> {
   applyKernelFixes();
+  // tfjs' wasm kernels this model runs (matrix products included) never use the pthread pool of
+  // the threaded build: it would only start an idle worker and put the heap in shared memory,
+  // where copies are slower. More cores help through the model helper (src/ui/worker) instead.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const wanted = options.backend ?? NODE_BACKENDS;
   const list = Array.isArray(wanted) ? wanted : [wanted];
   if (options.wasmPaths) locateWasmFiles(options.wasmPaths);

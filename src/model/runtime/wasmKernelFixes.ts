@@ -134,9 +134,10 @@ function registerRowGather(): void {
       backend.disposeData(out.dataId);
       throw new Error(`gather index ${bad} is outside [0, ${rows - 1}]`);
     }
-    idx.forEach((r, i) =>
-      f32.copyWithin(outBase + i * cols, xBase + r * cols, xBase + (r + 1) * cols),
-    );
+    for (let i = 0; i < n; i++) {
+      const from = xBase + idx[i] * cols;
+      f32.copyWithin(outBase + i * cols, from, from + cols);
+    }
     return out;
   });
 }

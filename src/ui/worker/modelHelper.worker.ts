@@ -2,7 +2,6 @@
 // The model helper: the prediction worker's second thread for big jobs on wasm. tfjs' wasm kernels
 // (matrix products included) run on the calling thread only, so one worker predicts on one core;
 // on a machine with two or more, this worker predicts every other chunk of a job on another.
-import * as tf from '@tensorflow/tfjs-core';
 import {
   batchSizeFor,
   loadPredictor,
@@ -15,8 +14,6 @@ import type { ModelHelperApi } from './helperProtocol';
 import { serve } from './rpc';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-// The threaded build would start a pthread pool that the model's kernels never use.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 locateWasmFiles(tfWasmPaths);
 
 /** Forward passes of a full batch of warm-up molecules: enough for V8 to optimize the hot code. */
