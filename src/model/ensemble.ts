@@ -18,41 +18,61 @@ export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePr
     if (p.length !== n)
       throw new Error(`model ${m + 1} predicted ${p.length} molecules, model 1 predicted ${n}`);
   });
+  const order = TARGETS.map((t) => t.key);
+  // Plain loops, no per-target arrays: this runs for every molecule of every job.
   return Array.from({ length: n }, (_, i) => {
-    const members = perModel.map((p) => p[i]);
-    const keys = new Set(members.flatMap((p) => Object.keys(p.values) as TargetKey[]));
     const values: MoleculePrediction['values'] = {};
     const std: MoleculePrediction['std'] = {};
-    for (const key of keys) {
-      const having = members.filter((p) => p.values[key] !== undefined);
-      const means = having.map((p) => p.values[key]!);
-      const mean = means.reduce((s, v) => s + v, 0) / means.length;
-      values[key] = mean;
-      if (having.every((p) => p.std[key] !== undefined)) {
-        const within = having.reduce((s, p) => s + p.std[key]! ** 2, 0) / having.length;
-        const between = means.reduce((s, v) => s + (v - mean) ** 2, 0) / means.length;
-        std[key] = Math.sqrt(within + between);
+    for (const key of order) {
+      let count = 0;
+      let sum = 0;
+      let everyStd = true;
+      for (const p of perModel) {
+        const v = p[i].values[key];
+        if (v === undefined) continue;
+        count++;
+        sum += v;
+        if (p[i].std[key] === undefined) everyStd = false;
       }
+      if (count === 0) continue;
+      const mean = sum / count;
+      values[key] = mean;
+      if (!everyStd) continue;
+      let within = 0;
+      let between = 0;
+      for (const p of perModel) {
+        const v = p[i].values[key];
+        if (v === undefined) continue;
+        within += p[i].std[key]! ** 2;
+        between += (v - mean) ** 2;
+      }
+      std[key] = Math.sqrt(within / count + between / count);
     }
-    const seen = new Set<string>();
-    const warnings = members
-      .flatMap((p) => p.warnings)
-      .filter((w) => {
-        const id = JSON.stringify(w);
-        if (seen.has(id)) return false;
-        seen.add(id);
-        return true;
-      });
-    const capped = new Set(members.flatMap((p) => p.uncertaintyCapped ?? []));
-    const below = new Set(members.flatMap((p) => p.belowBound ?? []));
-    const order = TARGETS.map((t) => t.key);
+    const capped = new Set<TargetKey>();
+    const below = new Set<TargetKey>();
+    for (const p of perModel) {
+      for (const key of p[i].uncertaintyCapped ?? []) capped.add(key);
+      for (const key of p[i].belowBound ?? []) below.add(key);
+    }
     return withIntervals({
       values,
       std,
       uncertaintyCapped: order.filter((k) => capped.has(k)),
       belowBound: order.filter((k) => below.has(k)),
-      warnings,
+      warnings: unionOfWarnings(perModel.map((p) => p[i].warnings)),
     });
+  });
+}
+
+/** Every distinct warning of the members, in the order first seen. */
+function unionOfWarnings(lists: MoleculePrediction['warnings'][]): MoleculePrediction['warnings'] {
+  if (lists.every((list) => list.length === 0)) return [];
+  const seen = new Set<string>();
+  return lists.flat().filter((w) => {
+    const id = JSON.stringify(w);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
   });
 }
 

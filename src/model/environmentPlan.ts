@@ -55,7 +55,8 @@ export function sequenceHash(sequence: ArrayLike<number>, length: number): numbe
     hash = Math.imul(hash ^ (sequence[i] + 1), 0x9e3779b1);
     hash ^= hash >>> 15;
   }
-  return hash;
+  // 30 bits: V8 keeps small integers unboxed, and a Map keyed by them hashes fast.
+  return hash & 0x3fffffff;
 }
 
 /** Distinct integer sequences, numbered in order of first appearance; hashed, compared on a hit. */
@@ -74,7 +75,7 @@ export class SequenceNumbering {
   of(sequence: ArrayLike<number>, length: number): [number, boolean] {
     const hash = this.hash(sequence, length);
     // Linear probing: a collision moves on to the next slot, so equal hashes never merge sequences.
-    for (let slot = hash; ; slot = (slot + 1) | 0) {
+    for (let slot = hash; ; slot = (slot + 1) & 0x3fffffff) {
       const id = this.slots.get(slot);
       if (id === undefined) {
         this.slots.set(slot, this.size);

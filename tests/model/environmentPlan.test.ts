@@ -81,11 +81,12 @@ describe('environmentPlan', () => {
     expect(numbering.of([1, 3], 2)).toEqual([1, false]);
     expect(numbering.of([3], 1)).toEqual([2, false]);
     expect(numbering.size).toBe(3);
-    // The real hash spreads short sequences: a thousand squared pairs, no two alike.
+    // The real hash spreads short sequences: of a million pairs, a few hundred share a 30-bit hash
+    // with another (as random numbers would), none more.
     const hashes = new Set<number>();
     for (let a = 0; a < 1000; a++)
       for (let b = 0; b < 1000; b++) hashes.add(sequenceHash([a, b], 2));
-    expect(hashes.size).toBe(1_000_000);
+    expect(hashes.size).toBeGreaterThan(1_000_000 - 1000);
   });
 });
 

@@ -18,6 +18,9 @@ describe('packRows', () => {
     expect(rows[3]).toMatchObject({ fields: { ID: 'E-1' } });
     expect(rows[3].coords).toHaveLength(9);
     expect(rows[3].molblock).toContain('M  END');
+    // The graph keeps what the model reads; the row itself holds the rest once.
+    expect(Object.keys(rows[0].graph!).sort()).toEqual(['edgeAttr', 'edgeIndex', 'warnings', 'x']);
+    expect(rows[0].graph!.x).toHaveLength(9);
     const packed = packRows(rows);
     expect(typeof packed).toBe('string');
     expect(unpackRows(packed)).toEqual(JSON.parse(JSON.stringify(rows)));

@@ -18,7 +18,7 @@ type JobTask = Task<PredictApi['runJob']['progress']>;
 async function logPredictions(rows: WorkerRow[], model: string): Promise<void> {
   const predicted = rows.flatMap((row) =>
     row.graph && row.prediction?.values.gap !== undefined
-      ? [{ graph: row.graph, gapEv: row.prediction.values.gap }]
+      ? [{ graph: { ...row.graph, smiles: row.smiles }, gapEv: row.prediction.values.gap }]
       : [],
   );
   try {

@@ -1,9 +1,12 @@
-import type { MoleculeGraph, MoleculeResult } from '../../chem/types';
-import type { MoleculePrediction } from '../../model';
+import type { MoleculeResult } from '../../chem/types';
+import type { GraphInput, MoleculePrediction } from '../../model/contracts';
 import type { ResultRow } from './protocol';
 
-/** A row while it is inside the worker: it still carries the graph the model needs. */
-export type WorkerRow = ResultRow & { graph?: MoleculeGraph };
+/**
+ * A row while it is inside the workers: it still carries what the model reads of the graph (not the
+ * graph's copies of the row's name, SMILES, fields and atoms, which would travel twice).
+ */
+export type WorkerRow = ResultRow & { graph?: GraphInput };
 
 export function resultToRow(result: MoleculeResult, id: number): WorkerRow {
   if (!result.ok) {
@@ -36,7 +39,12 @@ export function resultToRow(result: MoleculeResult, id: number): WorkerRow {
     molblock: molecule.molblock,
     fields: molecule.fields,
     warnings: molecule.warnings,
-    graph: molecule,
+    graph: {
+      x: molecule.x,
+      edgeIndex: molecule.edgeIndex,
+      edgeAttr: molecule.edgeAttr,
+      warnings: molecule.warnings,
+    },
   };
 }
 
