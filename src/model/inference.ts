@@ -20,6 +20,14 @@ export interface BatchPrediction {
   belowBound: Uint8Array;
 }
 
+/**
+ * Backends that run the product model on the batch's distinct environments (environmentPlan.ts):
+ * the CPU ones, where the matrix products are the cost. On WebGL (SwiftShader) the planned forward
+ * gave other numbers (methane's dipole 0.26 D against 0.15 D), and a GPU has the plain products'
+ * rows to spare, so the GPU backends run the plain forward.
+ */
+const PLANNED_BACKENDS = new Set(['wasm', 'cpu']);
+
 /** Forward pass in inference mode on one batch, mapped back to target units. */
 export async function predictBatchArrays(
   model: GraphModel,
@@ -28,7 +36,7 @@ export async function predictBatchArrays(
 ): Promise<BatchPrediction> {
   const tensors = batchToTensors(batch);
   const plan =
-    model.architecture.kind === 'product'
+    model.architecture.kind === 'product' && PLANNED_BACKENDS.has(tf.getBackend())
       ? environmentPlanTensors(environmentPlan(batch, model.architecture.layers))
       : undefined;
   const out = tf.tidy(() => {
