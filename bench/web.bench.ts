@@ -35,22 +35,6 @@ const DROP_AFTER_IDLE_MS = 10_000;
 /** Each big-file run is repeated: two shared cores move single runs by 10-15 %. */
 const BIG_FILE_REPEATS = Number(process.env.BENCH_BIG_FILE_REPEATS ?? 3);
 
-// QM9-size molecules written here (C/N/O/F, up to 9 heavy atoms).
-const MOLECULES = [
-  'CCO',
-  'CC#N',
-  'c1ccccc1',
-  'O=C1CCCC1',
-  'FC(F)F',
-  'c1cc[nH]c1',
-  'NC(=O)C=C',
-  'OC1COC1',
-  'CC(C)(C)O',
-  'N#CC1=CC=CO1',
-  'CC1(C)OC1C#N',
-  'OCC(O)CO',
-];
-
 type AssetKind =
   | 'page JS'
   | 'page CSS'
@@ -662,7 +646,7 @@ async function main(): Promise<void> {
       browser: `Chromium ${browser.version()} headless`,
       webgpuAdapter: adapter,
       notes: [
-        'Single-molecule latency and batch throughput are predict() calls inside the page worker on the named backend, after warm-up; the batch holds different molecules (those of the big files), the single molecule cycles through the 12 of this file.',
+        'Single-molecule latency and batch throughput are predict() calls inside the page worker on the named backend, after warm-up; the batch holds different molecules (the first ones of the big files), and the single-molecule runs take them in turn.',
         'First prediction: navigation to /?smiles=CCO until the gap value is on screen (worker start, RDKit + tfjs wasm, model load, featurize, predict): the “gap painted” mark, the first animation frame after the value enters the DOM, in the page clock (ms since navigation start). firstPredictionPolledMs is the same seen from Node through Playwright polling, including its round trips.',
         'stages: performance marks in ms since navigation, page ("boot", "worker requested", "react render requested") and worker ("worker: ..."; auto answers on wasm first, then probes webgpu/webgl). loadAverage1m: the 1-minute load average when the run ended.',
         'Without a real GPU, Chromium runs WebGPU and WebGL on SwiftShader (CPU): those figures check function, not GPU speed.',
