@@ -22,6 +22,7 @@ import { initChem } from '../src/chem';
 import { rdkit } from '../src/chem';
 import { DEFAULT_DATA } from '../cli/defaults';
 import { readQm9Rows } from '../scripts/qm9Table';
+import { fragmentCombinations } from '../tests/helpers/fragmentMolecules';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4175);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -309,7 +310,7 @@ async function benchBackend(page: Page, backend: string, batchSize: number) {
  * The big files' molecules, all different: the model's first layers share work between atoms in
  * the same environment across a batch, so a file of a few molecules repeated would flatter it.
  * QM9's own molecules (spread over the table, read at run time, never stored) when its table is
- * here; else 1,000 combinations of small fragments (as in e2e/batch1000.spec.ts), each 10 times.
+ * here; else the 1,000 fragment combinations of tests/helpers/fragmentMolecules.ts, each 10 times.
  */
 let bigFileMoleculesRead: { smiles: string[]; origin: string } | null = null;
 
@@ -327,23 +328,7 @@ function readBigFileMolecules(): { smiles: string[]; origin: string } {
       origin: `${BIG_FILE_RECORDS} different QM9 molecules, every ${step.toFixed(1)}th characterized row`,
     };
   }
-  const cores = [
-    'C',
-    'CC',
-    'CCC',
-    'CC(C)',
-    'C1CC1',
-    'C=C',
-    'CC#C',
-    'c1ccccc1',
-    'C1CCOC1',
-    'N1CCC1',
-  ];
-  const heads = ['O', 'N', 'F', 'N#C', 'O=C', 'CO', 'CN', 'OC(=O)', 'FC(F)(F)', 'NC(=O)'];
-  const tails = ['O', 'N', 'F', 'C#N', 'C=O', 'OC', 'NC', 'C(=O)O', 'C(F)(F)F', 'C(N)=O'];
-  const combos = cores.flatMap((core) =>
-    heads.flatMap((head) => tails.map((tail) => `${head}${core}${tail}`)),
-  );
+  const combos = fragmentCombinations();
   return {
     smiles: Array.from({ length: BIG_FILE_RECORDS }, (_, i) => combos[i % combos.length]),
     origin: `QM9 table not found: ${combos.length} fragment combinations, each ${BIG_FILE_RECORDS / combos.length} times`,

@@ -1,39 +1,24 @@
 import { expect, test } from '@playwright/test';
+// The page's actions first, then what reads its export.
 import {
-  downloadText,
   modelPublished,
   NO_MODEL_REASON,
-  parseCsv,
   pickFiles,
-  waitForJob,
   waitForModel,
+  waitForJob,
+  downloadText,
+  parseCsv,
 } from './helpers';
+import { fragmentCombinations } from '../tests/helpers/fragmentMolecules';
 import { GOLDEN_TOLERANCE } from '../tests/helpers/golden';
 
-/** 1,000 small C/N/O/F molecules: a core between two end groups, varied systematically. */
+/** The 1,000 fragment combinations as a named SMILES file. */
 function thousandSmiles(): string {
-  const cores = [
-    'C',
-    'CC',
-    'CCC',
-    'CC(C)',
-    'C1CC1',
-    'C=C',
-    'CC#C',
-    'c1ccccc1',
-    'C1CCOC1',
-    'N1CCC1',
-  ];
-  // Heads attach through their last atom, tails through their first.
-  const heads = ['O', 'N', 'F', 'N#C', 'O=C', 'CO', 'CN', 'OC(=O)', 'FC(F)(F)', 'NC(=O)'];
-  const tails = ['O', 'N', 'F', 'C#N', 'C=O', 'OC', 'NC', 'C(=O)O', 'C(F)(F)F', 'C(N)=O'];
-  const lines: string[] = [];
-  for (const core of cores) {
-    for (const head of heads) {
-      for (const tail of tails) lines.push(`${head}${core}${tail}`);
-    }
-  }
-  return lines.map((smiles, i) => `${smiles} mol-${i + 1}`).join('\n') + '\n';
+  return (
+    fragmentCombinations()
+      .map((smiles, i) => `${smiles} mol-${i + 1}`)
+      .join('\n') + '\n'
+  );
 }
 
 test('a 1,000-molecule file completes while the page stays responsive', async ({ page }) => {
