@@ -129,4 +129,13 @@ test('on a 390 px phone screen nothing scrolls sideways and the main actions are
   }
   await keepScreenshot(page, testInfo, 'phone-390px-results', false);
   await keepScreenshot(page, testInfo, 'phone-390px');
+
+  // The backend details open inside the screen, every line readable.
+  await page.getByText('details', { exact: true }).click();
+  const popover = page.getByTestId('last-inference').locator('..');
+  await expect(page.getByTestId('last-inference')).toBeInViewport({ ratio: 1 });
+  const box = (await popover.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  expect(await widthOf()).toBeLessThanOrEqual(390);
 });
