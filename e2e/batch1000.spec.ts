@@ -10,7 +10,7 @@ import {
   parseCsv,
 } from './helpers';
 import { fragmentCombinations } from '../tests/helpers/fragmentMolecules';
-import { GOLDEN_TOLERANCE } from '../tests/helpers/golden';
+import { closeEnough } from '../tests/helpers/golden';
 
 /** The 1,000 fragment combinations as a named SMILES file. */
 function thousandSmiles(): string {
@@ -108,15 +108,10 @@ test('once the page has sat idle, a big file is predicted on two threads, with t
     Object.entries(row).flatMap(([column, cell]) => {
       const expected = oneThread[i][column];
       const valueColumn = column.replace(/_(lo|hi)90 /, ' ');
-      const scale = Math.max(1, Math.abs(Number(oneThread[i][valueColumn] ?? expected)));
-      const a = Number(cell);
-      const b = Number(expected);
+      const scale = Number(oneThread[i][valueColumn] ?? expected);
       const same =
         cell === expected ||
-        (cell !== '' &&
-          Number.isFinite(a) &&
-          Number.isFinite(b) &&
-          Math.abs(a - b) <= GOLDEN_TOLERANCE * scale);
+        (cell !== '' && expected !== '' && closeEnough(Number(cell), Number(expected), scale));
       return same ? [] : [`${row.name} ${column}: ${expected} -> ${cell}`];
     }),
   );
