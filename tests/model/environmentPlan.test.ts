@@ -71,6 +71,22 @@ describe('environmentPlan', () => {
     expect(new Set(nodeColor.slice(3, 6)).size).toBe(1);
   });
 
+  it('the same molecule written in another atom order has the same environments', () => {
+    // The middle carbon hears (C, O) in one and (O, C) in the other: sorted, they are one colour.
+    const alone = environmentPlan(batchFromGraphs([graph('CCO')], true), 3);
+    const both = environmentPlan(batchFromGraphs([graph('CCO'), graph('OCC')], true), 3);
+    expect(both.layers.map((l) => l.numColors)).toEqual(alone.layers.map((l) => l.numColors));
+  });
+
+  it('its tensors are all released by disposeEnvironmentPlan', async () => {
+    await setupBackend({ backend: 'cpu' });
+    const before = tf.memory().numTensors;
+    const plan = environmentPlanTensors(environmentPlan(batchFromGraphs([graph('CCO')], true), 2));
+    expect(tf.memory().numTensors).toBe(before + 2 + 2 * 5);
+    disposeEnvironmentPlan(plan);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('numbers sequences exactly, even when their hashes collide', () => {
     // Every sequence hashes alike here: only the comparison on a hit tells them apart.
     const numbering = new SequenceNumbering(() => 42);
