@@ -1,8 +1,14 @@
 // A job: the chemistry worker reads the inputs into rows, then the model predicts them chunk by
 // chunk, so the table fills while it runs and a cancel is honoured between chunks.
-import { batchSizeFor, type MoleculePrediction, type Predictor } from '../../model';
+import {
+  batchSizeFor,
+  type GraphInput,
+  type MoleculePrediction,
+  type Predictor,
+} from '../../model';
 import { queuePredictions } from '../../logging';
 import { readRows, type ChemClient } from './chemClient';
+import { cores } from './modelHelper';
 import type { ModelHost } from './modelHost';
 import type { JobDone, JobInput, PredictApi, ResultRow } from './protocol';
 import { yieldToMessages, type Task } from './rpc';
@@ -40,8 +46,9 @@ function molecules(rows: WorkerRow[]): number {
   return rows.reduce((n, row) => (row.status === 'error' ? n : n + 1), 0);
 }
 
-function moleculesOf(rows: WorkerRow[]): WorkerRow[] {
-  return rows.filter((row) => row.status !== 'error');
+/** What the model reads of the rows it can predict. */
+function graphsOf(rows: WorkerRow[]): GraphInput[] {
+  return rows.flatMap((row) => (row.status === 'error' ? [] : [row.graph!]));
 }
 
 /** A chunk of a job's rows on its way through the model; chunks are finished in job order. */
@@ -54,11 +61,6 @@ interface Dispatched {
   settled: boolean;
   /** Resolves once settled. */
   done: Promise<void>;
-}
-
-/** Logical cores (1 where unknown, as in Node before 21). */
-function cores(): number {
-  return globalThis.navigator?.hardwareConcurrency ?? 1;
 }
 
 /** Time with at least one chunk being predicted, on either thread: the job's inference time. */
@@ -149,7 +151,8 @@ async function predictWhileReading(
   // CHUNK_BATCHES batches: when the model falls behind the read it catches up in fewer, larger
   // steps (fewer calls, messages and table updates), and the first rows still come after one batch.
   // On wasm, once the model helper (another thread with its own copy of the model) has started,
-  // every other chunk goes to it; chunks are finished in job order whichever thread predicted them.
+  // it takes chunks whenever it is free (on two cores only after the read); chunks are finished in
+  // job order whichever thread predicted them.
   const chunkSize = batchSizeFor(loaded.backend);
   const maxChunk = chunkSize * CHUNK_BATCHES;
   let next = 0; // rows before this index are in `dispatched` or finished
@@ -170,7 +173,7 @@ async function predictWhileReading(
     predictedHere = true;
     busy.begin();
     try {
-      return await predictor.predict(moleculesOf(chunk).map((row) => row.graph!));
+      return await predictor.predict(graphsOf(chunk));
     } finally {
       busy.end();
     }
@@ -257,7 +260,7 @@ async function predictWhileReading(
         const item: Dispatched = { chunk, predictor, settled: false, done: Promise.resolve() };
         busy.begin();
         item.done = helper
-          .predict(moleculesOf(chunk).map((row) => row.graph!))
+          .predict(graphsOf(chunk))
           .then(
             (predictions) => {
               item.predictions = predictions;

@@ -4,6 +4,11 @@ import type { GraphInput, MoleculePrediction } from '../../model';
 import type { ModelHelperApi } from './helperProtocol';
 import { RpcClient } from './rpc';
 
+/** Logical cores (1 where unknown, as in Node before 21): whether a helper thread has a core. */
+export function cores(): number {
+  return globalThis.navigator?.hardwareConcurrency ?? 1;
+}
+
 /** Idle time after a model load before the helper starts anyway (chem.worker.ts warms RDKit alike). */
 export const HELPER_IDLE_START_MS = 3000;
 

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The model helper: the prediction worker's second thread for big jobs on wasm. tfjs' wasm kernels
 // (matrix products included) run on the calling thread only, so one worker predicts on one core;
-// on a machine with two or more, this worker predicts every other chunk of a job on another.
+// on a machine with two or more, this worker predicts chunks of a big job on another.
 import {
   batchSizeFor,
   loadPredictor,

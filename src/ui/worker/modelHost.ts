@@ -15,7 +15,7 @@ import {
   type Predictor,
 } from '../../model';
 import { chemStages, type ChemClient } from './chemClient';
-import { HELPER_IDLE_START_MS, ModelHelper, type ParallelLane } from './modelHelper';
+import { cores, HELPER_IDLE_START_MS, ModelHelper, type ParallelLane } from './modelHelper';
 import { prefetchModel } from './modelPrefetch';
 import { predictorSteps } from './predictorSteps';
 import type { ModelReady, StartupStage } from './protocol';
@@ -87,8 +87,7 @@ export class ModelHost {
         return;
       }
       const loaded = this.loaded;
-      const cores = navigator.hardwareConcurrency ?? 1;
-      if (loaded?.backend !== 'wasm' || cores < 2 || !this.modelUrl || !this.warmUpGraph) return;
+      if (loaded?.backend !== 'wasm' || cores() < 2 || !this.modelUrl || !this.warmUpGraph) return;
       // Absolute: the helper's script may sit elsewhere than this one.
       const url = new URL(this.modelUrl, self.location.href).href;
       this.parallel = new ModelHelper(url, this.warmUpGraph);
