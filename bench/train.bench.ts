@@ -21,7 +21,7 @@ import { DEFAULT_MODEL, DEFAULT_MODELS_DIR } from '../cli/defaults';
 import { DEFAULT_CONFIG } from '../training/config';
 import { loadQm9Dataset } from '../training/dataset';
 import { batchFromPacked, packGraphs, type PackedGraphs } from '../training/packed';
-import { packedToGraph } from '../training/packedToGraph';
+import { graphAt } from '../src/model';
 import { Rng } from '../src/stats';
 import { fitOutputTransform } from '../training/standardize';
 import { TEST_SMILES } from '../tests/helpers/trainingMolecules';
@@ -188,7 +188,7 @@ async function shippedPredictor(data: { packed: PackedGraphs; ids: Int32Array })
   if (!existsSync(path.join(location, 'model.json')))
     return { model: location, error: 'not published' };
   const predictor = await loadPredictor(location, { backend: 'wasm' });
-  const graphs = Array.from(data.ids.subarray(0, 1024), (i) => packedToGraph(data.packed, i));
+  const graphs = Array.from(data.ids.subarray(0, 1024), (i) => graphAt(data.packed, i));
   await predictor.predict(graphs.slice(0, 256));
   const t0 = performance.now();
   let n = 0;

@@ -449,7 +449,14 @@ async function bigFile(page: Page, name: string, content: string, dropAfterIdleM
   };
 }
 
-type CpuMs = { total: number; mainThreads: number; workers: number; background: number };
+type CpuMs = {
+  total: number;
+  mainThreads: number;
+  workers: number;
+  background: number;
+  /** The same time by thread name (Chromium names its threads by role), busiest first. */
+  byThread: Record<string, number>;
+};
 
 /**
  * CPU time of every Chromium thread (Linux /proc), grouped by what runs there: main threads (the
@@ -458,7 +465,7 @@ type CpuMs = { total: number; mainThreads: number; workers: number; background: 
  * compositor). With `since`, the time spent after that reading.
  */
 function browserCpuMs(since?: CpuMs): CpuMs {
-  const ms: CpuMs = { total: 0, mainThreads: 0, workers: 0, background: 0 };
+  const ms: CpuMs = { total: 0, mainThreads: 0, workers: 0, background: 0, byThread: {} };
   const tick = 1000 / 100; // USER_HZ
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let tasks: string[];
@@ -485,14 +492,21 @@ function browserCpuMs(since?: CpuMs): CpuMs {
           : 'background';
       ms[group] += used;
       ms.total += used;
+      const role = tid === pid ? `${thread} (main)` : thread;
+      ms.byThread[role] = (ms.byThread[role] ?? 0) + used;
     }
   }
   if (!since) return ms;
+  const byThread = Object.entries(ms.byThread)
+    .map(([role, used]) => [role, used - (since.byThread[role] ?? 0)] as const)
+    .filter(([, used]) => used > 0)
+    .sort((a, b) => b[1] - a[1]);
   return {
     total: ms.total - since.total,
     mainThreads: ms.mainThreads - since.mainThreads,
     workers: ms.workers - since.workers,
     background: ms.background - since.background,
+    byThread: Object.fromEntries(byThread),
   };
 }
 

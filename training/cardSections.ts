@@ -4,7 +4,7 @@ import type { IntervalCoverage, ModelCard, TestResiduals, TrainingPredictions } 
 import { TARGETS, type TargetKey } from '../src/model';
 import { computeDriftReference, Rng } from '../src/stats';
 import type { PackedGraphs } from './packed';
-import { packedToGraph } from './packedToGraph';
+import { graphAt } from '../src/model';
 import { trainingPredictions } from './referenceStats';
 import { COVERAGE_LEVELS, coverageAtLevels } from './metrics';
 import { errorHistogram, parityGrid } from './testResiduals';
@@ -35,7 +35,7 @@ export function referenceSections(
   return {
     trainingPredictions: summary,
     driftReference: computeDriftReference(
-      Array.from(sample, (i) => packedToGraph(packed, i)),
+      Array.from(sample, (i) => graphAt(packed, i)),
       Array.from(gaps),
       {
         seed,

@@ -4,7 +4,7 @@ import { averagePredictions, type MoleculePrediction, type Predictor } from '../
 import type { TargetMetrics } from '../src/model';
 import type { Qm9Dataset } from './dataset';
 import { targetMetrics } from './metrics';
-import { packedToGraph } from './packedToGraph';
+import { graphAt } from '../src/model';
 import { truthColumn } from './predictPacked';
 import type { SplitName } from './split';
 
@@ -22,7 +22,7 @@ export async function evaluateOnSplit(
   split: SplitName,
 ): Promise<SplitEvaluation> {
   const ids = dataset.split[split];
-  const graphs = Array.from(ids, (i) => packedToGraph(dataset.packed, i));
+  const graphs = Array.from(ids, (i) => graphAt(dataset.packed, i));
   const t0 = Date.now();
   const perModel = [];
   for (const predictor of predictors) perModel.push(await predictor.predict(graphs));

@@ -24,7 +24,7 @@ import { writeJsonAtomic } from './checkpoint';
 import { cardHeader } from './export';
 import { loadQm9Dataset, type Qm9Dataset } from './dataset';
 import { calibrationFactor, formatMetricsTable, targetMetrics } from './metrics';
-import { packedToGraph } from './packedToGraph';
+import { graphAt } from '../src/model';
 import { truthColumn } from './predictPacked';
 
 export interface EnsembleConfig {
@@ -114,7 +114,7 @@ export async function exportEnsemble(config: EnsembleConfig): Promise<string> {
       );
   });
   const graphsOf = (ids: Int32Array): GraphInput[] =>
-    Array.from(ids, (i) => packedToGraph(dataset.packed, i));
+    Array.from(ids, (i) => graphAt(dataset.packed, i));
 
   // Fit the std factors on validation with the members as they will be loaded (float32).
   const members = await Promise.all(config.members.map((dir) => loadPredictor(dir)));

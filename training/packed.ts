@@ -1,18 +1,19 @@
 import { NUM_NODE_FEATURES } from '../src/chem/types';
-import { allocateBatch, NUM_ELEMENTS, type GraphBatchArrays } from '../src/model';
-import type { GraphInput } from '../src/model';
+import {
+  NUM_ELEMENTS,
+  packGraphs as packModelGraphs,
+  type GraphInput,
+  type PackedGraphs as GraphPack,
+} from '../src/model';
 
-/** Many featurized molecules in flat typed arrays (compact, cacheable, fast to batch). */
-export interface PackedGraphs {
-  count: number;
-  nodeOffset: Int32Array;
-  edgeOffset: Int32Array;
-  /** totalNodes x 11 (all features are small integers). */
+export { batchFromPacked } from '../src/model';
+
+/**
+ * The dataset's molecules (compact, cacheable, fast to batch): the model's packed graphs, with
+ * bond types and byte features (RDKit's featurization gives small integers), plus ids and targets.
+ */
+export interface PackedGraphs extends GraphPack {
   x: Uint8Array;
-  /** Per-molecule local atom indices. */
-  src: Int32Array;
-  dst: Int32Array;
-  bond: Uint8Array;
   gdbIdx: Int32Array;
   /** count x 12 target values in TARGETS units; NaN where unknown. */
   targets: Float32Array;
@@ -26,72 +27,20 @@ export function packGraphs(
   gdbIdx: number[],
   targets: number[][],
 ): PackedGraphs {
-  const count = graphs.length;
-  const nodeOffset = new Int32Array(count + 1);
-  const edgeOffset = new Int32Array(count + 1);
-  graphs.forEach((g, i) => {
-    nodeOffset[i + 1] = nodeOffset[i] + g.x.length;
-    edgeOffset[i + 1] = edgeOffset[i] + g.edgeIndex[0].length;
-  });
-  const p: PackedGraphs = {
-    count,
-    nodeOffset,
-    edgeOffset,
-    x: new Uint8Array(nodeOffset[count] * NUM_NODE_FEATURES),
-    src: new Int32Array(edgeOffset[count]),
-    dst: new Int32Array(edgeOffset[count]),
-    bond: new Uint8Array(edgeOffset[count]),
+  const p = packModelGraphs(graphs, true);
+  if (!(p.x instanceof Uint8Array)) {
+    throw new Error('training graphs must have small integer features (RDKit featurization)');
+  }
+  const packed: PackedGraphs = {
+    ...p,
+    x: p.x,
     gdbIdx: Int32Array.from(gdbIdx),
-    targets: new Float32Array(count * NUM_TARGET_COLUMNS).fill(NaN),
+    targets: new Float32Array(p.count * NUM_TARGET_COLUMNS).fill(NaN),
   };
-  graphs.forEach((g, i) => {
-    g.x.forEach((row, a) => p.x.set(row, (nodeOffset[i] + a) * NUM_NODE_FEATURES));
-    const e0 = edgeOffset[i];
-    p.src.set(g.edgeIndex[0], e0);
-    p.dst.set(g.edgeIndex[1], e0);
-    g.edgeAttr?.forEach((row, e) => (p.bond[e0 + e] = row.indexOf(1)));
-    targets[i]?.forEach((v, k) => (p.targets[i * NUM_TARGET_COLUMNS + k] = v));
-  });
-  return p;
-}
-
-/** Gathers the molecules `ids` into one batch graph. */
-export function batchFromPacked(p: PackedGraphs, ids: ArrayLike<number>): GraphBatchArrays {
-  let numNodes = 0;
-  let numEdges = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const i = ids[k];
-    numNodes += p.nodeOffset[i + 1] - p.nodeOffset[i];
-    numEdges += p.edgeOffset[i + 1] - p.edgeOffset[i];
-  }
-  const b = allocateBatch(ids.length, numNodes, numEdges);
-  let nb = 0;
-  let eb = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const i = ids[k];
-    const n0 = p.nodeOffset[i];
-    const n = p.nodeOffset[i + 1] - n0;
-    b.x.set(
-      p.x.subarray(n0 * NUM_NODE_FEATURES, (n0 + n) * NUM_NODE_FEATURES),
-      nb * NUM_NODE_FEATURES,
-    );
-    b.graphIndex.fill(k, nb, nb + n);
-    b.nodeCounts[k] = n;
-    for (let a = 0; a < n; a++) {
-      for (let e = 0; e < NUM_ELEMENTS; e++)
-        b.elementCounts[k * NUM_ELEMENTS + e] += p.x[(n0 + a) * NUM_NODE_FEATURES + e];
-    }
-    const e0 = p.edgeOffset[i];
-    const m = p.edgeOffset[i + 1] - e0;
-    for (let e = 0; e < m; e++) {
-      b.src[eb + e] = p.src[e0 + e] + nb;
-      b.dst[eb + e] = p.dst[e0 + e] + nb;
-      b.bond[eb + e] = p.bond[e0 + e];
-    }
-    nb += n;
-    eb += m;
-  }
-  return b;
+  graphs.forEach((_, i) =>
+    targets[i]?.forEach((v, k) => (packed.targets[i * NUM_TARGET_COLUMNS + k] = v)),
+  );
+  return packed;
 }
 
 /** Element counts (H, C, N, O, F) of one packed molecule. */
@@ -188,7 +137,11 @@ export function deserializePacked(bytes: Uint8Array): {
     off += bytesLen + ((4 - (bytesLen % 4)) % 4);
   });
   return {
-    packed: { count: header.count, ...(arrays as unknown as Omit<PackedGraphs, 'count'>) },
+    packed: {
+      count: header.count,
+      bondTypes: true,
+      ...(arrays as unknown as Omit<PackedGraphs, 'count' | 'bondTypes'>),
+    },
     meta: header.meta,
   };
 }

@@ -4,7 +4,8 @@ import { makeLogRecord, tooLargeToLog, type LoggableGraph } from './record';
 import type { LogRecord } from './types';
 
 export interface PredictedGraph {
-  graph: LoggableGraph;
+  /** Built only while logging is on: the prediction worker keeps graphs packed. */
+  graph: () => LoggableGraph;
   /** The predicted HOMO-LUMO gap in eV: the original service's `prediction`. */
   gapEv: number;
 }
@@ -27,7 +28,7 @@ export async function queuePredictions(
   const records: LogRecord[] = [];
   const unsendable: { record: LogRecord; reason: string }[] = [];
   for (const item of predicted.filter((p) => Number.isFinite(p.gapEv))) {
-    const record = makeLogRecord(item.graph, item.gapEv, modelVersion, settings, now);
+    const record = makeLogRecord(item.graph(), item.gapEv, modelVersion, settings, now);
     const reason = tooLargeToLog(record);
     if (reason === null) records.push(record);
     else unsendable.push({ record, reason });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NUM_NODE_FEATURES } from '../chem/types';
+import { packGraphs, type PackedGraphs } from './packedGraphs';
 import type { GraphInput } from './types';
 
 export const NUM_BOND_TYPES = 4;
@@ -36,19 +37,6 @@ export interface GraphBatchTensors {
   invCounts: tf.Tensor2D;
 }
 
-function bondClass(row: number[] | undefined, mol: number, edge: number): number {
-  if (!row || row.length !== NUM_BOND_TYPES) {
-    throw new Error(`molecule ${mol}: edgeAttr row ${edge} must have ${NUM_BOND_TYPES} entries`);
-  }
-  const k = row.findIndex((v) => v === 1);
-  if (k < 0) throw new Error(`molecule ${mol}: edgeAttr row ${edge} is not a one-hot bond type`);
-  return k;
-}
-
-/**
- * Checks and concatenates featurized molecules. `requireBonds`: the model uses bond types, so a
- * molecule without edgeAttr is an error rather than a silent "all single bonds".
- */
 /** Zeroed arrays for a batch of the given size. */
 export function allocateBatch(
   numGraphs: number,
@@ -68,74 +56,54 @@ export function allocateBatch(
   };
 }
 
-export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): GraphBatchArrays {
+/** The molecules `from` .. `to` - 1 (or those listed in `ids`) as one batch graph. */
+export function batchFromPacked(
+  p: PackedGraphs,
+  ids: ArrayLike<number> | { from: number; to: number },
+): GraphBatchArrays {
+  const range = 'from' in ids ? ids : null;
+  const length = range ? range.to - range.from : (ids as ArrayLike<number>).length;
+  const idAt = range ? (k: number) => range.from + k : (k: number) => (ids as ArrayLike<number>)[k];
   let numNodes = 0;
   let numEdges = 0;
-  graphs.forEach((g, m) => {
-    if (!g || !Array.isArray(g.x) || g.x.length === 0)
-      throw new Error(`molecule ${m}: x has no atoms`);
-    if (
-      !Array.isArray(g.edgeIndex) ||
-      g.edgeIndex.length !== 2 ||
-      g.edgeIndex[0].length !== g.edgeIndex[1].length
-    ) {
-      throw new Error(`molecule ${m}: edgeIndex must be two index lists of equal length`);
+  for (let k = 0; k < length; k++) {
+    const i = idAt(k);
+    numNodes += p.nodeOffset[i + 1] - p.nodeOffset[i];
+    numEdges += p.edgeOffset[i + 1] - p.edgeOffset[i];
+  }
+  const b = allocateBatch(length, numNodes, numEdges);
+  let nb = 0;
+  let eb = 0;
+  for (let k = 0; k < length; k++) {
+    const i = idAt(k);
+    const n0 = p.nodeOffset[i];
+    const n = p.nodeOffset[i + 1] - n0;
+    b.x.set(
+      p.x.subarray(n0 * NUM_NODE_FEATURES, (n0 + n) * NUM_NODE_FEATURES),
+      nb * NUM_NODE_FEATURES,
+    );
+    b.graphIndex.fill(k, nb, nb + n);
+    b.nodeCounts[k] = n;
+    for (let a = 0; a < n; a++) {
+      for (let e = 0; e < NUM_ELEMENTS; e++)
+        b.elementCounts[k * NUM_ELEMENTS + e] += p.x[(n0 + a) * NUM_NODE_FEATURES + e];
     }
-    if (requireBonds && !g.edgeAttr)
-      throw new Error(`molecule ${m}: this model needs edgeAttr (bond types)`);
-    if (g.edgeAttr && g.edgeAttr.length !== g.edgeIndex[0].length) {
-      throw new Error(
-        `molecule ${m}: edgeAttr has ${g.edgeAttr.length} rows for ${g.edgeIndex[0].length} edges`,
-      );
+    const e0 = p.edgeOffset[i];
+    const m = p.edgeOffset[i + 1] - e0;
+    for (let e = 0; e < m; e++) {
+      b.src[eb + e] = p.src[e0 + e] + nb;
+      b.dst[eb + e] = p.dst[e0 + e] + nb;
+      b.bond[eb + e] = p.bond[e0 + e];
     }
-    numNodes += g.x.length;
-    numEdges += g.edgeIndex[0].length;
-  });
-  const out = allocateBatch(graphs.length, numNodes, numEdges);
-  let nodeBase = 0;
-  let edgeBase = 0;
-  graphs.forEach((g, m) => {
-    const n = g.x.length;
-    g.x.forEach((row, a) => {
-      if (!Array.isArray(row) || row.length !== NUM_NODE_FEATURES) {
-        throw new Error(
-          `molecule ${m}: atom ${a} has ${row?.length ?? 0} features, expected ${NUM_NODE_FEATURES}`,
-        );
-      }
-      for (let f = 0; f < NUM_NODE_FEATURES; f++) {
-        const v = row[f];
-        if (!Number.isFinite(v))
-          throw new Error(`molecule ${m}: atom ${a} feature ${f} is not a finite number`);
-        out.x[(nodeBase + a) * NUM_NODE_FEATURES + f] = v;
-      }
-      for (let e = 0; e < NUM_ELEMENTS; e++) out.elementCounts[m * NUM_ELEMENTS + e] += row[e];
-      out.graphIndex[nodeBase + a] = m;
-    });
-    const [s, d] = g.edgeIndex;
-    for (let e = 0; e < s.length; e++) {
-      const si = s[e];
-      const di = d[e];
-      if (
-        !Number.isInteger(si) ||
-        !Number.isInteger(di) ||
-        si < 0 ||
-        di < 0 ||
-        si >= n ||
-        di >= n
-      ) {
-        throw new Error(
-          `molecule ${m}: edge ${e} (${si} -> ${di}) refers to an atom outside 0..${n - 1}`,
-        );
-      }
-      out.src[edgeBase + e] = nodeBase + si;
-      out.dst[edgeBase + e] = nodeBase + di;
-      out.bond[edgeBase + e] = g.edgeAttr ? bondClass(g.edgeAttr[e], m, e) : 0;
-    }
-    out.nodeCounts[m] = n;
-    nodeBase += n;
-    edgeBase += s.length;
-  });
-  return out;
+    nb += n;
+    eb += m;
+  }
+  return b;
+}
+
+/** Checks and concatenates featurized molecules into one batch graph (see packGraphs). */
+export function batchFromGraphs(graphs: GraphInput[], requireBonds: boolean): GraphBatchArrays {
+  return batchFromPacked(packGraphs(graphs, requireBonds), { from: 0, to: graphs.length });
 }
 
 export function batchToTensors(b: GraphBatchArrays): GraphBatchTensors {

@@ -5,6 +5,7 @@
  * this too.
  */
 export * from './types';
+export * from './packedGraphs';
 export * from './bounds';
 export * from './modelCard';
 export * from './registry';

@@ -2,7 +2,8 @@ import type { AtomContributions } from './attribution';
 import { withIntervals } from './bounds';
 import type { EnsembleManifest } from './ensembleManifest';
 import type { ModelCard } from './modelCard';
-import type { Predictor } from './predictorTypes';
+import { packGraphs } from './packedGraphs';
+import { withInputWarnings, type Predictor } from './predictorTypes';
 import { TARGETS, type MoleculePrediction, type TargetKey } from './types';
 
 /**
@@ -118,8 +119,12 @@ export function ensemblePredictor(
     backend: members[0].backend,
     targets,
     async predict(graphs) {
+      const requireBonds = members.some((m) => m.needsBondTypes);
+      return withInputWarnings(await this.predictPacked(packGraphs(graphs, requireBonds)), graphs);
+    },
+    async predictPacked(packed) {
       const perModel = [];
-      for (const member of members) perModel.push(await member.predict(graphs));
+      for (const member of members) perModel.push(await member.predictPacked(packed));
       return averagePredictions(perModel).map((p) => {
         for (const [key, factor] of Object.entries(manifest.stdScale) as [TargetKey, number][]) {
           if (p.std[key] !== undefined) p.std[key] = p.std[key]! * factor;

@@ -1,12 +1,13 @@
 import { integratedGradients } from './attribution';
-import { batchFromGraphs } from './batch';
+import { batchFromGraphs, batchFromPacked } from './batch';
+import { packGraphs } from './packedGraphs';
 import { setupBackend, type BackendOptions, type BackendName } from './runtime';
 import { createModel } from './gnn';
 import { predictBatchArrays } from './inference';
 import { checkManifest, type ModelManifest } from './manifest';
 import { CARD_FILE, parseModelCard, type LoadedCard, type ModelCard } from './modelCard';
 import type { MoleculePrediction, TargetKey } from './types';
-import type { Predictor } from './predictorTypes';
+import { withInputWarnings, type Predictor } from './predictorTypes';
 
 export type { Predictor };
 import { decodeWeights, type WeightPrecision } from './weightsIO';
@@ -135,24 +136,24 @@ function singleModel(
     backend,
     targets,
     async predict(graphs) {
+      // Errors name the molecule's position in `graphs`.
+      const packed = packGraphs(graphs, requireBonds);
+      return withInputWarnings(await this.predictPacked(packed), graphs);
+    },
+    async predictPacked(packed) {
       if (disposed) throw new Error(`model ${manifest.name} has been disposed`);
+      if (requireBonds && !packed.bondTypes) {
+        throw new Error(`model ${manifest.name} needs bond types (edgeAttr) for every molecule`);
+      }
       const out: MoleculePrediction[] = [];
-      for (let start = 0; start < graphs.length; start += batchSize) {
-        const chunk = graphs.slice(start, start + batchSize);
-        let arrays;
-        try {
-          arrays = batchFromGraphs(chunk, requireBonds);
-        } catch (err) {
-          // Report the molecule's position in the caller's list, not in the chunk.
-          throw new Error(
-            (err as Error).message.replace(
-              /^molecule (\d+)/,
-              (_, i) => `molecule ${start + Number(i)}`,
-            ),
-          );
-        }
-        const p = await predictBatchArrays(model, manifest.outputTransform, arrays);
-        chunk.forEach((g, i) => {
+      for (let from = 0; from < packed.count; from += batchSize) {
+        const to = Math.min(packed.count, from + batchSize);
+        const p = await predictBatchArrays(
+          model,
+          manifest.outputTransform,
+          batchFromPacked(packed, { from, to }),
+        );
+        for (let i = 0; i < to - from; i++) {
           const values: MoleculePrediction['values'] = {};
           const std: MoleculePrediction['std'] = {};
           const uncertaintyCapped: TargetKey[] = [];
@@ -163,16 +164,8 @@ function singleModel(
             if (p.capped?.[i * p.numTargets + k]) uncertaintyCapped.push(key);
             if (p.belowBound[i * p.numTargets + k]) belowBound.push(key);
           });
-          out.push(
-            withIntervals({
-              values,
-              std,
-              uncertaintyCapped,
-              belowBound,
-              warnings: g.warnings ?? [],
-            }),
-          );
-        });
+          out.push(withIntervals({ values, std, uncertaintyCapped, belowBound, warnings: [] }));
+        }
       }
       return out;
     },

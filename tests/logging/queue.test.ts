@@ -17,7 +17,7 @@ describe('queuePredictions', () => {
   const outbox = new Outbox();
 
   it('queues nothing while logging is off (the default)', async () => {
-    expect(await queuePredictions([{ graph: ethanol, gapEv: 9.3 }], 'm 1.0.0', at)).toBe(0);
+    expect(await queuePredictions([{ graph: () => ethanol, gapEv: 9.3 }], 'm 1.0.0', at)).toBe(0);
     expect(await queued(outbox)).toEqual([]);
   });
 
@@ -27,9 +27,9 @@ describe('queuePredictions', () => {
     const stop = listen((notice) => notices.push(notice));
     const count = await queuePredictions(
       [
-        { graph: ethanol, gapEv: 9.3 },
-        { graph: ethanol, gapEv: Number.NaN },
-        { graph: ethanol, gapEv: 8.1 },
+        { graph: () => ethanol, gapEv: 9.3 },
+        { graph: () => ethanol, gapEv: Number.NaN },
+        { graph: () => ethanol, gapEv: 8.1 },
       ],
       'm 1.0.0',
       at,
@@ -42,7 +42,9 @@ describe('queuePredictions', () => {
     expect(records.every((r) => r.smiles === undefined)).toBe(true);
     expect(records[0].model_version).toBe('m 1.0.0');
     expect(records[0].timestamp).toBe('2026-12-01T05:00:00.000Z');
-    expect(await queuePredictions([{ graph: ethanol, gapEv: Infinity }], 'm 1.0.0', at)).toBe(0);
+    expect(await queuePredictions([{ graph: () => ethanol, gapEv: Infinity }], 'm 1.0.0', at)).toBe(
+      0,
+    );
     await new Promise((r) => setTimeout(r, 50));
     stop();
     expect(notices).toHaveLength(1);
@@ -51,7 +53,7 @@ describe('queuePredictions', () => {
   it('adds SMILES only with the second consent', async () => {
     await outbox.discardQueued();
     await outbox.saveSettings({ enabled: true, endpoint: '/log', includeSmiles: true });
-    await queuePredictions([{ graph: ethanol, gapEv: 9.3 }], 'm 1.0.0', at);
+    await queuePredictions([{ graph: () => ethanol, gapEv: 9.3 }], 'm 1.0.0', at);
     expect((await queued(outbox)).map((r) => r.smiles)).toEqual(['CCO']);
   });
 
@@ -65,8 +67,8 @@ describe('queuePredictions', () => {
     expect(limit.x).toHaveLength(500);
     const count = await queuePredictions(
       [
-        { graph: large, gapEv: 7 },
-        { graph: limit, gapEv: 7.1 },
+        { graph: () => large, gapEv: 7 },
+        { graph: () => limit, gapEv: 7.1 },
       ],
       'm 1.0.0',
       at,

@@ -10,6 +10,7 @@ import {
   ensemblePredictor,
 } from '../../src/model/ensemble';
 import type { EnsembleManifest } from '../../src/model/ensembleManifest';
+import { packGraphs } from '../../src/model/packedGraphs';
 import type { Predictor } from '../../src/model/predictorTypes';
 import type { GraphInput, MoleculePrediction, TargetKey } from '../../src/model/types';
 
@@ -149,8 +150,11 @@ function member(
     backend: name === 'a' ? 'wasm' : 'cpu',
     targets,
     async predict(graphs) {
-      calls.push(`predict ${graphs.length}`);
-      return graphs.map(() => {
+      return this.predictPacked(packGraphs(graphs));
+    },
+    async predictPacked(graphs) {
+      calls.push(`predict ${graphs.count}`);
+      return Array.from({ length: graphs.count }, () => {
         const values: MoleculePrediction['values'] = {};
         const stds: MoleculePrediction['std'] = {};
         for (const t of targets) {

@@ -11,7 +11,7 @@ import { readCard, readEvaluation } from '../../training/cardFiles';
 import { loadQm9Dataset } from '../../training/dataset';
 import { exportRun } from '../../training/export';
 import { exportEnsemble } from '../../training/exportEnsemble';
-import { packedToGraph } from '../../training/packedToGraph';
+import { graphAt } from '../../src/model';
 import { predictPacked } from '../../training/predictPacked';
 import { TEST_SMILES } from '../helpers/trainingMolecules';
 import { trainRun } from '../../training/train';
@@ -89,9 +89,7 @@ describe('train -> export -> load', () => {
 
     const predictor = await loadPredictor(dir);
     const ids = dataset.split.test;
-    const viaApi = await predictor.predict(
-      Array.from(ids, (i) => packedToGraph(dataset.packed, i)),
-    );
+    const viaApi = await predictor.predict(Array.from(ids, (i) => graphAt(dataset.packed, i)));
     const { createModel } = await import('../../src/model/gnn');
     const { loadTensors } = await import('../../training/checkpoint');
     const model = createModel(config.architecture, 0);

@@ -2,20 +2,22 @@
 // slices, a predictor stand-in records the batches it gets, and the rows reach the page in order.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { MoleculeGraph } from '../../src/chem/types';
-import type { MoleculePrediction, Predictor } from '../../src/model';
+import type { MoleculePrediction, PackedGraphs, Predictor } from '../../src/model';
 import type { ChemClient } from '../../src/ui/worker/chemClient';
 import { runJob } from '../../src/ui/worker/jobs';
 import type { ParallelLane } from '../../src/ui/worker/modelHelper';
 import type { ModelHost } from '../../src/ui/worker/modelHost';
 import type { JobUpdate, ResultRow } from '../../src/ui/worker/protocol';
-import { packRows, type WorkerRow } from '../../src/ui/worker/rows';
+import { packSlice, type ReadRow } from '../../src/ui/worker/rows';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function readRow(id: number): WorkerRow {
-  // Only the job loop looks at these rows; the predictor stand-in reads the record number.
-  const graph = { record: id, warnings: [] } as unknown as MoleculeGraph;
+/** The record number sits in the atom's last feature, where the predictor stand-in reads it. */
+const RECORD_FEATURE = 10;
+
+function readRow(id: number): ReadRow {
+  const x = [[0, 1, 0, 0, 0, 6, 0, 0, 0, 1, id]];
+  const graph = { x, edgeIndex: [[], []] as [number[], number[]], edgeAttr: [] };
   return { id, source: 'test', record: id, name: `m${id}`, status: 'parsed', warnings: [], graph };
 }
 
@@ -32,7 +34,7 @@ function chemReading(total: number, slice: number): ChemClient {
           readRow(firstRowId + done + i),
         );
         done += rows.length;
-        options.onProgress({ rows: packRows(rows), done, total, perSecond: 1 });
+        options.onProgress({ ...packSlice(rows), done, total, perSecond: 1 });
         await tick();
       }
       return { cancelled: false };
@@ -42,11 +44,11 @@ function chemReading(total: number, slice: number): ChemClient {
 
 /** Answers each molecule's record number as its gap (plus `offset`), slowly. */
 function standInPredict(batches: number[], offset = 0) {
-  return async (graphs: MoleculeGraph[]): Promise<MoleculePrediction[]> => {
-    batches.push(graphs.length);
+  return async (graphs: PackedGraphs): Promise<MoleculePrediction[]> => {
+    batches.push(graphs.count);
     for (let i = 0; i < 3; i++) await tick(); // the read moves on meanwhile
-    return graphs.map((graph) => ({
-      values: { gap: graph.record + offset },
+    return Array.from({ length: graphs.count }, (_, i) => ({
+      values: { gap: graphs.x[graphs.nodeOffset[i] * 11 + RECORD_FEATURE] + offset },
       std: {},
       uncertaintyCapped: [],
       belowBound: [],
@@ -60,7 +62,7 @@ function hostWith(batches: number[], helper: ParallelLane | null = null): ModelH
   const predictor = {
     name: 'stand-in',
     version: '1',
-    predict: standInPredict(batches),
+    predictPacked: standInPredict(batches),
   } as unknown as Predictor;
   const loaded = { backend: 'wasm' as const, predictor, notice: null };
   return {
@@ -81,7 +83,7 @@ function standInHelper(batches: number[], failing = false): ParallelLane {
     predict: async (graphs) => {
       busy = true;
       try {
-        const out = await predict(graphs as MoleculeGraph[]);
+        const out = await predict(graphs);
         if (failing) throw new Error('helper crashed');
         return out;
       } finally {

@@ -3,12 +3,13 @@
 // script runs, so RDKit's compile and start (the longest step before a first prediction) overlap
 // tfjs' start and the model download in the prediction worker instead of taking turns with them.
 import { initChem, openMoleculeFile, openText, parseSmiles, parseText } from '../../chem';
+import { packedBuffers } from '../../model/contracts';
 import { chemInitOptions } from './assets';
 import type { ChemApi, ChemSetupApi } from './chemProtocol';
 import { warmUpChemistry, WARM_UP_MOLECULES } from './chemWarmUp';
 import { drawHighlighted, reread } from './contributionDrawing';
 import { serve, yieldToMessages, type Handlers, type Task } from './rpc';
-import { packRows, resultToRow, type WorkerRow } from './rows';
+import { packSlice, resultToRow, type ReadRow } from './rows';
 import { markStage, startupStages, timedStage } from './startupStages';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -38,16 +39,20 @@ async function read(
   const total = opened.reduce((n, records) => n + records.total, 0);
   let nextId = firstRowId;
   let done = 0;
-  let slice: WorkerRow[] = [];
+  let slice: ReadRow[] = [];
   let sliceStart = performance.now();
   // Sends the slice's rows and progress, then lets a cancel in; true when the job was cancelled.
   const endSlice = async (): Promise<boolean> => {
-    task.progress({
-      rows: packRows(slice),
-      done,
-      total,
-      perSecond: done / ((performance.now() - readStart) / 1000 || 1e-3),
-    });
+    const packed = packSlice(slice);
+    task.progress(
+      {
+        ...packed,
+        done,
+        total,
+        perSecond: done / ((performance.now() - readStart) / 1000 || 1e-3),
+      },
+      packed.graphs ? packedBuffers(packed.graphs) : [],
+    );
     slice = [];
     await yieldToMessages();
     sliceStart = performance.now();

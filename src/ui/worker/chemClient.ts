@@ -3,7 +3,7 @@
 import type { ChemApi } from './chemProtocol';
 import type { JobInput, StartupStage } from './protocol';
 import { RpcClient } from './rpc';
-import { unpackRows, type WorkerRow } from './rows';
+import { unpackSlice, type WorkerRow } from './rows';
 
 export type ChemClient = RpcClient<ChemApi>;
 
@@ -12,7 +12,8 @@ export function chemClient(port: MessagePort): ChemClient {
 }
 
 /**
- * Reads a job's inputs into rows (graphs included); file bytes are transferred, not copied.
+ * Reads a job's inputs into rows (with references to their packed graphs); file bytes are
+ * transferred, not copied.
  * `rows` grows slice by slice while the read runs and `arrived` is called after each slice, so the
  * caller can predict the first rows while the chemistry worker is still reading the rest.
  */
@@ -35,7 +36,7 @@ export async function readRows(
       signal: options.signal,
       transfer: inputs.flatMap((input) => (input.kind === 'file' ? [input.bytes] : [])),
       onProgress: (slice) => {
-        for (const row of unpackRows(slice.rows)) rows.push(row);
+        for (const row of unpackSlice(slice)) rows.push(row);
         options.progress(slice.done, slice.total, slice.perSecond);
         options.arrived?.();
       },

@@ -9,11 +9,10 @@ import type {
   StartupStage,
   StructureSource,
 } from './protocol';
-import type { WorkerRow } from './rows';
+import type { PackedSlice } from './rows';
 
-/** One slice of a read: its rows (graphs included; packed by packRows) and how far the read is. */
-export interface ReadProgress {
-  rows: WorkerRow[] | string;
+/** One slice of a read: its rows and their graphs (packSlice), and how far the read is. */
+export interface ReadProgress extends PackedSlice {
   done: number;
   total: number;
   perSecond: number;

@@ -2,8 +2,10 @@
 // chunk, so the table fills while it runs and a cancel is honoured between chunks.
 import {
   batchSizeFor,
-  type GraphInput,
+  graphAt,
+  joinPacked,
   type MoleculePrediction,
+  type PackedGraphs,
   type Predictor,
 } from '../../model';
 import { queuePredictions } from '../../logging';
@@ -22,9 +24,14 @@ type JobTask = Task<PredictApi['runJob']['progress']>;
 // Opt-in drift logging starts here because the graphs are here: the page never holds feature
 // matrices. queuePredictions reads the user's consent itself and queues nothing while logging is off.
 async function logPredictions(rows: WorkerRow[], model: string): Promise<void> {
-  const predicted = rows.flatMap((row) =>
-    row.graph && row.prediction?.values.gap !== undefined
-      ? [{ graph: { ...row.graph, smiles: row.smiles }, gapEv: row.prediction.values.gap }]
+  const predicted = rows.flatMap(({ graph, prediction, smiles }) =>
+    graph && prediction?.values.gap !== undefined
+      ? [
+          {
+            graph: () => ({ ...graphAt(graph.packed, graph.index), smiles }),
+            gapEv: prediction.values.gap,
+          },
+        ]
       : [],
   );
   try {
@@ -46,9 +53,9 @@ function molecules(rows: WorkerRow[]): number {
   return rows.reduce((n, row) => (row.status === 'error' ? n : n + 1), 0);
 }
 
-/** What the model reads of the rows it can predict. */
-function graphsOf(rows: WorkerRow[]): GraphInput[] {
-  return rows.flatMap((row) => (row.status === 'error' ? [] : [row.graph!]));
+/** The graphs of the rows the model can predict, in one pack (they came in several slices). */
+function graphsOf(rows: WorkerRow[]): PackedGraphs {
+  return joinPacked(rows.flatMap((row) => (row.status === 'error' ? [] : [row.graph!])));
 }
 
 /** A chunk of a job's rows on its way through the model; chunks are finished in job order. */
@@ -173,7 +180,7 @@ async function predictWhileReading(
     predictedHere = true;
     busy.begin();
     try {
-      return await predictor.predict(graphsOf(chunk));
+      return await predictor.predictPacked(graphsOf(chunk));
     } finally {
       busy.end();
     }

@@ -1,6 +1,7 @@
 // The prediction worker's handle on its model helper (modelHelper.worker.ts): started while the page
 // is idle after a wasm load, stopped when the next load replaces the model.
-import type { GraphInput, MoleculePrediction } from '../../model';
+import type { GraphInput, MoleculePrediction, PackedGraphs } from '../../model';
+import { packedBuffers } from '../../model/contracts';
 import type { ModelHelperApi } from './helperProtocol';
 import { RpcClient } from './rpc';
 
@@ -12,18 +13,12 @@ export function cores(): number {
 /** Idle time after a model load before the helper starts anyway (chem.worker.ts warms RDKit alike). */
 export const HELPER_IDLE_START_MS = 3000;
 
-/** The helper's molecule fields: what the model reads, not the molblock and names the page needs. */
-function modelFields(graphs: GraphInput[]): string {
-  return JSON.stringify(
-    graphs.map(({ x, edgeIndex, edgeAttr, warnings }) => ({ x, edgeIndex, edgeAttr, warnings })),
-  );
-}
-
 /** A thread besides the prediction worker's that predicts with the same model. */
 export interface ParallelLane {
   /** Ready and free for a chunk. */
   readonly idle: boolean;
-  predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;
+  /** Predicts a pack of molecules; the pack is transferred (unusable here afterwards). */
+  predict(graphs: PackedGraphs): Promise<MoleculePrediction[]>;
 }
 
 export class ModelHelper implements ParallelLane {
@@ -49,7 +44,8 @@ export class ModelHelper implements ParallelLane {
       };
     });
     this.failed.catch(() => this.stop());
-    const load = this.client.call('load', { modelUrl, warmUp: modelFields([warmUp]) });
+    const { x, edgeIndex, edgeAttr } = warmUp;
+    const load = this.client.call('load', { modelUrl, warmUp: { x, edgeIndex, edgeAttr } });
     Promise.race([load, this.failed]).then(
       () => {
         if (this.state === 'loading') this.state = 'ready';
@@ -67,11 +63,11 @@ export class ModelHelper implements ParallelLane {
     return this.state === 'ready' && this.inFlight === 0;
   }
 
-  async predict(graphs: GraphInput[]): Promise<MoleculePrediction[]> {
+  async predict(graphs: PackedGraphs): Promise<MoleculePrediction[]> {
     this.inFlight++;
     try {
       return await Promise.race([
-        this.client.call('predict', { graphs: modelFields(graphs) }),
+        this.client.call('predict', { graphs }, { transfer: packedBuffers(graphs) }),
         this.failed,
       ]);
     } finally {

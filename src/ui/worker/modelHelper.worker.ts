@@ -28,8 +28,8 @@ serve<ModelHelperApi>(scope, {
     predictor = loadPredictor(modelUrl, { backend: 'wasm', batchSize });
     predictor.catch(() => undefined);
     const loaded = await predictor;
-    const batch = Array<GraphInput>(batchSize).fill((JSON.parse(warmUp) as GraphInput[])[0]);
+    const batch = Array<GraphInput>(batchSize).fill(warmUp);
     for (let pass = 0; pass < WARM_UP_PASSES; pass++) await loaded.predict(batch);
   },
-  predict: async ({ graphs }) => (await predictor).predict(JSON.parse(graphs) as GraphInput[]),
+  predict: async ({ graphs }) => (await predictor).predictPacked(graphs),
 });

@@ -1,14 +1,24 @@
 import type { MoleculeResult } from '../../chem/types';
 import type { GraphInput, MoleculePrediction } from '../../model/contracts';
+import { packGraphs, type PackedGraphs } from '../../model/contracts';
 import type { ResultRow } from './protocol';
 
 /**
- * A row while it is inside the workers: it still carries what the model reads of the graph (not the
- * graph's copies of the row's name, SMILES, fields and atoms, which would travel twice).
+ * A row as the chemistry worker reads it: with what the model reads of the graph (not the graph's
+ * copies of the row's name, SMILES, fields and atoms, which would travel twice).
  */
-export type WorkerRow = ResultRow & { graph?: GraphInput };
+export type ReadRow = ResultRow & { graph?: GraphInput };
 
-export function resultToRow(result: MoleculeResult, id: number): WorkerRow {
+/** A molecule's place in the pack of graphs its read slice came with. */
+export interface GraphRef {
+  packed: PackedGraphs;
+  index: number;
+}
+
+/** A row in the prediction worker: what the page gets, and where its graph is. */
+export type WorkerRow = ResultRow & { graph?: GraphRef };
+
+export function resultToRow(result: MoleculeResult, id: number): ReadRow {
   if (!result.ok) {
     const { error } = result;
     return {
@@ -54,17 +64,42 @@ export function withPrediction(row: WorkerRow, prediction: MoleculePrediction): 
 }
 
 /**
- * A slice of rows on its way from the chemistry worker to the prediction worker. Structured clone
- * rebuilds the graphs' thousands of small arrays slowly on the receiving side, and that side runs
- * the model, the job's slowest step; JSON.parse builds the same arrays about ten times faster.
- * JSON keeps everything a row holds except non-finite numbers (which it writes as null), so a
- * slice whose text has a null anywhere goes as objects instead: rows themselves hold no nulls.
+ * A slice of a read on its way from the chemistry worker to the prediction worker: the rows without
+ * their graphs, and the graphs of the rows that have one packed in typed arrays, transferred
+ * rather than copied (structured clone or JSON would rebuild thousands of small arrays on the
+ * receiving side, which runs the model, the job's slowest step, and its garbage collector).
+ * The rows go as JSON text, which the receiving side parses several times faster than a clone of
+ * the same objects; JSON keeps everything a row holds except non-finite numbers (which it writes as
+ * null), so a slice whose text has a null anywhere goes as objects instead: rows hold no nulls.
  */
-export function packRows(rows: WorkerRow[]): WorkerRow[] | string {
-  const json = JSON.stringify(rows);
-  return json.includes('null') ? rows : json;
+export interface PackedSlice {
+  rows: ResultRow[] | string;
+  graphs: PackedGraphs | null;
 }
 
-export function unpackRows(packed: WorkerRow[] | string): WorkerRow[] {
-  return typeof packed === 'string' ? (JSON.parse(packed) as WorkerRow[]) : packed;
+export function packSlice(rows: ReadRow[]): PackedSlice {
+  const graphs: GraphInput[] = [];
+  const plain = rows.map(({ graph, ...row }) => {
+    if (graph) graphs.push(graph);
+    return row;
+  });
+  const json = JSON.stringify(plain);
+  return {
+    rows: json.includes('null') ? plain : json,
+    graphs: graphs.length > 0 ? packGraphs(graphs) : null,
+  };
+}
+
+/** The slice's rows, each with a reference to its graph in the slice's pack. */
+export function unpackSlice({ rows, graphs }: PackedSlice): WorkerRow[] {
+  const list: WorkerRow[] = typeof rows === 'string' ? (JSON.parse(rows) as ResultRow[]) : rows;
+  const molecules = list.filter((row) => row.status !== 'error');
+  // Rows and graphs pair up by order: a mismatch would give molecules each other's predictions.
+  if (molecules.length !== (graphs?.count ?? 0)) {
+    throw new Error(
+      `a read slice has ${molecules.length} molecules and ${graphs?.count ?? 0} graphs`,
+    );
+  }
+  molecules.forEach((row, index) => (row.graph = { packed: graphs!, index }));
+  return list;
 }
