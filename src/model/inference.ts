@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchToTensors, disposeBatch, NUM_ELEMENTS, type GraphBatchArrays } from './batch';
 import { boundedValue, lowerBound, Z90 } from './bounds';
 import { LOG_VAR_LIMIT, type GraphModel } from './gnn';
-import { disposeEnvironmentPlan, environmentPlan, environmentPlanTensors } from './environmentPlan';
+import {
+  disposeEnvironmentPlan,
+  environmentPlan,
+  environmentPlanTensors,
+  type EnvironmentPlan,
+} from './environmentPlan';
 import { predictiveStd, toTargetUnits, type OutputTransform } from './outputTransform';
 
 export interface BatchPrediction {
@@ -28,6 +33,17 @@ export interface BatchPrediction {
  */
 const PLANNED_BACKENDS = new Set(['wasm', 'cpu']);
 
+/** Plans made for a batch, by number of layers: an ensemble's members share their batches. */
+const plans = new WeakMap<GraphBatchArrays, Map<number, EnvironmentPlan>>();
+
+function planFor(batch: GraphBatchArrays, layers: number): EnvironmentPlan {
+  let byLayers = plans.get(batch);
+  if (!byLayers) plans.set(batch, (byLayers = new Map()));
+  let plan = byLayers.get(layers);
+  if (!plan) byLayers.set(layers, (plan = environmentPlan(batch, layers)));
+  return plan;
+}
+
 /** Forward pass in inference mode on one batch, mapped back to target units. */
 export async function predictBatchArrays(
   model: GraphModel,
@@ -37,7 +53,7 @@ export async function predictBatchArrays(
   const tensors = batchToTensors(batch);
   const plan =
     model.architecture.kind === 'product' && PLANNED_BACKENDS.has(tf.getBackend())
-      ? environmentPlanTensors(environmentPlan(batch, model.architecture.layers))
+      ? environmentPlanTensors(planFor(batch, model.architecture.layers))
       : undefined;
   const out = tf.tidy(() => {
     const o = model.forward(tensors, undefined, plan);

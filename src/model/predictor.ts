@@ -1,6 +1,6 @@
 import { integratedGradients } from './attribution';
-import { batchFromGraphs, batchFromPacked } from './batch';
-import { packGraphs } from './packedGraphs';
+import { batchFromGraphs, batchFromPacked, type GraphBatchArrays } from './batch';
+import { packGraphs, type PackedGraphs } from './packedGraphs';
 import { setupBackend, type BackendOptions, type BackendName } from './runtime';
 import { createModel } from './gnn';
 import { predictBatchArrays } from './inference';
@@ -108,6 +108,19 @@ async function loadFromSource(
   return singleModel(manifest, weights, await card, backend, options);
 }
 
+/** Batches cut from a pack, by range: an ensemble's members predict the same ones in turn. */
+const batches = new WeakMap<PackedGraphs, Map<number, { to: number; batch: GraphBatchArrays }>>();
+
+function batchOf(packed: PackedGraphs, from: number, to: number): GraphBatchArrays {
+  let byStart = batches.get(packed);
+  if (!byStart) batches.set(packed, (byStart = new Map()));
+  const cut = byStart.get(from);
+  if (cut?.to === to) return cut.batch;
+  const batch = batchFromPacked(packed, { from, to });
+  byStart.set(from, { to, batch });
+  return batch;
+}
+
 function singleModel(
   manifest: ModelManifest,
   weights: ArrayBuffer[],
@@ -151,7 +164,7 @@ function singleModel(
         const p = await predictBatchArrays(
           model,
           manifest.outputTransform,
-          batchFromPacked(packed, { from, to }),
+          batchOf(packed, from, to),
         );
         for (let i = 0; i < to - from; i++) {
           const values: MoleculePrediction['values'] = {};
