@@ -46,10 +46,12 @@ export interface FeaturizeOptions {
 // so sp/sp2/sp3 match RDKit exactly instead of re-deriving its conjugation rules.
 let hybridizationQueries: { sp: RDKitMol; sp2: RDKitMol; sp3: RDKitMol } | null = null;
 
-function matchedAtoms(mol: RDKitMol, query: RDKitMol, atomCount: number): Uint8Array {
+// Plain arrays, not typed ones, for the per-molecule scratch: each typed array is a buffer the
+// garbage collector sweeps on its own, and a big file makes several per molecule.
+function matchedAtoms(mol: RDKitMol, query: RDKitMol, atomCount: number): number[] {
   const json = mol.get_substruct_matches(query, JSON.stringify({ maxMatches: atomCount + 1 }));
   const matches = JSON.parse(json) as { atoms: number[] }[] | Record<string, never>;
-  const flags = new Uint8Array(atomCount);
+  const flags = new Array<number>(atomCount).fill(0);
   if (Array.isArray(matches)) for (const m of matches) flags[m.atoms[0]] = 1;
   return flags;
 }
@@ -73,7 +75,9 @@ function hybridization(mol: RDKitMol, n: number, atomicNumbers: number[], degree
   for (let i = 0; i < n && !undecided; i++) {
     undecided = !sp2[i] && !sp3[i] && (atomicNumbers[i] !== 1 || degree[i] > 1);
   }
-  const sp = undecided ? matchedAtoms(mol, hybridizationQueries.sp, n) : new Uint8Array(n);
+  const sp = undecided
+    ? matchedAtoms(mol, hybridizationQueries.sp, n)
+    : new Array<number>(n).fill(0);
   return { sp, sp2, sp3 };
 }
 
@@ -134,9 +138,9 @@ export function featurizeMol(
   }
 
   const e = bonds.length * 2;
-  const src = new Int32Array(e);
-  const dst = new Int32Array(e);
-  const type = new Uint8Array(e);
+  const src = new Array<number>(e);
+  const dst = new Array<number>(e);
+  const type = new Array<number>(e);
   const degree = new Array<number>(n).fill(0);
   const hydrogenNeighbours = new Array<number>(n).fill(0);
   const parent = Array.from({ length: n }, (_, i) => i);
