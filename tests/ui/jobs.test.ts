@@ -2,12 +2,14 @@
 // slices, a predictor stand-in records the batches it gets, and the rows reach the page in order.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { Outbox } from '../../src/logging';
 import type { MoleculePrediction, PackedGraphs, Predictor } from '../../src/model';
 import type { ChemClient } from '../../src/ui/worker/chemClient';
 import { runJob } from '../../src/ui/worker/jobs';
 import type { ParallelLane } from '../../src/ui/worker/modelHelper';
 import type { ModelHost } from '../../src/ui/worker/modelHost';
 import type { JobUpdate, ResultRow } from '../../src/ui/worker/protocol';
+import { rehearseJob } from '../../src/ui/worker/rehearsal';
 import { packSlice, type ReadRow } from '../../src/ui/worker/rows';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -49,7 +51,8 @@ function standInPredict(batches: number[], offset = 0) {
     for (let i = 0; i < 3; i++) await tick(); // the read moves on meanwhile
     return Array.from({ length: graphs.count }, (_, i) => ({
       values: { gap: graphs.x[graphs.nodeOffset[i] * 11 + RECORD_FEATURE] + offset },
-      std: {},
+      std: { gap: 0.1 },
+      interval90: { gap: [0, 1] as [number, number] },
       uncertaintyCapped: [],
       belowBound: [],
       warnings: [],
@@ -170,5 +173,34 @@ describe('runJob', () => {
     expect(there.length).toBeGreaterThan(0);
     expect(sent.map((row) => row.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     expect(sent.every((row) => row.prediction?.values.gap === row.record)).toBe(true);
+  });
+});
+
+describe('runJob and drift logging', () => {
+  // The app's own outbox database (fake-indexeddb), with the user's consent given.
+  const outbox = new Outbox();
+  const queued = async () => (await outbox.nextBatch(10_000, 1e9)).length;
+
+  it('queues one record per predicted molecule while logging is on; a rehearsal queues none', async () => {
+    await outbox.saveSettings({ enabled: true, endpoint: '/log', includeSmiles: false });
+    const before = await queued();
+    const { sent } = await runToEnd(hostWith([]), 300);
+    await expect.poll(queued).toBe(before + 300);
+    // The page gets no intervals: it derives each from the value and std it shows.
+    expect(sent.every((row) => row.prediction && !('interval90' in row.prediction))).toBe(true);
+    expect(sent[0].prediction!.std).toEqual({ gap: 0.1 });
+
+    const batches: number[] = [];
+    await rehearseJob(hostWith(batches), chemReading(500, 100), new AbortController().signal);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(await queued()).toBe(before + 300);
+  });
+
+  it('a rehearsal stops when its signal aborts', async () => {
+    const batches: number[] = [];
+    const stop = new AbortController();
+    stop.abort();
+    await rehearseJob(hostWith(batches), chemReading(3000, 100), stop.signal);
+    expect(batches).toEqual([]);
   });
 });

@@ -4,27 +4,7 @@
 // at ~4,000. The chemistry worker pays that warm-up while it is idle after start-up instead of at
 // the start of the user's first big file; any request stops it at once.
 import { parseMolblock, parseSmiles, rdkit } from '../../chem';
-
-/** QM9-like molecules covering the parser's branches: rings, aromatics, charges, triple bonds. */
-// Not the benchmark's molecules (bench/web.bench.ts): the warm-up trains code paths, not answers.
-const WARM_UP_SMILES = [
-  'CC(C)O',
-  'C#CC',
-  'c1ccncc1',
-  'O=CC=O',
-  'NCC(=O)O',
-  'C1CCOC1',
-  'CC(F)(F)F',
-  'c1ccoc1',
-  'CN(C)C=O',
-  'OC1CC1',
-  'N#Cc1ccccc1',
-  'CC=CC#N',
-  'C[NH3+]',
-  'CC(=O)[O-]',
-  'c1ncncn1',
-  'C1CC2CC1C2',
-];
+import { WARM_UP_SMILES } from './warmUpMolecules';
 
 /** Featurizations it takes: past the point where the rate stopped rising in that measurement. */
 export const WARM_UP_MOLECULES = 2_000;

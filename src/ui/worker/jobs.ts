@@ -45,7 +45,13 @@ async function logPredictions(rows: WorkerRow[], model: string): Promise<void> {
 function sendRows(task: JobTask, rows: WorkerRow[]): void {
   if (rows.length === 0) return;
   // The graph stays in the worker: the page needs coordinates and a molblock, not feature matrices.
-  const pageRows: ResultRow[] = rows.map(({ graph: _graph, ...row }) => row);
+  // Intervals stay too: the page derives each from the value and std it shows (reading.ts), and
+  // twelve small arrays a row are most of what a row costs to clone and to keep.
+  const pageRows: ResultRow[] = rows.map(({ graph: _graph, ...row }) => {
+    if (!row.prediction?.interval90) return row;
+    const { interval90: _interval90, ...prediction } = row.prediction;
+    return { ...row, prediction };
+  });
   task.progress({ type: 'rows', rows: pageRows });
 }
 
@@ -91,11 +97,13 @@ function cancelledJob(task: JobTask, unsent: WorkerRow[]): JobDone {
   return { cancelled: true, molecules: 0, errors: 0, inferenceMs: null, threads: 0, notice: null };
 }
 
+/** `log: false` keeps the job out of drift logging whatever the user chose (a rehearsal). */
 export async function runJob(
   host: ModelHost,
   chem: ChemClient,
   { inputs, firstRowId }: PredictApi['runJob']['args'],
   task: JobTask,
+  { log = true }: { log?: boolean } = {},
 ): Promise<JobDone> {
   // The chemistry worker reads on its own thread while this one predicts what it has read so far:
   // on two cores the read and the model overlap instead of taking turns. Progress still shows
@@ -106,7 +114,7 @@ export async function runJob(
   if (task.signal.aborted) stop();
   else task.signal.addEventListener('abort', stop, { once: true });
   try {
-    return await predictWhileReading(host, chem, inputs, firstRowId, task, stopReading.signal);
+    return await predictWhileReading(host, chem, inputs, firstRowId, task, stopReading.signal, log);
   } finally {
     task.signal.removeEventListener('abort', stop);
     stop();
@@ -120,6 +128,7 @@ async function predictWhileReading(
   firstRowId: number,
   task: JobTask,
   readSignal: AbortSignal,
+  log: boolean,
 ): Promise<JobDone> {
   const rows: WorkerRow[] = [];
   let readEnded = false;
@@ -200,9 +209,11 @@ async function predictWhileReading(
     );
     pending.push(...withPredictions);
     predictedCount += i;
-    const logged = withPredictions.filter((row) => row.status !== 'error');
-    const model = `${item.predictor.name} ${item.predictor.version}`;
-    logging = logging.then(() => logPredictions(logged, model));
+    if (log) {
+      const logged = withPredictions.filter((row) => row.status !== 'error');
+      const model = `${item.predictor.name} ${item.predictor.version}`;
+      logging = logging.then(() => logPredictions(logged, model));
+    }
     if (readEnded) {
       moleculeTotal ??=
         predictedCount +

@@ -18,6 +18,7 @@ import { chemStages, type ChemClient } from './chemClient';
 import { cores, HELPER_IDLE_START_MS, ModelHelper, type ParallelLane } from './modelHelper';
 import { prefetchModel } from './modelPrefetch';
 import { predictorSteps } from './predictorSteps';
+import { rehearseJob } from './rehearsal';
 import type { ModelReady, StartupStage } from './protocol';
 import { yieldToMessages } from './rpc';
 import { markStage, startupStages } from './startupStages';
@@ -40,6 +41,8 @@ export class ModelHost {
   private parallel: ModelHelper | null = null;
   /** The load's warm-up molecule: the helper predicts it until its code is optimized. */
   private warmUpGraph: GraphInput | null = null;
+  /** Stops the idle rehearsal of a job (rehearsal.ts) when a real job or another load comes. */
+  private rehearsal: AbortController | null = null;
 
   constructor(private readonly chem: Promise<ChemClient>) {}
 
@@ -75,23 +78,38 @@ export class ModelHost {
   }
 
   /**
-   * Starts the helper once the page has sat idle for a while after a wasm load (a user picking a
-   * file), so that a big file finds it loaded and warm. Not at a big job's start: on two cores its
-   * start-up (about a second of CPU) slowed a 10,000-molecule job more than its help sped it up.
+   * Once the page has sat idle for a while after a wasm load (a user picking a file), starts the
+   * helper and rehearses a job, so that a big file finds a second thread loaded and the code it
+   * runs optimized. Not at a big job's start: on two cores the helper's start-up (about a second
+   * of CPU) slowed a 10,000-molecule job more than its help sped it up.
    */
-  private startHelperWhenIdle(generation: number): void {
+  private prepareWhenIdle(generation: number): void {
     setTimeout(() => {
       if (generation !== this.generation) return;
       if (this.runningJobs > 0) {
-        this.startHelperWhenIdle(generation);
+        this.prepareWhenIdle(generation);
         return;
       }
-      const loaded = this.loaded;
-      if (loaded?.backend !== 'wasm' || cores() < 2 || !this.modelUrl || !this.warmUpGraph) return;
-      // Absolute: the helper's script may sit elsewhere than this one.
-      const url = new URL(this.modelUrl, self.location.href).href;
-      this.parallel = new ModelHelper(url, this.warmUpGraph);
+      if (this.loaded?.backend !== 'wasm') return;
+      if (cores() >= 2 && this.modelUrl && this.warmUpGraph) {
+        // Absolute: the helper's script may sit elsewhere than this one.
+        const url = new URL(this.modelUrl, self.location.href).href;
+        this.parallel = new ModelHelper(url, this.warmUpGraph);
+      }
+      const rehearsal = new AbortController();
+      this.rehearsal = rehearsal;
+      void this.chem
+        .then((chem) => rehearseJob(this, chem, rehearsal.signal))
+        .catch((error: unknown) => console.warn('job rehearsal failed', error))
+        .finally(() => {
+          if (this.rehearsal === rehearsal) this.rehearsal = null;
+        });
     }, HELPER_IDLE_START_MS);
+  }
+
+  private stopRehearsal(): void {
+    this.rehearsal?.abort();
+    this.rehearsal = null;
   }
 
   /** The predictor once the loads queued so far have answered; throws when there is none. */
@@ -109,6 +127,7 @@ export class ModelHost {
 
   /** Runs a job, counted so that a GPU upgrade waits for the first answer. */
   async track<T>(job: () => Promise<T>): Promise<T> {
+    this.stopRehearsal();
     this.runningJobs++;
     try {
       return await job();
@@ -170,6 +189,7 @@ export class ModelHost {
       this.loaded.predictor.dispose();
       this.loaded = null;
     }
+    this.stopRehearsal();
     this.parallel?.stop();
     this.parallel = null;
     this.modelUrl = null;
@@ -193,7 +213,7 @@ export class ModelHost {
       const ready = await this.ready(requested, started);
       if (ready) onReady(ready);
       this.warmUpGraph = await warmup;
-      this.startHelperWhenIdle(generation);
+      this.prepareWhenIdle(generation);
       if (plan.upgrades.length === 0) return { upgrade: Promise.resolve() };
       // After a macrotask, so that the first job (queued behind this load) starts, and then after
       // it has answered, so that the probes do not delay the first prediction.

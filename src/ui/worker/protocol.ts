@@ -30,6 +30,7 @@ export interface ResultRow {
   smiles?: string;
   formula?: string;
   heavyAtoms?: number;
+  /** With coords only: the elements of the atoms they place. */
   atomicNumbers?: number[];
   coords?: number[][];
   molblock?: string;

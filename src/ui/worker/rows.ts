@@ -44,7 +44,8 @@ export function resultToRow(result: MoleculeResult, id: number): ReadRow {
     smiles: molecule.smiles,
     formula: molecule.formula,
     heavyAtoms: molecule.heavyAtoms,
-    atomicNumbers: molecule.atomicNumbers,
+    // The elements matter to the page only beside real 3D coordinates (the 3D view of them).
+    atomicNumbers: molecule.coords ? molecule.atomicNumbers : undefined,
     coords: molecule.coords,
     molblock: molecule.molblock,
     fields: molecule.fields,
