@@ -18,7 +18,6 @@ import { chemStages, type ChemClient } from './chemClient';
 import { cores, HELPER_IDLE_START_MS, ModelHelper, type ParallelLane } from './modelHelper';
 import { prefetchModel } from './modelPrefetch';
 import { predictorSteps } from './predictorSteps';
-import { rehearseJob } from './rehearsal';
 import type { ModelReady, StartupStage } from './protocol';
 import { yieldToMessages } from './rpc';
 import { markStage, startupStages } from './startupStages';
@@ -44,7 +43,14 @@ export class ModelHost {
   /** Stops the idle rehearsal of a job (rehearsal.ts) when a real job or another load comes. */
   private rehearsal: AbortController | null = null;
 
-  constructor(private readonly chem: Promise<ChemClient>) {}
+  /**
+   * `rehearse` runs a job's path on made-up molecules (rehearsal.ts) once the page idles after a
+   * wasm load, until the signal aborts; passed in, since the job runner itself reads the host.
+   */
+  constructor(
+    private readonly chem: Promise<ChemClient>,
+    private readonly rehearse: (signal: AbortSignal) => Promise<void> = async () => undefined,
+  ) {}
 
   /**
    * Queues a load behind the earlier ones. `onReady` hears the first answer and, for an auto
@@ -98,8 +104,7 @@ export class ModelHost {
       }
       const rehearsal = new AbortController();
       this.rehearsal = rehearsal;
-      void this.chem
-        .then((chem) => rehearseJob(this, chem, rehearsal.signal))
+      void this.rehearse(rehearsal.signal)
         .catch((error: unknown) => console.warn('job rehearsal failed', error))
         .finally(() => {
           if (this.rehearsal === rehearsal) this.rehearsal = null;

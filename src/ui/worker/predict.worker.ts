@@ -12,6 +12,7 @@ import { chemClient, type ChemClient } from './chemClient';
 import { contributionView } from './contributions';
 import { runJob } from './jobs';
 import { ModelHost } from './modelHost';
+import { rehearseJob } from './rehearsal';
 import type { PredictApi } from './protocol';
 import { serve } from './rpc';
 
@@ -20,7 +21,9 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 let connectChem: (client: ChemClient) => void = () => undefined;
 /** The chemistry worker, once the page's connectChem call (its first) has arrived. */
 const chem = new Promise<ChemClient>((resolve) => (connectChem = resolve));
-const host = new ModelHost(chem);
+const host: ModelHost = new ModelHost(chem, async (signal) =>
+  rehearseJob(host, await chem, signal),
+);
 
 // Once per worker: tfjs refuses new wasm paths after the wasm backend has started.
 locateWasmFiles(tfWasmPaths);
