@@ -64,14 +64,21 @@ const SUM_POOL_SCALE = 0.1;
 /** The variance head's clip: a log variance at this limit is a ceiling, not an estimate. */
 export const LOG_VAR_LIMIT = 8;
 
-/** Named trainable weights with PyTorch's default Linear init, seeded for reproducibility. */
+/**
+ * Named trainable weights with PyTorch's default Linear init, seeded for reproducibility; with a
+ * null seed, zeros: the weights come from a file, and drawing half a million random numbers in
+ * JavaScript only to overwrite them delayed every model load.
+ */
 class ParamStore {
   readonly vars = new Map<string, tf.Variable>();
   private next = 0;
-  constructor(private readonly seed: number) {}
+  constructor(private readonly seed: number | null) {}
 
   private add(name: string, shape: number[], bound: number): tf.Variable {
-    const init = tf.randomUniform(shape, -bound, bound, 'float32', this.seed * 7919 + this.next++);
+    const init =
+      this.seed === null
+        ? tf.zeros(shape)
+        : tf.randomUniform(shape, -bound, bound, 'float32', this.seed * 7919 + this.next++);
     // Engine-wide variable names must be unique; our own names live in the map (two models may coexist).
     const v = tf.variable(init, true);
     init.dispose();
@@ -108,7 +115,7 @@ export abstract class GraphModel<A extends Architecture = Architecture> {
   protected readonly embed: Linear;
   constructor(
     readonly architecture: A,
-    seed: number,
+    seed: number | null,
   ) {
     this.params = new ParamStore(seed);
     this.embed = this.params.linear('embed', NUM_NODE_FEATURES, architecture.hidden);
@@ -176,7 +183,7 @@ export class BaselineModel extends GraphModel<BaselineArchitecture> {
   private readonly convs: { rel: Linear; root: Linear }[];
   private readonly mlp: Linear[];
 
-  constructor(arch: BaselineArchitecture, seed: number) {
+  constructor(arch: BaselineArchitecture, seed: number | null) {
     super(arch, seed);
     const h = arch.hidden;
     // PyG GraphConv: lin_rel carries the bias, lin_root has none.
@@ -212,7 +219,7 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
   private readonly varHead: Linear[];
   private readonly readoutKind: Readout;
 
-  constructor(arch: ProductArchitecture, seed: number) {
+  constructor(arch: ProductArchitecture, seed: number | null) {
     super(arch, seed);
     // Checked here too: an architecture built in code never passes the manifest check.
     this.readoutKind = checkReadout(arch.readout);
@@ -327,6 +334,7 @@ export class ProductModel extends GraphModel<ProductArchitecture> {
   }
 }
 
-export function createModel(arch: Architecture, seed: number): GraphModel {
+/** `seed`: the random init's; null for a model whose weights are set from a file next (zeros). */
+export function createModel(arch: Architecture, seed: number | null): GraphModel {
   return arch.kind === 'baseline' ? new BaselineModel(arch, seed) : new ProductModel(arch, seed);
 }

@@ -128,7 +128,7 @@ function singleModel(
   backend: BackendName,
   options: LoadOptions,
 ): Predictor {
-  const model = createModel(manifest.architecture, 0);
+  const model = createModel(manifest.architecture, null);
   const named = decodeWeights(weights, manifest.weightsManifest);
   try {
     model.setWeights(named);

@@ -360,6 +360,18 @@ describe('model weights', () => {
     tf.dispose(Object.values(named));
   });
 
+  it('a null seed makes zeros (weights to be loaded next), a number the seeded random init', () => {
+    const zeros = createModel(productArch({ hidden: 4 }), null);
+    const values = [...zeros.variables.values()].flatMap((v) => Array.from(v.dataSync()));
+    expect(values.length).toBe(zeros.countParameters());
+    expect(values.every((x) => x === 0)).toBe(true);
+    const seeded = createModel(productArch({ hidden: 4 }), 3);
+    const kernel = seeded.variables.get('embed/kernel')!;
+    expect(Array.from(kernel.dataSync()).some((x) => x !== 0)).toBe(true);
+    zeros.dispose();
+    seeded.dispose();
+  });
+
   it('dispose frees every variable', () => {
     const model = createModel(productArch({ hidden: 2 }), 0);
     const vars = [...model.variables.values()];
