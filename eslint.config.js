@@ -6,7 +6,7 @@ import globals from 'globals';
 // Import boundaries (docs/architecture.md). src/chem and src/model are entered through their
 // index, except for light entry points that must not pull RDKit or tfjs into the page's first
 // chunk: chem's types and extension table, model/contracts (targets, card, registry, backend
-// names) and the wasm asset URLs. src/ is
+// names), model/packedGraphs (the graphs the chemistry worker sends) and the wasm asset URLs. src/ is
 // shared by the page, the server and the CLIs, so it imports none of them; training/ and server/
 // share code only through src/. Unit tests in tests/ test a module's own files, so they may reach
 // inside. ESLint replaces a rule's options per file rather than merging them, so each area lists
@@ -20,8 +20,9 @@ const deepChem = {
   message: 'Import src/chem through its index (or chem/types, chem/extensions).',
 };
 const deepModel = {
-  regex: '(^|/)model/(?!(contracts|runtime/wasmAssets|runtime/wasmThreadPool)$).+',
-  message: 'Import src/model through its index (or model/contracts, runtime/wasmAssets).',
+  regex: '(^|/)model/(?!(contracts|packedGraphs|runtime/wasmAssets)$).+',
+  message:
+    'Import src/model through its index (or model/contracts, model/packedGraphs, runtime/wasmAssets).',
 };
 // The page's main thread stays free of tfjs and RDKit: values come from the light entry points.
 const heavyIndexes = ['model', 'chem'].map((layer) => ({

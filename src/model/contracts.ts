@@ -5,7 +5,6 @@
  * this too.
  */
 export * from './types';
-export * from './packedGraphs';
 export * from './bounds';
 export * from './modelCard';
 export * from './registry';

@@ -15,6 +15,7 @@ export * from './manifest';
 export * from './gnn';
 export * from './outputTransform';
 export * from './batch';
+export * from './packedGraphs';
 export * from './inference';
 export * from './graphOps';
 export * from './registrySource';

@@ -3,7 +3,7 @@
 // script runs, so RDKit's compile and start (the longest step before a first prediction) overlap
 // tfjs' start and the model download in the prediction worker instead of taking turns with them.
 import { initChem, openMoleculeFile, openText, parseSmiles, parseText } from '../../chem';
-import { packedBuffers } from '../../model/contracts';
+import { packedBuffers } from '../../model/packedGraphs';
 import { chemInitOptions } from './assets';
 import type { ChemApi, ChemSetupApi } from './chemProtocol';
 import { warmUpChemistry, WARM_UP_MOLECULES } from './chemWarmUp';

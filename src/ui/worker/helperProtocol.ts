@@ -1,7 +1,7 @@
 // What the prediction worker says to its model helper (modelHelper.worker.ts): a second copy of the
 // wasm model on a thread of its own, which takes every other chunk of a big job.
 import type { GraphInput, MoleculePrediction } from '../../model/contracts';
-import type { PackedGraphs } from '../../model/contracts';
+import type { PackedGraphs } from '../../model/packedGraphs';
 
 export interface ModelHelperApi {
   /**

@@ -1,7 +1,7 @@
 // The prediction worker's handle on its model helper (modelHelper.worker.ts): started while the page
 // is idle after a wasm load, stopped when the next load replaces the model.
 import type { GraphInput, MoleculePrediction, PackedGraphs } from '../../model';
-import { packedBuffers } from '../../model/contracts';
+import { packedBuffers } from '../../model/packedGraphs';
 import type { ModelHelperApi } from './helperProtocol';
 import { RpcClient } from './rpc';
 

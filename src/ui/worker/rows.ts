@@ -1,6 +1,6 @@
 import type { MoleculeResult } from '../../chem/types';
 import type { GraphInput, MoleculePrediction } from '../../model/contracts';
-import { packGraphs, type PackedGraphs } from '../../model/contracts';
+import { packGraphs, type PackedGraphs } from '../../model/packedGraphs';
 import type { ResultRow } from './protocol';
 
 /**
