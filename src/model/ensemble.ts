@@ -107,6 +107,7 @@ export function ensemblePredictor(
   members: Predictor[],
   card: ModelCard | null,
 ): Predictor {
+  const needsBondTypes = members.some((m) => m.needsBondTypes);
   const targets = TARGETS.map((t) => t.key).filter((key) =>
     members.some((m) => m.targets.includes(key)),
   );
@@ -114,13 +115,15 @@ export function ensemblePredictor(
     name: manifest.name,
     version: manifest.version,
     card,
-    needsBondTypes: members.some((m) => m.needsBondTypes),
+    needsBondTypes,
     members: members.flatMap((m) => m.members),
     backend: members[0].backend,
     targets,
     async predict(graphs) {
-      const requireBonds = members.some((m) => m.needsBondTypes);
-      return withInputWarnings(await this.predictPacked(packGraphs(graphs, requireBonds)), graphs);
+      return withInputWarnings(
+        await this.predictPacked(packGraphs(graphs, needsBondTypes)),
+        graphs,
+      );
     },
     async predictPacked(packed) {
       const perModel = [];

@@ -27,6 +27,28 @@ export interface PackedGraphs {
   bondTypes: boolean;
 }
 
+/** Zeroed arrays for a pack with these offsets; byte features where every feature fits a byte. */
+function allocatePacked(
+  nodeOffset: Int32Array,
+  edgeOffset: Int32Array,
+  bytes: boolean,
+  bondTypes: boolean,
+): PackedGraphs {
+  const count = nodeOffset.length - 1;
+  const features = nodeOffset[count] * NUM_NODE_FEATURES;
+  const edges = edgeOffset[count];
+  return {
+    count,
+    nodeOffset,
+    edgeOffset,
+    x: bytes ? new Uint8Array(features) : new Float32Array(features),
+    src: new Int32Array(edges),
+    dst: new Int32Array(edges),
+    bond: new Uint8Array(edges),
+    bondTypes,
+  };
+}
+
 function bondClass(row: number[] | undefined, mol: number, edge: number): number {
   if (!row || row.length !== NUM_BOND_TYPES) {
     throw new Error(`molecule ${mol}: edgeAttr row ${edge} must have ${NUM_BOND_TYPES} entries`);
@@ -85,19 +107,12 @@ export function packGraphs(graphs: GraphInput[], requireBonds = false): PackedGr
       }
     });
   });
-  const numNodes = nodeOffset[count];
-  const p: PackedGraphs = {
-    count,
+  const p = allocatePacked(
     nodeOffset,
     edgeOffset,
-    x: bytes
-      ? new Uint8Array(numNodes * NUM_NODE_FEATURES)
-      : new Float32Array(numNodes * NUM_NODE_FEATURES),
-    src: new Int32Array(edgeOffset[count]),
-    dst: new Int32Array(edgeOffset[count]),
-    bond: new Uint8Array(edgeOffset[count]),
-    bondTypes: graphs.every((g) => g.edgeAttr !== undefined),
-  };
+    bytes,
+    graphs.every((g) => g.edgeAttr !== undefined),
+  );
   graphs.forEach((g, m) => {
     const n = g.x.length;
     for (let a = 0; a < n; a++) p.x.set(g.x[a], (nodeOffset[m] + a) * NUM_NODE_FEATURES);
@@ -138,18 +153,12 @@ export function joinPacked(pieces: { packed: PackedGraphs; index: number }[]): P
     if (!(packed.x instanceof Uint8Array)) bytes = false;
   });
   const width = NUM_NODE_FEATURES;
-  const out: PackedGraphs = {
-    count,
+  const out = allocatePacked(
     nodeOffset,
     edgeOffset,
-    x: bytes
-      ? new Uint8Array(nodeOffset[count] * width)
-      : new Float32Array(nodeOffset[count] * width),
-    src: new Int32Array(edgeOffset[count]),
-    dst: new Int32Array(edgeOffset[count]),
-    bond: new Uint8Array(edgeOffset[count]),
-    bondTypes: pieces.every(({ packed }) => packed.bondTypes),
-  };
+    bytes,
+    pieces.every(({ packed }) => packed.bondTypes),
+  );
   pieces.forEach(({ packed: p, index: i }, k) => {
     out.x.set(
       p.x.subarray(p.nodeOffset[i] * width, p.nodeOffset[i + 1] * width),

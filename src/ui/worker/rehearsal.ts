@@ -2,7 +2,8 @@
 // molecules while the page sits idle after a wasm load. Until V8 has optimized that code a job runs
 // part of it unoptimized and compiles the rest on the same two cores: in a trace of a 10,000-line
 // file dropped after 10 s of idle, background compilation (JavaScript and wasm) took more CPU than
-// garbage collection. Rehearsed, that work is done before the user's file arrives.
+// garbage collection. Rehearsed, much of that work is done before the user's file arrives (not all:
+// V8 still re-optimizes some functions during a big job; see docs/benchmarks.md).
 import type { ChemClient } from './chemClient';
 import { runJob } from './jobs';
 import type { ModelHost } from './modelHost';
