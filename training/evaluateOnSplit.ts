@@ -1,6 +1,11 @@
 // Per-target metrics of loaded predictors (their average when several) on one split, through the
 // public inference API: what `npm run evaluate`, the promotion gate and the production check share.
-import { averagePredictions, type MoleculePrediction, type Predictor } from '../src/model';
+import {
+  averagePredictions,
+  withIntervals,
+  type MoleculePrediction,
+  type Predictor,
+} from '../src/model';
 import type { TargetMetrics } from '../src/model';
 import type { Qm9Dataset } from './dataset';
 import { targetMetrics } from './metrics';
@@ -10,7 +15,7 @@ import type { SplitName } from './split';
 
 export interface SplitEvaluation {
   metrics: TargetMetrics[];
-  /** One per molecule of the split, in the split's order. */
+  /** One per molecule of the split, in the split's order, with 90 % intervals from the mixed std. */
   predictions: MoleculePrediction[];
   molecules: number;
   seconds: number;
@@ -27,7 +32,7 @@ export async function evaluateOnSplit(
   const perModel = [];
   for (const predictor of predictors) perModel.push(await predictor.predict(graphs));
   const seconds = (Date.now() - t0) / 1000;
-  const preds = averagePredictions(perModel);
+  const preds = averagePredictions(perModel).map(withIntervals);
   const targets = [...new Set(predictors.flatMap((p) => p.targets))];
   const metrics = targets.map((key) => {
     const hasStd = preds[0]?.std[key] !== undefined;

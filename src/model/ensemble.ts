@@ -1,9 +1,8 @@
 import type { AtomContributions } from './attribution';
-import { withIntervals } from './bounds';
 import type { EnsembleManifest } from './ensembleManifest';
 import type { ModelCard } from './modelCard';
 import { packGraphs } from './packedGraphs';
-import { withInputWarnings, type Predictor } from './predictorTypes';
+import { asReported, type Predictor } from './predictorTypes';
 import { TARGETS, type MoleculePrediction, type TargetKey } from './types';
 
 /**
@@ -55,13 +54,13 @@ export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePr
       for (const key of p[i].uncertaintyCapped ?? []) capped.add(key);
       for (const key of p[i].belowBound ?? []) below.add(key);
     }
-    return withIntervals({
+    return {
       values,
       std,
       uncertaintyCapped: order.filter((k) => capped.has(k)),
       belowBound: order.filter((k) => below.has(k)),
       warnings: unionOfWarnings(perModel.map((p) => p[i].warnings)),
-    });
+    };
   });
 }
 
@@ -120,10 +119,7 @@ export function ensemblePredictor(
     backend: members[0].backend,
     targets,
     async predict(graphs) {
-      return withInputWarnings(
-        await this.predictPacked(packGraphs(graphs, needsBondTypes)),
-        graphs,
-      );
+      return asReported(await this.predictPacked(packGraphs(graphs, needsBondTypes)), graphs);
     },
     async predictPacked(packed) {
       const perModel = [];
@@ -132,7 +128,7 @@ export function ensemblePredictor(
         for (const [key, factor] of Object.entries(manifest.stdScale) as [TargetKey, number][]) {
           if (p.std[key] !== undefined) p.std[key] = p.std[key]! * factor;
         }
-        return withIntervals(p);
+        return p;
       });
     },
     async contributions(graph, target, options) {

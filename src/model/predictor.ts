@@ -7,11 +7,10 @@ import { predictBatchArrays } from './inference';
 import { checkManifest, type ModelManifest } from './manifest';
 import { CARD_FILE, parseModelCard, type LoadedCard, type ModelCard } from './modelCard';
 import type { MoleculePrediction, TargetKey } from './types';
-import { withInputWarnings, type Predictor } from './predictorTypes';
+import { asReported, type Predictor } from './predictorTypes';
 
 export type { Predictor };
 import { decodeWeights, type WeightPrecision } from './weightsIO';
-import { withIntervals } from './bounds';
 import { ensemblePredictor } from './ensemble';
 import { checkEnsembleManifest, isEnsembleManifest } from './ensembleManifest';
 import { memberSource, openModelSource, type ModelFileReader } from './modelSource';
@@ -151,7 +150,7 @@ function singleModel(
     async predict(graphs) {
       // Errors name the molecule's position in `graphs`.
       const packed = packGraphs(graphs, requireBonds);
-      return withInputWarnings(await this.predictPacked(packed), graphs);
+      return asReported(await this.predictPacked(packed), graphs);
     },
     async predictPacked(packed) {
       if (disposed) throw new Error(`model ${manifest.name} has been disposed`);
@@ -177,7 +176,7 @@ function singleModel(
             if (p.capped?.[i * p.numTargets + k]) uncertaintyCapped.push(key);
             if (p.belowBound[i * p.numTargets + k]) belowBound.push(key);
           });
-          out.push(withIntervals({ values, std, uncertaintyCapped, belowBound, warnings: [] }));
+          out.push({ values, std, uncertaintyCapped, belowBound, warnings: [] });
         }
       }
       return out;

@@ -1,4 +1,5 @@
 import type { AtomContributions } from './attribution';
+import { withIntervals } from './bounds';
 import type { LoadedCard } from './modelCard';
 import type { BackendName } from './runtime/backends';
 import type { PackedGraphs } from './packedGraphs';
@@ -15,11 +16,13 @@ export interface Predictor {
   members: { name: string; version: string }[];
   backend: BackendName;
   targets: TargetKey[];
-  /** One prediction per graph, in order, carrying the graph's domain warnings. */
+  /** One prediction per graph, in order, with its 90 % intervals and the graph's domain warnings. */
   predict(graphs: GraphInput[]): Promise<MoleculePrediction[]>;
   /**
-   * The same for molecules already packed (a job's chunk from the chemistry worker): their
-   * warnings travel with the rows, not the pack, so these predictions carry none.
+   * Values, stds and flags for molecules already packed (a job's chunk from the chemistry worker),
+   * without warnings (they travel with the rows, not the pack) or intervals (the page derives each
+   * from the value and std it shows, reading.ts): a big job's hot path, and what a row costs to
+   * clone. predict() adds both.
    */
   predictPacked(graphs: PackedGraphs): Promise<MoleculePrediction[]>;
   /**
@@ -34,10 +37,10 @@ export interface Predictor {
   dispose(): void;
 }
 
-/** Predictions of packed molecules with each input graph's domain warnings put back. */
-export function withInputWarnings(
+/** predict()'s answer from predictPacked's: each prediction's intervals and its graph's warnings added. */
+export function asReported(
   predictions: MoleculePrediction[],
   graphs: GraphInput[],
 ): MoleculePrediction[] {
-  return predictions.map((p, i) => ({ ...p, warnings: graphs[i].warnings ?? [] }));
+  return predictions.map((p, i) => withIntervals({ ...p, warnings: graphs[i].warnings ?? [] }));
 }

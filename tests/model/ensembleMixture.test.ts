@@ -25,7 +25,7 @@ const radical: DomainWarning = { code: 'radical', message: '1 unpaired electron'
 const big: DomainWarning = { code: 'too-many-heavy-atoms', message: '12 heavy atoms' };
 
 describe('averagePredictions', () => {
-  it('mixes three models: mean, sqrt(mean of variances + variance of means), 90 % interval', () => {
+  it('mixes three models: mean, sqrt(mean of variances + variance of means)', () => {
     const [m] = averagePredictions([
       [p({ homo: -7 }, { homo: 0.1 })],
       [p({ homo: -6 }, { homo: 0.2 })],
@@ -35,8 +35,8 @@ describe('averagePredictions', () => {
     expect(m.values.homo).toBe(-7);
     const std = Math.sqrt(0.03 + 2 / 3);
     expect(m.std.homo).toBeCloseTo(std, 12);
-    expect(m.interval90!.homo![0]).toBeCloseTo(-7 - Z90 * std, 12);
-    expect(m.interval90!.homo![1]).toBeCloseTo(-7 + Z90 * std, 12);
+    // Intervals come from the final std, after the ensemble's factors: predict() adds them.
+    expect(m).not.toHaveProperty('interval90');
     expect(m.uncertaintyCapped).toEqual([]);
     expect(m.belowBound).toEqual([]);
     expect(m.warnings).toEqual([]);
@@ -54,9 +54,6 @@ describe('averagePredictions', () => {
     expect(out[1].values).toEqual({ gap: 3, mu: 0.2 });
     expect(out[1].std.gap).toBe(1); // no stated spread: the models' disagreement alone
     expect(out[1].std.mu).toBeCloseTo(0.4, 12);
-    // The dipole is bounded: its interval stops at zero.
-    expect(out[0].interval90!.mu![0]).toBe(Math.max(0, 1 - Z90 * 0.1));
-    expect(out[1].interval90!.mu![0]).toBe(0);
   });
 
   it('gives no std when any model predicting the target gives none', () => {
@@ -67,7 +64,6 @@ describe('averagePredictions', () => {
     ]);
     expect(m.values.gap).toBe(7);
     expect(m.std).toEqual({});
-    expect(m.interval90).toEqual({});
   });
 
   it('keeps each distinct warning once, in order of appearance', () => {
@@ -227,6 +223,10 @@ describe('ensemblePredictor', () => {
     expect(m.interval90!.gap![1]).toBeCloseTo(2 + Z90 * 2 * Math.sqrt(1.25), 12);
     expect(m.interval90!.mu![1]).toBeCloseTo(1 + Z90 * 0.25, 12);
     expect(m2).toEqual(m);
+    // A job's path: the same numbers, without intervals (the page derives them from value and std).
+    const [packed] = await e.predictPacked(packGraphs([methane]));
+    expect(packed).not.toHaveProperty('interval90');
+    expect({ values: packed.values, std: packed.std }).toEqual({ values: m.values, std: m.std });
   });
 
   it('leaves targets without a std alone', async () => {

@@ -52,7 +52,6 @@ function standInPredict(batches: number[], offset = 0) {
     return Array.from({ length: graphs.count }, (_, i) => ({
       values: { gap: graphs.x[graphs.nodeOffset[i] * 11 + RECORD_FEATURE] + offset },
       std: { gap: 0.1 },
-      interval90: { gap: [0, 1] as [number, number] },
       uncertaintyCapped: [],
       belowBound: [],
       warnings: [],
@@ -186,8 +185,6 @@ describe('runJob and drift logging', () => {
     const before = await queued();
     const { sent } = await runToEnd(hostWith([]), 300);
     await expect.poll(queued).toBe(before + 300);
-    // The page gets no intervals: it derives each from the value and std it shows.
-    expect(sent.every((row) => row.prediction && !('interval90' in row.prediction))).toBe(true);
     expect(sent[0].prediction!.std).toEqual({ gap: 0.1 });
 
     const batches: number[] = [];

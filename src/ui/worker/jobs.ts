@@ -45,13 +45,7 @@ async function logPredictions(rows: WorkerRow[], model: string): Promise<void> {
 function sendRows(task: JobTask, rows: WorkerRow[]): void {
   if (rows.length === 0) return;
   // The graph stays in the worker: the page needs coordinates and a molblock, not feature matrices.
-  // Intervals stay too: the page derives each from the value and std it shows (reading.ts), and
-  // twelve small arrays a row are most of what a row costs to clone and to keep.
-  const pageRows: ResultRow[] = rows.map(({ graph: _graph, ...row }) => {
-    if (!row.prediction?.interval90) return row;
-    const { interval90: _interval90, ...prediction } = row.prediction;
-    return { ...row, prediction };
-  });
+  const pageRows: ResultRow[] = rows.map(({ graph: _graph, ...row }) => row);
   task.progress({ type: 'rows', rows: pageRows });
 }
 
