@@ -23,7 +23,7 @@ export interface ChemApi {
   parseSmiles: { args: { smiles: string; source: string }; result: MoleculeGraph };
   /** Pasted text checked record by record, nothing predicted. */
   validate: { args: { text: string }; result: { molecules: number; issues: InputIssue[] } };
-  /** SMILES featurized for the page's benchmark; featurizeMs is RDKit's time alone. */
+  /** SMILES featurized (the page's benchmark, the model helper's warm-up); featurizeMs is RDKit's alone. */
   featurize: {
     args: { smiles: string[] };
     result: { graphs: MoleculeGraph[]; featurizeMs: number };

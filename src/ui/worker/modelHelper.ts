@@ -1,6 +1,6 @@
 // The prediction worker's handle on its model helper (modelHelper.worker.ts): started while the page
 // is idle after a wasm load, stopped when the next load replaces the model.
-import type { GraphInput, MoleculePrediction, PackedGraphs } from '../../model';
+import type { MoleculePrediction, PackedGraphs } from '../../model';
 import { packedBuffers } from '../../model/packedGraphs';
 import type { ModelHelperApi } from './helperProtocol';
 import { RpcClient } from './rpc';
@@ -29,9 +29,10 @@ export class ModelHelper implements ParallelLane {
   private state: 'loading' | 'ready' | 'stopped' = 'loading';
   private inFlight = 0;
 
+  /** `warmUp`: varied molecules, packed, for the helper's warm-up (transferred once they come). */
   constructor(
     readonly modelUrl: string,
-    warmUp: GraphInput,
+    warmUp: Promise<PackedGraphs>,
   ) {
     this.worker = new Worker(new URL('./modelHelper.worker.ts', import.meta.url), {
       type: 'module',
@@ -44,8 +45,9 @@ export class ModelHelper implements ParallelLane {
       };
     });
     this.failed.catch(() => this.stop());
-    const { x, edgeIndex, edgeAttr } = warmUp;
-    const load = this.client.call('load', { modelUrl, warmUp: { x, edgeIndex, edgeAttr } });
+    const load = warmUp.then((pack) =>
+      this.client.call('load', { modelUrl, warmUp: pack }, { transfer: packedBuffers(pack) }),
+    );
     Promise.race([load, this.failed]).then(
       () => {
         if (this.state === 'loading') this.state = 'ready';

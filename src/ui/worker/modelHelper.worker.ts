@@ -2,13 +2,7 @@
 // The model helper: the prediction worker's second thread for big jobs on wasm. tfjs' wasm kernels
 // (matrix products included) run on the calling thread only, so one worker predicts on one core;
 // on a machine with two or more, this worker predicts chunks of a big job on another.
-import {
-  batchSizeFor,
-  loadPredictor,
-  locateWasmFiles,
-  type GraphInput,
-  type Predictor,
-} from '../../model';
+import { batchSizeFor, loadPredictor, locateWasmFiles, type Predictor } from '../../model';
 import { tfWasmPaths } from '../../model/runtime/wasmAssets';
 import type { ModelHelperApi } from './helperProtocol';
 import { serve } from './rpc';
@@ -16,7 +10,10 @@ import { serve } from './rpc';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 locateWasmFiles(tfWasmPaths);
 
-/** Forward passes of a full batch of warm-up molecules: enough for V8 to optimize the hot code. */
+/**
+ * Passes over the warm-up molecules: enough for V8 to optimize the code a chunk runs (packing,
+ * environment plans, the forward pass, the output transform) before a job needs this thread.
+ */
 const WARM_UP_PASSES = 8;
 
 let predictor: Promise<Predictor> = Promise.reject(new Error('the helper has no model yet'));
@@ -28,8 +25,9 @@ serve<ModelHelperApi>(scope, {
     predictor = loadPredictor(modelUrl, { backend: 'wasm', batchSize });
     predictor.catch(() => undefined);
     const loaded = await predictor;
-    const batch = Array<GraphInput>(batchSize).fill(warmUp);
-    for (let pass = 0; pass < WARM_UP_PASSES; pass++) await loaded.predict(batch);
+    // A fresh pack object each pass: the predictor caches a pack's batches and plans by identity,
+    // and a job's chunks are new packs, whose batches and plans are built each time.
+    for (let pass = 0; pass < WARM_UP_PASSES; pass++) await loaded.predictPacked({ ...warmUp });
   },
   predict: async ({ graphs }) => (await predictor).predictPacked(graphs),
 });

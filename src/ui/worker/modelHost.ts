@@ -10,8 +10,9 @@ import {
   type BackendChoice,
   type BackendName,
   type BackendSteps,
-  type GraphInput,
   type LoadedPredictor,
+  packGraphs,
+  type PackedGraphs,
   type Predictor,
 } from '../../model';
 import { chemStages, type ChemClient } from './chemClient';
@@ -21,6 +22,10 @@ import { predictorSteps } from './predictorSteps';
 import type { ModelReady, StartupStage } from './protocol';
 import { yieldToMessages } from './rpc';
 import { markStage, startupStages } from './startupStages';
+import { variedMolecules } from './warmUpMolecules';
+
+/** The model helper's warm-up molecules: one full chunk on wasm. */
+const HELPER_WARM_UP_MOLECULES = 256;
 
 export class ModelHost {
   private loaded: LoadedPredictor<Predictor> | null = null;
@@ -38,8 +43,6 @@ export class ModelHost {
   /** Where the loaded model's files are: what the helper loads. */
   private modelUrl: string | null = null;
   private parallel: ModelHelper | null = null;
-  /** The load's warm-up molecule: the helper predicts it until its code is optimized. */
-  private warmUpGraph: GraphInput | null = null;
   /** Stops the idle rehearsal of a job (rehearsal.ts) when a real job or another load comes. */
   private rehearsal: AbortController | null = null;
 
@@ -97,10 +100,10 @@ export class ModelHost {
         return;
       }
       if (this.loaded?.backend !== 'wasm') return;
-      if (cores() >= 2 && this.modelUrl && this.warmUpGraph) {
+      if (cores() >= 2 && this.modelUrl) {
         // Absolute: the helper's script may sit elsewhere than this one.
         const url = new URL(this.modelUrl, self.location.href).href;
-        this.parallel = new ModelHelper(url, this.warmUpGraph);
+        this.parallel = new ModelHelper(url, this.helperWarmUp());
       }
       const rehearsal = new AbortController();
       this.rehearsal = rehearsal;
@@ -110,6 +113,15 @@ export class ModelHost {
           if (this.rehearsal === rehearsal) this.rehearsal = null;
         });
     }, HELPER_IDLE_START_MS);
+  }
+
+  /** Varied molecules read by RDKit and packed, with bond types (product models need them). */
+  private async helperWarmUp(): Promise<PackedGraphs> {
+    const chem = await this.chem;
+    const { graphs } = await chem.call('featurize', {
+      smiles: variedMolecules(HELPER_WARM_UP_MOLECULES),
+    });
+    return packGraphs(graphs, true);
   }
 
   private stopRehearsal(): void {
@@ -198,7 +210,6 @@ export class ModelHost {
     this.parallel?.stop();
     this.parallel = null;
     this.modelUrl = null;
-    this.warmUpGraph = null;
     try {
       // Read on every load, so a reload picks up a promotion.
       const modelUrl = isRegistryReference(reference)
@@ -217,7 +228,6 @@ export class ModelHost {
       this.problem = null;
       const ready = await this.ready(requested, started);
       if (ready) onReady(ready);
-      this.warmUpGraph = await warmup;
       this.prepareWhenIdle(generation);
       if (plan.upgrades.length === 0) return { upgrade: Promise.resolve() };
       // After a macrotask, so that the first job (queued behind this load) starts, and then after

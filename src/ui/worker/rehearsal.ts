@@ -7,23 +7,14 @@
 import type { ChemClient } from './chemClient';
 import { runJob } from './jobs';
 import type { ModelHost } from './modelHost';
-import { WARM_UP_SMILES } from './warmUpMolecules';
+import { variedMolecules } from './warmUpMolecules';
 
 /** Enough molecules for several full chunks: the model's per-chunk code runs as often as per-atom code. */
 export const REHEARSAL_MOLECULES = 1_024;
 
-/**
- * The warm-up molecules, and pairs of them on one carbon (C(a)b: every pair whose first atoms can
- * take another bond), cycled: varied sizes and environments, so that the model's per-environment
- * code does real work rather than one row per layer.
- */
+/** The rehearsal's input: a SMILES file of varied made-up molecules (warmUpMolecules.ts). */
 export function rehearsalText(count = REHEARSAL_MOLECULES): string {
-  const bondable = WARM_UP_SMILES.filter((smiles) => !/^(O=|N#)/.test(smiles));
-  const molecules = [
-    ...WARM_UP_SMILES,
-    ...bondable.flatMap((a) => bondable.map((b) => `C(${a})${b}`)),
-  ];
-  return Array.from({ length: count }, (_, i) => molecules[i % molecules.length]).join('\n');
+  return variedMolecules(count).join('\n');
 }
 
 /** Runs the rehearsal job; stops between chunks once `signal` aborts. Nothing is logged or shown. */
