@@ -95,14 +95,42 @@ export class SequenceNumbering {
   }
 }
 
-/** Groups the batch's atoms by features, then by ever wider environments, one step per layer. */
+/**
+ * Groups the batch's atoms by features, then by ever wider environments, one step per layer. Each
+ * loop is a function of its own: V8 optimizes a small hot function once, where one big function
+ * kept entering and leaving its loops' on-stack-replacement code during a big job.
+ */
 export function environmentPlan(b: GraphBatchArrays, numLayers: number): EnvironmentPlan {
+  const types = atomTypes(b);
+  const edges = incomingEdges(b);
+  const layers: LayerPlan[] = [];
+  let color = types.color;
+  for (let k = 0; k < numLayers; k++) {
+    const messages = distinctMessages(b, color);
+    const step = nextEnvironments(b.numNodes, edges, color, messages.edgeMessage);
+    layers.push({
+      numColors: step.numColors,
+      parentColor: step.parentColor,
+      messageColor: messages.messageColor,
+      messageBond: messages.messageBond,
+      receivedMessage: step.receivedMessage,
+      receivedBy: step.receivedBy,
+    });
+    color = step.next;
+  }
+  return { numTypes: types.numTypes, typeX: types.typeX, layers, nodeColor: color };
+}
+
+/** Atom types by the bits of their 11 features (exact, whatever numbers a client sends). */
+function atomTypes(b: GraphBatchArrays): {
+  numTypes: number;
+  typeX: Float32Array;
+  color: Int32Array;
+} {
   const { numNodes } = b;
-  const numEdges = b.src.length;
-  // Atom types by the bits of their 11 features (exact, whatever numbers a client sends).
   const bits = new Int32Array(b.x.buffer, b.x.byteOffset, numNodes * NUM_NODE_FEATURES);
   const types = new SequenceNumbering();
-  let color = new Int32Array(numNodes);
+  const color = new Int32Array(numNodes);
   const typeRows: number[] = [];
   for (let i = 0; i < numNodes; i++) {
     const row = bits.subarray(i * NUM_NODE_FEATURES, (i + 1) * NUM_NODE_FEATURES);
@@ -117,8 +145,19 @@ export function environmentPlan(b: GraphBatchArrays, numLayers: number): Environ
       t * NUM_NODE_FEATURES,
     ),
   );
+  return { numTypes: typeRows.length, typeX, color };
+}
 
-  // Incoming edges per node (compressed rows by destination).
+/** Incoming edges per node, compressed by destination: node i's are incoming[start[i]..start[i+1]). */
+interface IncomingEdges {
+  start: Int32Array;
+  incoming: Int32Array;
+  maxDegree: number;
+}
+
+function incomingEdges(b: GraphBatchArrays): IncomingEdges {
+  const { numNodes } = b;
+  const numEdges = b.src.length;
   const start = new Int32Array(numNodes + 1);
   let maxDegree = 0;
   for (let e = 0; e < numEdges; e++) start[b.dst[e] + 1]++;
@@ -129,66 +168,84 @@ export function environmentPlan(b: GraphBatchArrays, numLayers: number): Environ
   const fill = start.slice(0, numNodes);
   const incoming = new Int32Array(numEdges);
   for (let e = 0; e < numEdges; e++) incoming[fill[b.dst[e]]++] = e;
+  return { start, incoming, maxDegree };
+}
 
-  // An atom's signature at a layer: its colour, then the sorted messages it receives.
-  const signature = new Int32Array(maxDegree + 1);
-  const layers: LayerPlan[] = [];
-  for (let k = 0; k < numLayers; k++) {
-    const messages = new Map<number, number>();
-    const messageColor: number[] = [];
-    const messageBond: number[] = [];
-    const edgeMessage = new Int32Array(numEdges);
-    for (let e = 0; e < numEdges; e++) {
-      const source = color[b.src[e]];
-      const key = source * NUM_BOND_TYPES + b.bond[e];
-      let id = messages.get(key);
-      if (id === undefined) {
-        id = messages.size;
-        messages.set(key, id);
-        messageColor.push(source);
-        messageBond.push(b.bond[e]);
-      }
-      edgeMessage[e] = id;
+/** The layer's distinct messages (source environment, bond class), and each edge's. */
+function distinctMessages(
+  b: GraphBatchArrays,
+  color: Int32Array,
+): { edgeMessage: Int32Array; messageColor: Int32Array; messageBond: Int32Array } {
+  const numEdges = b.src.length;
+  const messages = new Map<number, number>();
+  const messageColor: number[] = [];
+  const messageBond: number[] = [];
+  const edgeMessage = new Int32Array(numEdges);
+  for (let e = 0; e < numEdges; e++) {
+    const source = color[b.src[e]];
+    const key = source * NUM_BOND_TYPES + b.bond[e];
+    let id = messages.get(key);
+    if (id === undefined) {
+      id = messages.size;
+      messages.set(key, id);
+      messageColor.push(source);
+      messageBond.push(b.bond[e]);
     }
-    const colors = new SequenceNumbering();
-    const next = new Int32Array(numNodes);
-    const parentColor: number[] = [];
-    const receivedMessage: number[] = [];
-    const receivedBy: number[] = [];
-    for (let i = 0; i < numNodes; i++) {
-      const degree = start[i + 1] - start[i];
-      signature[0] = color[i];
-      // Insertion sort: an atom receives a handful of messages.
-      for (let d = 0; d < degree; d++) {
-        const m = edgeMessage[incoming[start[i] + d]];
-        let j = d;
-        while (j > 0 && signature[j] > m) {
-          signature[j + 1] = signature[j];
-          j--;
-        }
-        signature[j + 1] = m;
-      }
-      const [id, isNew] = colors.of(signature, degree + 1);
-      if (isNew) {
-        parentColor.push(color[i]);
-        for (let d = 1; d <= degree; d++) {
-          receivedMessage.push(signature[d]);
-          receivedBy.push(id);
-        }
-      }
-      next[i] = id;
-    }
-    layers.push({
-      numColors: colors.size,
-      parentColor: Int32Array.from(parentColor),
-      messageColor: Int32Array.from(messageColor),
-      messageBond: Int32Array.from(messageBond),
-      receivedMessage: Int32Array.from(receivedMessage),
-      receivedBy: Int32Array.from(receivedBy),
-    });
-    color = next;
+    edgeMessage[e] = id;
   }
-  return { numTypes: typeRows.length, typeX, layers, nodeColor: color };
+  return {
+    edgeMessage,
+    messageColor: Int32Array.from(messageColor),
+    messageBond: Int32Array.from(messageBond),
+  };
+}
+
+/**
+ * The environments after a layer: an atom's signature is its colour, then the sorted messages it
+ * receives; each distinct signature is one environment, whose messages are listed once.
+ */
+function nextEnvironments(
+  numNodes: number,
+  { start, incoming, maxDegree }: IncomingEdges,
+  color: Int32Array,
+  edgeMessage: Int32Array,
+) {
+  const signature = new Int32Array(maxDegree + 1);
+  const colors = new SequenceNumbering();
+  const next = new Int32Array(numNodes);
+  const parentColor: number[] = [];
+  const receivedMessage: number[] = [];
+  const receivedBy: number[] = [];
+  for (let i = 0; i < numNodes; i++) {
+    const degree = start[i + 1] - start[i];
+    signature[0] = color[i];
+    // Insertion sort: an atom receives a handful of messages.
+    for (let d = 0; d < degree; d++) {
+      const m = edgeMessage[incoming[start[i] + d]];
+      let j = d;
+      while (j > 0 && signature[j] > m) {
+        signature[j + 1] = signature[j];
+        j--;
+      }
+      signature[j + 1] = m;
+    }
+    const [id, isNew] = colors.of(signature, degree + 1);
+    if (isNew) {
+      parentColor.push(color[i]);
+      for (let d = 1; d <= degree; d++) {
+        receivedMessage.push(signature[d]);
+        receivedBy.push(id);
+      }
+    }
+    next[i] = id;
+  }
+  return {
+    numColors: colors.size,
+    next,
+    parentColor: Int32Array.from(parentColor),
+    receivedMessage: Int32Array.from(receivedMessage),
+    receivedBy: Int32Array.from(receivedBy),
+  };
 }
 
 export function environmentPlanTensors(plan: EnvironmentPlan): EnvironmentPlanTensors {
