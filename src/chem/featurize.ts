@@ -56,8 +56,27 @@ function matchedAtoms(mol: RDKitMol, query: RDKitMol, atomCount: number): number
   return flags;
 }
 
-/** sp, sp2, sp3 flags per atom; the sp query only runs when some atom is neither sp2 nor sp3. */
-function hybridization(mol: RDKitMol, n: number, atomicNumbers: number[], degree: number[]) {
+/** Per RDKit atom: its double, triple and aromatic bonds, and its degree (appended hydrogens included). */
+interface AtomBonds {
+  doubles: number[];
+  triples: number[];
+  aromatic: number[];
+  degree: number[];
+}
+
+/**
+ * sp, sp2, sp3 flags per atom. sp2 is RDKit's own perception (conjugation included). In a neutral
+ * molecule without radicals every other C, N, O or F has bonds plus lone pairs = 4 when all its
+ * bonds are single (RDKit: sp3) and = 2 when it has a triple bond or two double bonds (sp), so one
+ * query does; otherwise (charges, radicals, an atom fitting neither) RDKit is asked for sp3 and sp too.
+ */
+function hybridization(
+  mol: RDKitMol,
+  n: number,
+  atomicNumbers: number[],
+  bonds: AtomBonds,
+  neutralClosedShell: boolean,
+) {
   const R = rdkit();
   hybridizationQueries ??= {
     sp: R.get_qmol('[^1]')!,
@@ -65,6 +84,8 @@ function hybridization(mol: RDKitMol, n: number, atomicNumbers: number[], degree
     sp3: R.get_qmol('[^3]')!,
   };
   const sp2 = matchedAtoms(mol, hybridizationQueries.sp2, n);
+  const derived = neutralClosedShell ? spAndSp3FromBonds(n, atomicNumbers, bonds, sp2) : null;
+  if (derived) return { ...derived, sp2 };
   const sp3 = matchedAtoms(mol, hybridizationQueries.sp3, n);
   // Hydrogens with one neighbour are RDKit's "S" hybridization: no flag, no query needed.
   // `undecided` only spares the sp query: a mutant that sets it more often runs the query and gets
@@ -73,12 +94,39 @@ function hybridization(mol: RDKitMol, n: number, atomicNumbers: number[], degree
   let undecided = false;
   // Stryker disable next-line EqualityOperator,LogicalOperator,UpdateOperator: more often undecided, same flags
   for (let i = 0; i < n && !undecided; i++) {
-    undecided = !sp2[i] && !sp3[i] && (atomicNumbers[i] !== 1 || degree[i] > 1);
+    undecided = !sp2[i] && !sp3[i] && (atomicNumbers[i] !== 1 || bonds.degree[i] > 1);
   }
   const sp = undecided
     ? matchedAtoms(mol, hybridizationQueries.sp, n)
     : new Array<number>(n).fill(0);
   return { sp, sp2, sp3 };
+}
+
+/** The non-sp2 atoms' flags from their bonds, or null when an atom fits neither rule. */
+function spAndSp3FromBonds(
+  n: number,
+  atomicNumbers: number[],
+  { doubles, triples, aromatic, degree }: AtomBonds,
+  sp2: number[],
+): { sp: number[]; sp3: number[] } | null {
+  const sp = new Array<number>(n).fill(0);
+  const sp3 = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    if (sp2[i]) continue;
+    if (atomicNumbers[i] === 1) {
+      // One neighbour: RDKit's "S", no flag; a bridging hydrogen is left to RDKit.
+      if (degree[i] > 1) return null;
+    } else if (aromatic[i] > 0) {
+      return null;
+    } else if (triples[i] > 0 || doubles[i] >= 2) {
+      sp[i] = 1;
+    } else if (doubles[i] === 0) {
+      sp3[i] = 1;
+    } else {
+      return null;
+    }
+  }
+  return { sp, sp3 };
 }
 
 /**
@@ -142,10 +190,14 @@ export function featurizeMol(
   const dst = new Array<number>(e);
   const type = new Array<number>(e);
   const degree = new Array<number>(n).fill(0);
+  const perType = [0, 1, 2, 3].map(() => new Array<number>(rdkitAtoms).fill(0));
   const hydrogenNeighbours = new Array<number>(n).fill(0);
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   bonds.forEach(({ a, b: c, type: t }, bi) => {
+    // Appended hydrogens (index rdkitAtoms and up) only ever make single bonds.
+    perType[t][a]++;
+    if (c < rdkitAtoms) perType[t][c]++;
     src[2 * bi] = a;
     dst[2 * bi] = c;
     src[2 * bi + 1] = c;
@@ -162,7 +214,14 @@ export function featurizeMol(
     (p, q) => src[p] * n + dst[p] - (src[q] * n + dst[q]),
   );
   // Appended hydrogens lie beyond the RDKit molecule: their flags stay 0 (RDKit's "S").
-  const { sp, sp2, sp3 } = hybridization(mol, rdkitAtoms, atomicNumbers, degree);
+  const neutralClosedShell = charges.every((q) => q === 0) && radicals.every((r) => r === 0);
+  const { sp, sp2, sp3 } = hybridization(
+    mol,
+    rdkitAtoms,
+    atomicNumbers,
+    { doubles: perType[1], triples: perType[2], aromatic: perType[3], degree },
+    neutralClosedShell,
+  );
 
   const x = atomicNumbers.map((z, i) => {
     const row = [
