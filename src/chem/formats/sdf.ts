@@ -1,4 +1,4 @@
-import { ChemError, MAX_FEATURIZED_ATOMS } from '../errors';
+import { ChemError, MAX_FEATURIZED_ATOMS, MAX_HEAVY_ATOMS } from '../errors';
 import { assertHeavyAtomLimit, guardRecord, parseMolblock, type ParseOptions } from '../molecule';
 import { lazyRecords, type MoleculeRecords } from './records';
 
@@ -22,7 +22,9 @@ export function splitSdf(text: string): SdfRecord[] {
         ? body
         : body.slice(0, body.indexOf('\n', end) < 0 ? undefined : body.indexOf('\n', end));
     const rest = end < 0 ? '' : body.slice(molblock.length);
-    return { record: i + 1, title: body.split('\n')[0].trim(), molblock, fields: dataFields(rest) };
+    const firstLineEnd = body.indexOf('\n');
+    const title = (firstLineEnd < 0 ? body : body.slice(0, firstLineEnd)).trim();
+    return { record: i + 1, title, molblock, fields: dataFields(rest) };
   });
 }
 
@@ -89,7 +91,8 @@ export function sdfRecords(text: string, options: ParseOptions = {}): MoleculeRe
         throw new ChemError(
           `${atoms} atoms: the limit is ${MAX_FEATURIZED_ATOMS} atoms per molecule`,
         );
-      assertHeavyAtomLimit(heavyAtomLines(r.molblock));
+      // Fewer atoms in all than the heavy-atom limit: no need to count the heavy ones.
+      if (atoms > MAX_HEAVY_ATOMS) assertHeavyAtomLimit(heavyAtomLines(r.molblock));
       return parseMolblock(r.molblock, { ...options, source, ...meta });
     });
   });
