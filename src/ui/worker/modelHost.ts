@@ -1,6 +1,7 @@
 // The prediction worker's model lifecycle: one predictor at a time, loaded through the runtime's
 // fallback, moved to a faster backend in the background, and replaced by the next load.
 import {
+  batchSizeFor,
   isRegistryReference,
   loadWithFallback,
   resolveRegistryReference,
@@ -23,9 +24,6 @@ import type { ModelReady, StartupStage } from './protocol';
 import { yieldToMessages } from './rpc';
 import { markStage, startupStages } from './startupStages';
 import { variedMolecules } from './warmUpMolecules';
-
-/** The model helper's warm-up molecules: one full chunk on wasm. */
-const HELPER_WARM_UP_MOLECULES = 256;
 
 export class ModelHost {
   private loaded: LoadedPredictor<Predictor> | null = null;
@@ -119,7 +117,8 @@ export class ModelHost {
   private async helperWarmUp(): Promise<PackedGraphs> {
     const chem = await this.chem;
     const { graphs } = await chem.call('featurize', {
-      smiles: variedMolecules(HELPER_WARM_UP_MOLECULES),
+      // One full forward pass on wasm.
+      smiles: variedMolecules(batchSizeFor('wasm')),
     });
     return packGraphs(graphs, true);
   }
