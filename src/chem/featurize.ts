@@ -190,14 +190,16 @@ export function featurizeMol(
   const dst = new Array<number>(e);
   const type = new Array<number>(e);
   const degree = new Array<number>(n).fill(0);
-  const perType = [0, 1, 2, 3].map(() => new Array<number>(rdkitAtoms).fill(0));
+  // Double, triple and aromatic bonds per RDKit atom (appended hydrogens only make single bonds).
+  const multiple = [1, 2, 3].map(() => new Array<number>(rdkitAtoms).fill(0));
   const hydrogenNeighbours = new Array<number>(n).fill(0);
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   bonds.forEach(({ a, b: c, type: t }, bi) => {
-    // Appended hydrogens (index rdkitAtoms and up) only ever make single bonds.
-    perType[t][a]++;
-    if (c < rdkitAtoms) perType[t][c]++;
+    if (t > 0) {
+      multiple[t - 1][a]++;
+      multiple[t - 1][c]++;
+    }
     src[2 * bi] = a;
     dst[2 * bi] = c;
     src[2 * bi + 1] = c;
@@ -219,7 +221,7 @@ export function featurizeMol(
     mol,
     rdkitAtoms,
     atomicNumbers,
-    { doubles: perType[1], triples: perType[2], aromatic: perType[3], degree },
+    { doubles: multiple[0], triples: multiple[1], aromatic: multiple[2], degree },
     neutralClosedShell,
   );
 

@@ -1,5 +1,6 @@
 // The molecules the workers warm up on while the page is idle (chemWarmUp.ts, rehearsal.ts, the model
-// helper's warm-up in modelHost.ts): QM9-like ones covering the parser's and featurizer's branches (rings, aromatics, charges, triple bonds).
+// helper's warm-up in modelHost.ts): QM9-like ones covering the parser's and featurizer's branches
+// (rings, aromatics, charges, triple bonds).
 // Not the benchmark's molecules (bench/web.bench.ts): a warm-up trains code paths, not answers.
 export const WARM_UP_SMILES = [
   'CC(C)O',
