@@ -31,19 +31,23 @@ export function followRegistry(options: ModelReloadOptions): () => void {
   const file = join(options.modelsDir, REGISTRY_FILE);
   let lastMtime = -1;
   let busy = false;
+  let stopped = false;
   const tick = async () => {
-    if (busy) return;
+    if (busy || stopped) return;
     busy = true;
     try {
       const mtime = (await stat(file)).mtimeMs;
       if (mtime === lastMtime) return;
       const wanted = await servingModelId(options.modelsDir, options.modelName);
       const served = options.servedId();
+      // A tick that was reading the registry when the follower stopped loads nothing.
+      if (stopped) return;
       // A model that failed to load is retried only when the registry changes again.
       lastMtime = mtime;
       if (!wanted || wanted === served) return;
       options.log.info(`registry: ${served ?? 'no model'} -> ${wanted}; loading`);
       const next = await options.load();
+      if (stopped) return;
       options.swap(next);
       setServedModel(options.metrics, next.primary);
       options.log.info(`/predict model: ${next.primary.name} ${next.primary.version}`);
@@ -56,5 +60,8 @@ export function followRegistry(options: ModelReloadOptions): () => void {
   };
   const timer = setInterval(() => void tick(), options.intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
