@@ -1,6 +1,12 @@
 // The workers' RPC over a real MessageChannel: the same port objects a browser hands to workers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { RpcClient, serve, type Handlers, type RpcPort } from '../../src/ui/worker/rpc';
+import {
+  RpcClient,
+  serve,
+  yieldToMessages,
+  type Handlers,
+  type RpcPort,
+} from '../../src/ui/worker/rpc';
 
 interface TestApi {
   add: { args: { a: number; b: number }; result: number };
@@ -11,6 +17,7 @@ interface TestApi {
     progress: number;
   };
   bytes: { args: { data: ArrayBuffer }; result: number };
+  spin: { args: null; result: { steps: number } };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -30,6 +37,15 @@ const handlers: Handlers<TestApi> = {
     return { counted: to, cancelled: false };
   },
   bytes: ({ data }) => data.byteLength,
+  // Like the chemistry worker's read: yields with yieldToMessages until a cancel comes in.
+  spin: async (_args, task) => {
+    let steps = 0;
+    while (!task.signal.aborted) {
+      steps++;
+      await yieldToMessages();
+    }
+    return { steps };
+  },
 };
 
 let channels: MessageChannel[] = [];
@@ -93,6 +109,16 @@ describe('worker RPC', () => {
     expect(result.cancelled).toBe(true);
     expect(result.counted).toBeLessThan(1000);
     expect(seen.length).toBe(result.counted);
+  });
+
+  it('a handler yielding with yieldToMessages still receives the cancel sent meanwhile', async () => {
+    const client = connect();
+    const controller = new AbortController();
+    const call = client.call('spin', null, { signal: controller.signal });
+    await tick();
+    controller.abort();
+    const { steps } = await call;
+    expect(steps).toBeGreaterThan(0);
   });
 
   it('cancels a call whose signal was aborted before it was sent', async () => {

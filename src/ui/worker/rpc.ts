@@ -101,7 +101,27 @@ export class RpcClient<A extends Api<A>> {
  * (a cancel, the next call) are handled before it goes on.
  */
 export function yieldToMessages(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  channel ??= selfMessages();
+  const { port2 } = channel;
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    port2.postMessage(null);
+  });
+}
+
+// A message to itself, not setTimeout(0): browsers hold a timer set from a timer's callback five
+// levels deep for at least 4 ms, and a read that yields every 50 ms lost about 8 % of its time.
+let channel: MessageChannel | null = null;
+const waiting: (() => void)[] = [];
+
+function selfMessages(): MessageChannel {
+  const created = new MessageChannel();
+  created.port1.onmessage = () => waiting.shift()?.();
+  // In Node an open port keeps the process alive; a pending yield is a queued message anyway.
+  for (const port of [created.port1, created.port2]) {
+    (port as unknown as { unref?: () => void }).unref?.();
+  }
+  return created;
 }
 
 /** What a handler gets besides its arguments: its cancel signal and a way to report progress. */
