@@ -302,16 +302,20 @@ function coordinates3d(m: RdkitJsonMolecule): number[][] | undefined {
 }
 
 const SYMBOL: Record<number, string> = { 1: 'H', 6: 'C', 7: 'N', 8: 'O', 9: 'F' };
+/** Hill order of the encodable elements: with carbon C, H, then the rest alphabetically; without, all alphabetically. */
+const HILL_WITH_CARBON = [6, 1, 9, 7, 8];
+const HILL_WITHOUT_CARBON = [9, 1, 7, 8];
 
-/** Hill order: C, then H, then the rest alphabetically. */
+/** Hill order: C, then H, then the rest alphabetically (of H, C, N, O, F: counted per element, no sort). */
 export function hillFormula(atomicNumbers: number[]): string {
-  const counts = new Map<string, number>();
-  for (const z of atomicNumbers) counts.set(SYMBOL[z], (counts.get(SYMBOL[z]) ?? 0) + 1);
-  const order = counts.has('C')
-    ? ['C', 'H', ...[...counts.keys()].filter((s) => s !== 'C' && s !== 'H').sort()]
-    : [...counts.keys()].sort();
-  return order
-    .filter((s) => counts.has(s))
-    .map((s) => `${s}${counts.get(s) === 1 ? '' : counts.get(s)}`)
-    .join('');
+  const counts = new Array<number>(10).fill(0);
+  for (const z of atomicNumbers) {
+    if (SYMBOL[z] === undefined) throw new Error(`no symbol for atomic number ${z}`);
+    counts[z]++;
+  }
+  let formula = '';
+  for (const z of counts[6] > 0 ? HILL_WITH_CARBON : HILL_WITHOUT_CARBON) {
+    if (counts[z] > 0) formula += SYMBOL[z] + (counts[z] === 1 ? '' : String(counts[z]));
+  }
+  return formula;
 }

@@ -48,20 +48,27 @@ export function averagePredictions(perModel: MoleculePrediction[][]): MoleculePr
       }
       std[key] = Math.sqrt(within / count + between / count);
     }
-    const capped = new Set<TargetKey>();
-    const below = new Set<TargetKey>();
-    for (const p of perModel) {
-      for (const key of p[i].uncertaintyCapped ?? []) capped.add(key);
-      for (const key of p[i].belowBound ?? []) below.add(key);
-    }
     return {
       values,
       std,
-      uncertaintyCapped: order.filter((k) => capped.has(k)),
-      belowBound: order.filter((k) => below.has(k)),
+      uncertaintyCapped: unionOfTargets(perModel, i, 'uncertaintyCapped', order),
+      belowBound: unionOfTargets(perModel, i, 'belowBound', order),
       warnings: unionOfWarnings(perModel.map((p) => p[i].warnings)),
     };
   });
+}
+
+/** The targets any member lists under `field` for molecule i, in target order. */
+function unionOfTargets(
+  perModel: MoleculePrediction[][],
+  i: number,
+  field: 'uncertaintyCapped' | 'belowBound',
+  order: TargetKey[],
+): TargetKey[] {
+  // Most molecules have none: no set to build.
+  if (perModel.every((p) => !p[i][field]?.length)) return [];
+  const listed = new Set(perModel.flatMap((p) => p[i][field] ?? []));
+  return order.filter((k) => listed.has(k));
 }
 
 /** Every distinct warning of the members, in the order first seen. */
@@ -110,6 +117,7 @@ export function ensemblePredictor(
   const targets = TARGETS.map((t) => t.key).filter((key) =>
     members.some((m) => m.targets.includes(key)),
   );
+  const stdScale = Object.entries(manifest.stdScale) as [TargetKey, number][];
   return {
     name: manifest.name,
     version: manifest.version,
@@ -125,7 +133,7 @@ export function ensemblePredictor(
       const perModel = [];
       for (const member of members) perModel.push(await member.predictPacked(packed));
       return averagePredictions(perModel).map((p) => {
-        for (const [key, factor] of Object.entries(manifest.stdScale) as [TargetKey, number][]) {
+        for (const [key, factor] of stdScale) {
           if (p.std[key] !== undefined) p.std[key] = p.std[key]! * factor;
         }
         return p;

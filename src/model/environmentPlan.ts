@@ -48,11 +48,11 @@ export interface EnvironmentPlanTensors {
   nodeColor: tf.Tensor1D;
 }
 
-/** A 32-bit hash of an integer sequence. */
-export function sequenceHash(sequence: ArrayLike<number>, length: number): number {
+/** A 30-bit hash of the integer sequence sequence[offset .. offset + length). */
+export function sequenceHash(sequence: ArrayLike<number>, length: number, offset = 0): number {
   let hash = length;
   for (let i = 0; i < length; i++) {
-    hash = Math.imul(hash ^ (sequence[i] + 1), 0x9e3779b1);
+    hash = Math.imul(hash ^ (sequence[offset + i] + 1), 0x9e3779b1);
     hash ^= hash >>> 15;
   }
   // 30 bits: V8 keeps small integers unboxed, and a Map keyed by them hashes fast.
@@ -71,26 +71,31 @@ export class SequenceNumbering {
     return this.starts.length - 1;
   }
 
-  /** The sequence's number, and whether it is new. */
-  of(sequence: ArrayLike<number>, length: number): [number, boolean] {
-    const hash = this.hash(sequence, length);
+  /**
+   * The number of sequence[offset .. offset + length): a new sequence gets the next number, which
+   * is `size` before the call. (A number, not a pair: this runs once per atom and layer.)
+   */
+  of(sequence: ArrayLike<number>, length: number, offset = 0): number {
+    const hash = this.hash(sequence, length, offset);
     // Linear probing: a collision moves on to the next slot, so equal hashes never merge sequences.
     for (let slot = hash; ; slot = (slot + 1) & 0x3fffffff) {
       const id = this.slots.get(slot);
       if (id === undefined) {
-        this.slots.set(slot, this.size);
-        for (let i = 0; i < length; i++) this.items.push(sequence[i]);
+        const next = this.size;
+        this.slots.set(slot, next);
+        for (let i = 0; i < length; i++) this.items.push(sequence[offset + i]);
         this.starts.push(this.items.length);
-        return [this.size - 1, true];
+        return next;
       }
-      if (this.equals(id, sequence, length)) return [id, false];
+      if (this.equals(id, sequence, length, offset)) return id;
     }
   }
 
-  private equals(id: number, sequence: ArrayLike<number>, length: number): boolean {
+  private equals(id: number, sequence: ArrayLike<number>, length: number, offset: number): boolean {
     const start = this.starts[id];
     if (this.starts[id + 1] - start !== length) return false;
-    for (let i = 0; i < length; i++) if (this.items[start + i] !== sequence[i]) return false;
+    for (let i = 0; i < length; i++)
+      if (this.items[start + i] !== sequence[offset + i]) return false;
     return true;
   }
 }
@@ -133,9 +138,8 @@ function atomTypes(b: GraphBatchArrays): {
   const color = new Int32Array(numNodes);
   const typeRows: number[] = [];
   for (let i = 0; i < numNodes; i++) {
-    const row = bits.subarray(i * NUM_NODE_FEATURES, (i + 1) * NUM_NODE_FEATURES);
-    const [id, isNew] = types.of(row, NUM_NODE_FEATURES);
-    if (isNew) typeRows.push(i);
+    const id = types.of(bits, NUM_NODE_FEATURES, i * NUM_NODE_FEATURES);
+    if (id === typeRows.length) typeRows.push(i);
     color[i] = id;
   }
   const typeX = new Float32Array(typeRows.length * NUM_NODE_FEATURES);
@@ -229,8 +233,8 @@ function nextEnvironments(
       }
       signature[j + 1] = m;
     }
-    const [id, isNew] = colors.of(signature, degree + 1);
-    if (isNew) {
+    const id = colors.of(signature, degree + 1);
+    if (id === parentColor.length) {
       parentColor.push(color[i]);
       for (let d = 1; d <= degree; d++) {
         receivedMessage.push(signature[d]);

@@ -90,12 +90,14 @@ describe('environmentPlan', () => {
   it('numbers sequences exactly, even when their hashes collide', () => {
     // Every sequence hashes alike here: only the comparison on a hit tells them apart.
     const numbering = new SequenceNumbering(() => 42);
-    expect(numbering.of([3, 1], 2)).toEqual([0, true]);
-    expect(numbering.of([1, 3], 2)).toEqual([1, true]);
-    expect(numbering.of([3], 1)).toEqual([2, true]);
-    expect(numbering.of([3, 1, 0], 2)).toEqual([0, false]);
-    expect(numbering.of([1, 3], 2)).toEqual([1, false]);
-    expect(numbering.of([3], 1)).toEqual([2, false]);
+    expect(numbering.of([3, 1], 2)).toBe(0);
+    expect(numbering.of([1, 3], 2)).toBe(1);
+    expect(numbering.of([3], 1)).toBe(2);
+    expect(numbering.size).toBe(3);
+    expect(numbering.of([3, 1, 0], 2)).toBe(0);
+    expect(numbering.of([1, 3], 2)).toBe(1);
+    expect(numbering.of([9, 3], 1, 1)).toBe(2); // the sequence [3], at offset 1
+    expect(numbering.of([0, 1, 3], 2, 1)).toBe(1);
     expect(numbering.size).toBe(3);
     // The real hash spreads short sequences: of a million pairs, a few hundred share a 30-bit hash
     // with another (as random numbers would), none more.

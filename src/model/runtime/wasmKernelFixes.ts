@@ -129,13 +129,14 @@ function registerRowGather(): void {
     const idx = new Int32Array(heap, backend.dataIdMap.get(indices.dataId).memoryOffset, n);
     const xBase = backend.dataIdMap.get(x.dataId).memoryOffset / 4;
     const outBase = backend.dataIdMap.get(out.dataId).memoryOffset / 4;
-    const bad = idx.find((r) => r < 0 || r >= rows);
-    if (bad !== undefined) {
-      backend.disposeData(out.dataId);
-      throw new Error(`gather index ${bad} is outside [0, ${rows - 1}]`);
-    }
+    // The bounds check inside the copy loop: TypedArray#find calls its callback per index.
     for (let i = 0; i < n; i++) {
-      const from = xBase + idx[i] * cols;
+      const row = idx[i];
+      if (row < 0 || row >= rows) {
+        backend.disposeData(out.dataId);
+        throw new Error(`gather index ${row} is outside [0, ${rows - 1}]`);
+      }
+      const from = xBase + row * cols;
       f32.copyWithin(outBase + i * cols, from, from + cols);
     }
     return out;
