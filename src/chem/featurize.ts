@@ -302,11 +302,10 @@ function coordinates3d(m: RdkitJsonMolecule): number[][] | undefined {
 }
 
 const SYMBOL: Record<number, string> = { 1: 'H', 6: 'C', 7: 'N', 8: 'O', 9: 'F' };
-/** Hill order of the encodable elements: with carbon C, H, then the rest alphabetically; without, all alphabetically. */
 const HILL_WITH_CARBON = [6, 1, 9, 7, 8];
 const HILL_WITHOUT_CARBON = [9, 1, 7, 8];
 
-/** Hill order: C, then H, then the rest alphabetically (of H, C, N, O, F: counted per element, no sort). */
+/** Hill order: C, then H, then the rest alphabetically; without carbon, all alphabetically. */
 export function hillFormula(atomicNumbers: number[]): string {
   const counts = new Array<number>(10).fill(0);
   for (const z of atomicNumbers) {

@@ -110,7 +110,7 @@ export function yieldToMessages(): Promise<void> {
 }
 
 // A message to itself, not setTimeout(0): browsers hold a timer set from a timer's callback five
-// levels deep for at least 4 ms, and a read that yields every 50 ms lost about 8 % of its time.
+// levels deep for at least 4 ms (4.4 ms in a Chromium worker), and a read yields every 50 ms.
 let channel: MessageChannel | null = null;
 const waiting: (() => void)[] = [];
 
