@@ -59,16 +59,73 @@ export function sequenceHash(sequence: ArrayLike<number>, length: number, offset
   return hash & 0x3fffffff;
 }
 
-/** Distinct integer sequences, numbered in order of first appearance; hashed, compared on a hit. */
+/** A typed array twice as long, the old contents at its start. */
+function grown(a: Int32Array): Int32Array {
+  const bigger = new Int32Array(a.length * 2);
+  bigger.set(a);
+  return bigger;
+}
+
+/**
+ * A reusable Int32Array: the plan's working arrays live from one batch to the next. Allocating
+ * typed arrays is what made planning slow in Chromium: there a new 20 KB buffer cost 80-120 us
+ * (10 us in Node), and a plan made about forty typed arrays per batch.
+ */
+class Scratch {
+  private array = new Int32Array(1024);
+
+  /** How many elements take() gives without allocating. */
+  get capacity(): number {
+    return this.array.length;
+  }
+
+  /** The first `length` elements, zeroed when asked; valid until the next take(). */
+  take(length: number, zeroed = false): Int32Array {
+    if (this.array.length < length) {
+      let size = this.array.length;
+      while (size < length) size *= 2;
+      this.array = new Int32Array(size);
+    } else if (zeroed) {
+      this.array.fill(0, 0, length);
+    }
+    return this.array.subarray(0, length);
+  }
+}
+
+/**
+ * Distinct integer sequences, numbered in order of first appearance; hashed, compared on a hit.
+ * Its table and storage are typed arrays that grow and are kept (clear() reuses them): this runs
+ * once per atom and layer of every batch.
+ */
 export class SequenceNumbering {
-  private readonly slots = new Map<number, number>();
-  constructor(private readonly hash = sequenceHash) {}
+  /** Open addressing, linear probing: each slot holds a sequence's number + 1, 0 when empty. */
+  private slots: Int32Array;
+  private hashes: Int32Array;
   /** The sequences, back to back: sequence id occupies [starts[id], starts[id + 1]). */
-  private readonly items: number[] = [];
-  private readonly starts: number[] = [0];
+  private items: Int32Array;
+  private starts: Int32Array;
+  private count = 0;
+
+  constructor(
+    private readonly hash = sequenceHash,
+    expected = 64,
+  ) {
+    let capacity = 16;
+    while (capacity < 2 * expected) capacity *= 2;
+    this.slots = new Int32Array(capacity);
+    this.hashes = new Int32Array(capacity);
+    this.items = new Int32Array(4 * expected);
+    this.starts = new Int32Array(expected + 1);
+  }
 
   get size(): number {
-    return this.starts.length - 1;
+    return this.count;
+  }
+
+  /** Forgets every sequence and keeps the storage: the next plan numbers from 0 again. */
+  clear(): void {
+    this.slots.fill(0);
+    this.count = 0;
   }
 
   /**
@@ -77,17 +134,48 @@ export class SequenceNumbering {
    */
   of(sequence: ArrayLike<number>, length: number, offset = 0): number {
     const hash = this.hash(sequence, length, offset);
-    // Linear probing: a collision moves on to the next slot, so equal hashes never merge sequences.
-    for (let slot = hash; ; slot = (slot + 1) & 0x3fffffff) {
-      const id = this.slots.get(slot);
-      if (id === undefined) {
-        const next = this.size;
-        this.slots.set(slot, next);
-        for (let i = 0; i < length; i++) this.items.push(sequence[offset + i]);
-        this.starts.push(this.items.length);
-        return next;
+    const mask = this.slots.length - 1;
+    // A collision moves on to the next slot, so equal hashes never merge sequences.
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) return this.add(slot, hash, sequence, length, offset);
+      if (this.hashes[slot] === hash && this.equals(entry - 1, sequence, length, offset)) {
+        return entry - 1;
       }
-      if (this.equals(id, sequence, length, offset)) return id;
+    }
+  }
+
+  private add(
+    slot: number,
+    hash: number,
+    sequence: ArrayLike<number>,
+    length: number,
+    offset: number,
+  ): number {
+    const id = this.count++;
+    this.slots[slot] = id + 1;
+    this.hashes[slot] = hash;
+    const start = this.starts[id];
+    while (this.items.length < start + length) this.items = grown(this.items);
+    for (let i = 0; i < length; i++) this.items[start + i] = sequence[offset + i];
+    if (this.starts.length < id + 2) this.starts = grown(this.starts);
+    this.starts[id + 1] = start + length;
+    // At most half full: probes stay short.
+    if (2 * this.count > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const { slots, hashes } = this;
+    this.slots = new Int32Array(slots.length * 2);
+    this.hashes = new Int32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let old = 0; old < slots.length; old++) {
+      if (slots[old] === 0) continue;
+      let slot = hashes[old] & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = slots[old];
+      this.hashes[slot] = hashes[old];
     }
   }
 
@@ -100,6 +188,52 @@ export class SequenceNumbering {
   }
 }
 
+/** Working arrays and numberings, shared by the plans one thread makes one after another. */
+const work = {
+  types: new SequenceNumbering(sequenceHash, 64),
+  colors: new SequenceNumbering(sequenceHash, 4096),
+  typeColor: new Scratch(),
+  colorA: new Scratch(),
+  colorB: new Scratch(),
+  edgeStart: new Scratch(),
+  edgeFill: new Scratch(),
+  incoming: new Scratch(),
+  seen: new Scratch(),
+  edgeMessage: new Scratch(),
+  messageColor: new Scratch(),
+  messageBond: new Scratch(),
+  parentColor: new Scratch(),
+  receivedMessage: new Scratch(),
+  receivedBy: new Scratch(),
+  signature: new Scratch(),
+  output: new Scratch(),
+};
+
+/** Appends to the plan's output, which becomes one array at the end (one allocation per plan). */
+class PlanOutput {
+  private length = 0;
+  private data = work.output.take(work.output.capacity);
+  private readonly parts: [number, number][] = [];
+
+  /** Stores a copy of `values` as the next part. */
+  add(values: Int32Array): void {
+    if (this.data.length < this.length + values.length) {
+      const kept = this.data.slice(0, this.length);
+      this.data = work.output.take(2 * (this.length + values.length));
+      this.data.set(kept);
+    }
+    this.data.set(values, this.length);
+    this.parts.push([this.length, values.length]);
+    this.length += values.length;
+  }
+
+  /** The parts as views on one new array. */
+  finish(): Int32Array[] {
+    const all = this.data.slice(0, this.length);
+    return this.parts.map(([start, length]) => all.subarray(start, start + length));
+  }
+}
+
 /**
  * Groups the batch's atoms by features, then by ever wider environments, one step per layer. Each
  * loop is a function of its own: V8 optimizes a small hot function once, where one big function
@@ -108,22 +242,50 @@ export class SequenceNumbering {
 export function environmentPlan(b: GraphBatchArrays, numLayers: number): EnvironmentPlan {
   const types = atomTypes(b);
   const edges = incomingEdges(b);
-  const layers: LayerPlan[] = [];
+  const output = new PlanOutput();
+  const counts: number[] = [];
   let color = types.color;
+  let numColors = types.numTypes;
   for (let k = 0; k < numLayers; k++) {
-    const messages = distinctMessages(b, color);
-    const step = nextEnvironments(b.numNodes, edges, color, messages.edgeMessage);
-    layers.push({
-      numColors: step.numColors,
-      parentColor: step.parentColor,
-      messageColor: messages.messageColor,
-      messageBond: messages.messageBond,
-      receivedMessage: step.receivedMessage,
-      receivedBy: step.receivedBy,
-    });
+    const messages = distinctMessages(b, color, numColors);
+    const step = nextEnvironments(
+      b.numNodes,
+      edges,
+      color,
+      messages.edgeMessage,
+      k % 2 === 0 ? work.colorA : work.colorB,
+    );
+    output.add(step.parentColor);
+    output.add(messages.messageColor);
+    output.add(messages.messageBond);
+    output.add(step.receivedMessage);
+    output.add(step.receivedBy);
+    counts.push(step.numColors);
     color = step.next;
+    numColors = step.numColors;
   }
-  return { numTypes: types.numTypes, typeX: types.typeX, layers, nodeColor: color };
+  output.add(color);
+  const parts = output.finish();
+  const layers: LayerPlan[] = counts.map((count, k) => {
+    const [parentColor, messageColor, messageBond, receivedMessage, receivedBy] = parts.slice(
+      5 * k,
+      5 * k + 5,
+    );
+    return {
+      numColors: count,
+      parentColor,
+      messageColor,
+      messageBond,
+      receivedMessage,
+      receivedBy,
+    };
+  });
+  return {
+    numTypes: types.numTypes,
+    typeX: types.typeX,
+    layers,
+    nodeColor: parts[parts.length - 1],
+  };
 }
 
 /** Atom types by the bits of their 11 features (exact, whatever numbers a client sends). */
@@ -134,8 +296,9 @@ function atomTypes(b: GraphBatchArrays): {
 } {
   const { numNodes } = b;
   const bits = new Int32Array(b.x.buffer, b.x.byteOffset, numNodes * NUM_NODE_FEATURES);
-  const types = new SequenceNumbering();
-  const color = new Int32Array(numNodes);
+  const types = work.types;
+  types.clear();
+  const color = work.typeColor.take(numNodes);
   const typeRows: number[] = [];
   for (let i = 0; i < numNodes; i++) {
     const id = types.of(bits, NUM_NODE_FEATURES, i * NUM_NODE_FEATURES);
@@ -162,15 +325,16 @@ interface IncomingEdges {
 function incomingEdges(b: GraphBatchArrays): IncomingEdges {
   const { numNodes } = b;
   const numEdges = b.src.length;
-  const start = new Int32Array(numNodes + 1);
+  const start = work.edgeStart.take(numNodes + 1, true);
   let maxDegree = 0;
   for (let e = 0; e < numEdges; e++) start[b.dst[e] + 1]++;
   for (let i = 0; i < numNodes; i++) {
     maxDegree = Math.max(maxDegree, start[i + 1]);
     start[i + 1] += start[i];
   }
-  const fill = start.slice(0, numNodes);
-  const incoming = new Int32Array(numEdges);
+  const fill = work.edgeFill.take(numNodes);
+  fill.set(start.subarray(0, numNodes));
+  const incoming = work.incoming.take(numEdges);
   for (let e = 0; e < numEdges; e++) incoming[fill[b.dst[e]]++] = e;
   return { start, incoming, maxDegree };
 }
@@ -179,28 +343,31 @@ function incomingEdges(b: GraphBatchArrays): IncomingEdges {
 function distinctMessages(
   b: GraphBatchArrays,
   color: Int32Array,
+  numColors: number,
 ): { edgeMessage: Int32Array; messageColor: Int32Array; messageBond: Int32Array } {
   const numEdges = b.src.length;
-  const messages = new Map<number, number>();
-  const messageColor: number[] = [];
-  const messageBond: number[] = [];
-  const edgeMessage = new Int32Array(numEdges);
+  // Colours are numbered densely, so a message's key indexes a table (number + 1, 0 when new).
+  const seen = work.seen.take(numColors * NUM_BOND_TYPES, true);
+  const messageColor = work.messageColor.take(numEdges);
+  const messageBond = work.messageBond.take(numEdges);
+  const edgeMessage = work.edgeMessage.take(numEdges);
+  let count = 0;
   for (let e = 0; e < numEdges; e++) {
     const source = color[b.src[e]];
     const key = source * NUM_BOND_TYPES + b.bond[e];
-    let id = messages.get(key);
-    if (id === undefined) {
-      id = messages.size;
-      messages.set(key, id);
-      messageColor.push(source);
-      messageBond.push(b.bond[e]);
+    let id = seen[key] - 1;
+    if (id < 0) {
+      id = count++;
+      seen[key] = id + 1;
+      messageColor[id] = source;
+      messageBond[id] = b.bond[e];
     }
     edgeMessage[e] = id;
   }
   return {
     edgeMessage,
-    messageColor: Int32Array.from(messageColor),
-    messageBond: Int32Array.from(messageBond),
+    messageColor: messageColor.subarray(0, count),
+    messageBond: messageBond.subarray(0, count),
   };
 }
 
@@ -213,13 +380,17 @@ function nextEnvironments(
   { start, incoming, maxDegree }: IncomingEdges,
   color: Int32Array,
   edgeMessage: Int32Array,
+  nextColor: Scratch,
 ) {
-  const signature = new Int32Array(maxDegree + 1);
-  const colors = new SequenceNumbering();
-  const next = new Int32Array(numNodes);
-  const parentColor: number[] = [];
-  const receivedMessage: number[] = [];
-  const receivedBy: number[] = [];
+  const signature = work.signature.take(maxDegree + 1);
+  const colors = work.colors;
+  colors.clear();
+  // Not the scratch `color` lives in: the previous layer's colours are read while these are written.
+  const next = nextColor.take(numNodes);
+  const parentColor = work.parentColor.take(numNodes);
+  const receivedMessage = work.receivedMessage.take(incoming.length);
+  const receivedBy = work.receivedBy.take(incoming.length);
+  let received = 0;
   for (let i = 0; i < numNodes; i++) {
     const degree = start[i + 1] - start[i];
     signature[0] = color[i];
@@ -233,12 +404,13 @@ function nextEnvironments(
       }
       signature[j + 1] = m;
     }
+    const before = colors.size;
     const id = colors.of(signature, degree + 1);
-    if (id === parentColor.length) {
-      parentColor.push(color[i]);
+    if (id === before) {
+      parentColor[id] = color[i];
       for (let d = 1; d <= degree; d++) {
-        receivedMessage.push(signature[d]);
-        receivedBy.push(id);
+        receivedMessage[received] = signature[d];
+        receivedBy[received++] = id;
       }
     }
     next[i] = id;
@@ -246,9 +418,9 @@ function nextEnvironments(
   return {
     numColors: colors.size,
     next,
-    parentColor: Int32Array.from(parentColor),
-    receivedMessage: Int32Array.from(receivedMessage),
-    receivedBy: Int32Array.from(receivedBy),
+    parentColor: parentColor.subarray(0, colors.size),
+    receivedMessage: receivedMessage.subarray(0, received),
+    receivedBy: receivedBy.subarray(0, received),
   };
 }
 

@@ -78,6 +78,27 @@ describe('environmentPlan', () => {
     expect(both.layers.map((l) => l.numColors)).toEqual(alone.layers.map((l) => l.numColors));
   });
 
+  it('a plan keeps its numbers while later batches are planned (the plans share working arrays)', () => {
+    // An ensemble's members read each plan of a chunk after all of the chunk's plans were made.
+    const snapshot = (plan: ReturnType<typeof environmentPlan>) =>
+      JSON.stringify({
+        typeX: Array.from(plan.typeX),
+        nodeColor: Array.from(plan.nodeColor),
+        layers: plan.layers.map((l) =>
+          Object.fromEntries(
+            Object.entries(l).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)]),
+          ),
+        ),
+      });
+    const first = environmentPlan(batchFromGraphs(MOLECULES.map(graph), true), 4);
+    const before = snapshot(first);
+    // A bigger batch after it grows every working array; a small one reuses them.
+    environmentPlan(batchFromGraphs([...MOLECULES, ...MOLECULES].map(graph), true), 4);
+    environmentPlan(batchFromGraphs([graph('C')], true), 4);
+    expect(snapshot(first)).toBe(before);
+    expect(snapshot(environmentPlan(batchFromGraphs(MOLECULES.map(graph), true), 4))).toBe(before);
+  });
+
   it('its tensors are all released by disposeEnvironmentPlan', async () => {
     await setupBackend({ backend: 'cpu' });
     const before = tf.memory().numTensors;
