@@ -60,7 +60,7 @@ export function sequenceHash(sequence: ArrayLike<number>, length: number, offset
 }
 
 /** A typed array twice as long, the old contents at its start. */
-function grown(a: Int32Array): Int32Array {
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(a.length * 2);
   bigger.set(a);
   return bigger;
@@ -73,11 +73,6 @@ function grown(a: Int32Array): Int32Array {
  */
 class Scratch {
   private array = new Int32Array(1024);
-
-  /** How many elements take() gives without allocating. */
-  get capacity(): number {
-    return this.array.length;
-  }
 
   /** The first `length` elements, zeroed when asked; valid until the next take(). */
   take(length: number, zeroed = false): Int32Array {
@@ -188,9 +183,38 @@ export class SequenceNumbering {
   }
 }
 
+/**
+ * A plan's output arrays, appended into one buffer kept from plan to plan and copied out once per
+ * plan (one allocation).
+ */
+class PlanOutput {
+  private data = new Int32Array(1 << 16);
+  private length = 0;
+  private parts: [number, number][] = [];
+
+  begin(): void {
+    this.length = 0;
+    this.parts = [];
+  }
+
+  /** Stores a copy of `values` as the next part. */
+  add(values: Int32Array): void {
+    while (this.data.length < this.length + values.length) this.data = grown(this.data);
+    this.data.set(values, this.length);
+    this.parts.push([this.length, values.length]);
+    this.length += values.length;
+  }
+
+  /** The parts as views on one new array. */
+  finish(): Int32Array[] {
+    const all = this.data.slice(0, this.length);
+    return this.parts.map(([start, length]) => all.subarray(start, start + length));
+  }
+}
+
 /** Working arrays and numberings, shared by the plans one thread makes one after another. */
 const work = {
-  types: new SequenceNumbering(sequenceHash, 64),
+  types: new SequenceNumbering(),
   colors: new SequenceNumbering(sequenceHash, 4096),
   typeColor: new Scratch(),
   colorA: new Scratch(),
@@ -206,33 +230,8 @@ const work = {
   receivedMessage: new Scratch(),
   receivedBy: new Scratch(),
   signature: new Scratch(),
-  output: new Scratch(),
+  output: new PlanOutput(),
 };
-
-/** Appends to the plan's output, which becomes one array at the end (one allocation per plan). */
-class PlanOutput {
-  private length = 0;
-  private data = work.output.take(work.output.capacity);
-  private readonly parts: [number, number][] = [];
-
-  /** Stores a copy of `values` as the next part. */
-  add(values: Int32Array): void {
-    if (this.data.length < this.length + values.length) {
-      const kept = this.data.slice(0, this.length);
-      this.data = work.output.take(2 * (this.length + values.length));
-      this.data.set(kept);
-    }
-    this.data.set(values, this.length);
-    this.parts.push([this.length, values.length]);
-    this.length += values.length;
-  }
-
-  /** The parts as views on one new array. */
-  finish(): Int32Array[] {
-    const all = this.data.slice(0, this.length);
-    return this.parts.map(([start, length]) => all.subarray(start, start + length));
-  }
-}
 
 /**
  * Groups the batch's atoms by features, then by ever wider environments, one step per layer. Each
@@ -242,7 +241,8 @@ class PlanOutput {
 export function environmentPlan(b: GraphBatchArrays, numLayers: number): EnvironmentPlan {
   const types = atomTypes(b);
   const edges = incomingEdges(b);
-  const output = new PlanOutput();
+  const output = work.output;
+  output.begin();
   const counts: number[] = [];
   let color = types.color;
   let numColors = types.numTypes;
